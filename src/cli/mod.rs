@@ -1,0 +1,86 @@
+//! The command line: parses flags, calls the library, writes data to stdout and
+//! status to stderr. No place logic lives here.
+
+pub mod args;
+mod output;
+mod places;
+mod resolve;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use scamatlas::gazetteer::{Gazetteer, Kind};
+
+use args::{Cli, Command, KindArg};
+
+pub fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .init();
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let gazetteer = load_gazetteer(&cli)?;
+    match cli.command {
+        Command::Resolve(args) => resolve::run(&gazetteer, &args),
+        Command::Places(args) => places::run(&gazetteer, &args),
+    }
+}
+
+fn load_gazetteer(cli: &Cli) -> anyhow::Result<Gazetteer> {
+    let started = std::time::Instant::now();
+    let gazetteer = match &cli.data {
+        Some(dir) => Gazetteer::from_dir(dir)
+            .with_context(|| format!("loading the gazetteer from {}", dir.display()))?,
+        None => Gazetteer::bundled().context("loading the bundled gazetteer")?,
+    };
+    tracing::info!(
+        places = gazetteer.places().len(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "gazetteer loaded"
+    );
+    Ok(gazetteer)
+}
+
+/// A usage error found after clap's parsing: exit code 2 with the message.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Point => Kind::Point,
+            KindArg::Area => Kind::Area,
+            KindArg::Line => Kind::Line,
+        }
+    }
+}
+
+/// A `--country` value as an ISO2 code.
+fn country_flag(gazetteer: &Gazetteer, value: &str) -> anyhow::Result<String> {
+    gazetteer.country_code(value).ok_or_else(|| {
+        UsageError(format!(
+            "--country: {value:?} is neither a two-letter ISO code nor a country in the gazetteer"
+        ))
+        .into()
+    })
+}

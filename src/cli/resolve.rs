@@ -1,0 +1,224 @@
+//! `scamatlas resolve`: names to ranked candidates, as a table, JSON, GeoJSON,
+//! or (names on stdin) JSON Lines.
+
+use std::io::{self, BufRead, BufWriter, Write};
+use std::process::ExitCode;
+
+use scamatlas::gazetteer::{candidates_to_geojson, Candidate, Gazetteer, Hints};
+use scamatlas::geom::LonLat;
+use serde_json::json;
+
+use super::args::ResolveArgs;
+use super::output::{json_line, json_pretty, radius, Table};
+use super::{country_flag, UsageError};
+
+pub fn run(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
+    let hints = hints(gazetteer, args)?;
+    if args.names.is_empty() {
+        return batch(gazetteer, &hints, args);
+    }
+
+    let mut results: Vec<(&str, Vec<Candidate<'_>>)> = Vec::with_capacity(args.names.len());
+    for (i, name) in args.names.iter().enumerate() {
+        let candidates = gazetteer
+            .resolve(name, &hints)
+            .map_err(|e| UsageError(format!("NAME {} ({}): {e}", i + 1, shorten(name))))?;
+        results.push((name, candidates));
+    }
+
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.geojson {
+        let pairs: Vec<(&str, &[Candidate<'_>])> =
+            results.iter().map(|(q, c)| (*q, c.as_slice())).collect();
+        json_pretty(&mut out, &candidates_to_geojson(&pairs))?;
+    } else if args.json {
+        let value: Vec<_> = results
+            .iter()
+            .map(|(query, candidates)| {
+                json!({ "query": query, "candidates": candidates_json(gazetteer, candidates) })
+            })
+            .collect();
+        json_pretty(&mut out, &value)?;
+    } else {
+        table(&results).write(&mut out)?;
+    }
+    out.flush()?;
+
+    let mut all_resolved = true;
+    for (query, candidates) in &results {
+        if candidates.is_empty() {
+            all_resolved = false;
+            eprintln!("no place matches {query:?}");
+        }
+    }
+    Ok(exit_code(all_resolved))
+}
+
+fn exit_code(all_resolved: bool) -> ExitCode {
+    if all_resolved {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn hints(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<Hints> {
+    let country = match &args.country {
+        Some(c) => Some(country_flag(gazetteer, c)?),
+        None => None,
+    };
+    let near = match &args.near {
+        Some(value) => Some(near_point(gazetteer, value)?),
+        None => None,
+    };
+    Ok(Hints {
+        country,
+        near,
+        kind: args.kind.map(Into::into),
+        limit: usize::from(args.limit),
+    })
+}
+
+/// `--near` as LON,LAT, or the point of the best match for a place name.
+fn near_point(gazetteer: &Gazetteer, value: &str) -> anyhow::Result<LonLat> {
+    let looks_numeric = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | ' '));
+    if looks_numeric {
+        return value
+            .parse()
+            .map_err(|e| UsageError(format!("--near {value:?}: {e}")).into());
+    }
+    let candidates = gazetteer
+        .resolve(value, &Hints::default())
+        .map_err(|e| UsageError(format!("--near: {e}")))?;
+    candidates
+        .first()
+        .map(|c| c.point)
+        .ok_or_else(|| UsageError(format!("--near: no place matches {value:?}")).into())
+}
+
+fn candidates_json(gazetteer: &Gazetteer, candidates: &[Candidate<'_>]) -> Vec<serde_json::Value> {
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| gazetteer.candidate_json(i + 1, c))
+        .collect()
+}
+
+fn table(results: &[(&str, Vec<Candidate<'_>>)]) -> Table {
+    let mut table = Table::new(vec![
+        "QUERY", "#", "PLACE", "ID", "KIND", "CC", "LON", "LAT", "RADIUS", "REASON", "MATCHED",
+        "SCORE",
+    ]);
+    for (query, candidates) in results {
+        if candidates.is_empty() {
+            let mut row = vec![query.to_string(), "-".into(), "(no match)".into()];
+            row.resize(12, String::new());
+            table.row(row);
+        }
+        for (i, c) in candidates.iter().enumerate() {
+            let reason = match c.edits {
+                0 => c.reason.as_str().to_string(),
+                n => format!(
+                    "{} ({n} edit{})",
+                    c.reason.as_str(),
+                    if n == 1 { "" } else { "s" }
+                ),
+            };
+            let estimate = if c.place.estimate { "≈" } else { "" };
+            table.row(vec![
+                if i == 0 {
+                    query.to_string()
+                } else {
+                    String::new()
+                },
+                (i + 1).to_string(),
+                c.place.name.clone(),
+                c.place.id.clone(),
+                c.place.kind.to_string(),
+                c.place.countries.join(";"),
+                format!("{:.5}", c.point.lon),
+                format!("{:.5}", c.point.lat),
+                format!("{estimate}{}", radius(c.place.radius_m)),
+                reason,
+                c.matched.to_string(),
+                format!("{:.2}", c.score),
+            ]);
+        }
+    }
+    table
+}
+
+/// Names read from stdin, one per line, answered as JSON Lines (or one GeoJSON
+/// FeatureCollection with `--geojson`). A line that cannot be looked up gets an
+/// `error` member; every unresolved line is named on stderr.
+fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
+    let stdin = io::stdin().lock();
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut all_resolved = true;
+    let mut features = Vec::new();
+
+    for (i, line) in stdin.split(b'\n').enumerate() {
+        let number = i + 1;
+        let mut bytes = line?;
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+        let outcome = match std::str::from_utf8(&bytes) {
+            Ok(name) => gazetteer
+                .resolve(name, hints)
+                .map(|c| (name, c))
+                .map_err(|e| (shorten(name), e.to_string())),
+            Err(_) => Err((
+                String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).into_owned(),
+                "the line is not valid UTF-8".into(),
+            )),
+        };
+        match outcome {
+            Ok((name, candidates)) => {
+                if candidates.is_empty() {
+                    all_resolved = false;
+                    eprintln!("line {number}: no place matches {name:?}");
+                }
+                if args.geojson {
+                    features.extend(candidates_to_geojson(&[(name, &candidates)]).features);
+                } else {
+                    json_line(
+                        &mut out,
+                        &json!({ "line": number, "query": name, "candidates": candidates_json(gazetteer, &candidates) }),
+                    )?;
+                }
+            }
+            Err((shown, message)) => {
+                all_resolved = false;
+                eprintln!("line {number}: {message}");
+                if !args.geojson {
+                    json_line(
+                        &mut out,
+                        &json!({ "line": number, "query": shown, "error": message }),
+                    )?;
+                }
+            }
+        }
+    }
+    if args.geojson {
+        let collection = geojson::FeatureCollection {
+            bbox: None,
+            features,
+            foreign_members: None,
+        };
+        json_pretty(&mut out, &collection)?;
+    }
+    out.flush()?;
+    Ok(exit_code(all_resolved))
+}
+
+/// A name short enough to show in a message.
+fn shorten(name: &str) -> String {
+    const SHOWN: usize = 64;
+    match name.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}… ({} bytes)", &name[..at], name.len()),
+        None => name.to_string(),
+    }
+}

@@ -1,0 +1,48 @@
+//! scamatlas maps the online-scam compounds on Myanmar's borders and the
+//! crackdowns on them, for investigators, journalists and NGO analysts.
+//!
+//! # Layout
+//! - [`geom`]: `LonLat`, great-circle distances, nearest point on a line.
+//! - [`gazetteer`]: "which place does this string mean?" Loading the curated and
+//!   GeoNames layers, normalising names, and resolving them to ranked candidates.
+//! - [`error`]: the crate's [`Error`], composed from the module errors.
+//! - `cli` (binary only): argument parsing and output; no logic of its own.
+//!
+//! # Example
+//! A tiny gazetteer built from inline text, a name resolved with a hint, and
+//! the answer as GeoJSON:
+//! ```
+//! use std::borrow::Cow;
+//! use scamatlas::gazetteer::{Gazetteer, Hints, Sources, SourceText};
+//!
+//! let text = |path: &str, text: &'static str| SourceText { path: path.into(), text: Cow::Borrowed(text) };
+//! let sources = Sources {
+//!     places: text("places.tsv", "id\tname\tkind\tclass\tcountry\tadmin1\tparent\tlat\tlon\tradius_m\tgeometry\tgeonames_id\tcoord_source\testimate\tnote\n\
+//!         laukkai\tLaukkai\tpoint\ttown\tMM\tShan\t\t23.69611\t98.76214\t3000\t\t\tGeoNames 13494766\tno\t\n"),
+//!     aliases: text("aliases.tsv", "place_id\talias\tlang\tsource\nlaukkai\t老街\tzh\tresearch/places.md\n"),
+//!     geonames: text("geonames.tsv", "geonames_id\tname\tlat\tlon\tcountry\tadmin1\tadmin1_name\tpopulation\talternatenames\n\
+//!         1576303\tLào Cai\t22.48556\t103.97066\tVN\t02\t\t36502\tLaokai|老街市\n"),
+//!     corrections: text("corrections.tsv", "geonames_id\talternate_name\treason\n"),
+//!     borders: text("borders.geojson", r#"{"type":"FeatureCollection","features":[]}"#),
+//! };
+//! let gazetteer = Gazetteer::load(&sources)?;
+//!
+//! // Without a hint both places called 老街 are listed.
+//! let both = gazetteer.resolve("老街", &Hints::default())?;
+//! assert_eq!(both.len(), 2);
+//!
+//! // With a country hint Lào Cai comes first.
+//! let hints = Hints { country: Some("VN".into()), ..Hints::default() };
+//! let ranked = gazetteer.resolve("老街", &hints)?;
+//! assert_eq!(ranked[0].place.name, "Lào Cai");
+//!
+//! let geojson = scamatlas::gazetteer::candidates_to_geojson(&[("老街", ranked.as_slice())]);
+//! assert_eq!(geojson.features.len(), 2);
+//! # Ok::<(), scamatlas::Error>(())
+//! ```
+
+pub mod error;
+pub mod gazetteer;
+pub mod geom;
+
+pub use error::{Error, Result};

@@ -1,0 +1,16 @@
+//! scamatlas integration tests: one binary, one module per concern.
+
+mod cli;
+mod curated;
+mod load_errors;
+mod resolve_table;
+
+use std::sync::OnceLock;
+
+use scamatlas::gazetteer::Gazetteer;
+
+/// The bundled gazetteer, loaded once for all tests.
+pub fn gazetteer() -> &'static Gazetteer {
+    static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
+    GAZETTEER.get_or_init(|| Gazetteer::bundled().expect("the bundled gazetteer loads"))
+}

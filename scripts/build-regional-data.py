@@ -594,9 +594,7 @@ def build_countries(osm, gn_countries):
         geom = shapely.union_all(parts) if len(parts) > 1 else parts[0]
         geom = shapely.clip_by_rect(geom, *BBOX)
         geom = shapely.set_precision(geom, 1e-5)
-        polys = [g for g in getattr(geom, "geoms", [geom])
-                 if g.geom_type == "Polygon" and not g.is_empty]
-        # flatten any nested collections
+        # flatten Multi*/GeometryCollection results, keep polygons only
         flat = []
         for g in getattr(geom, "geoms", [geom]):
             if g.geom_type == "Polygon":

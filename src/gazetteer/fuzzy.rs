@@ -3,9 +3,11 @@
 //!
 //! # Runtime
 //! An exact lookup is one hash probe. A fuzzy lookup counts the query's
-//! trigrams in the posting lists (keys sharing too few trigrams cannot be within
-//! the allowed edits: one edit destroys at most three trigrams), then computes the
-//! optimal-string-alignment distance only for the keys that pass.
+//! trigrams in the posting lists, reading only keys whose length is within the
+//! allowed edits (each list is sorted by key length); keys sharing too few
+//! trigrams cannot be within the allowed edits, as one edit destroys at most three
+//! trigrams. The optimal-string-alignment distance (bit-parallel, from the
+//! `rapidfuzz` crate, with a cutoff) is computed only for the keys that pass.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -29,9 +31,23 @@ pub(super) struct Hit {
 
 #[derive(Debug)]
 struct KeyEntry {
-    key: Box<str>,
-    chars: u32,
+    chars: Box<[char]>,
     hits: Vec<Hit>,
+}
+
+/// A posting: the key's length (capped at 255 characters) in the top 8 bits and
+/// its id in the low 24, so that sorting postings sorts them by key length and a
+/// length window is one contiguous run.
+type Posting = u32;
+const ID_BITS: u32 = 24;
+const MAX_KEYS: usize = 1 << ID_BITS;
+
+fn posting(id: u32, chars: usize) -> Posting {
+    ((chars.min(255) as u32) << ID_BITS) | id
+}
+
+fn posting_id(p: Posting) -> u32 {
+    p & ((1 << ID_BITS) - 1)
 }
 
 /// A key that matched a fuzzy query, with its edit distance.
@@ -45,7 +61,7 @@ pub(super) struct FuzzyMatch {
 pub(super) struct NameIndex {
     exact: HashMap<Box<str>, u32>,
     keys: Vec<KeyEntry>,
-    grams: HashMap<u64, Vec<u32>>,
+    grams: HashMap<u64, Vec<Posting>>,
 }
 
 /// Queries shorter than this many characters are matched exactly only: with
@@ -88,6 +104,11 @@ impl NameIndex {
                 );
             }
         }
+        // Posting lists sorted by key length, so that a query reads only the
+        // keys whose length is within its edit budget.
+        for list in index.grams.values_mut() {
+            list.sort_unstable();
+        }
         index
     }
 
@@ -103,15 +124,20 @@ impl NameIndex {
             }
             return;
         }
+        if self.keys.len() >= MAX_KEYS {
+            return; // far beyond any regional gazetteer; such keys are not indexed
+        }
         let id = self.keys.len() as u32;
         let chars: Vec<char> = key.chars().collect();
         let grams: HashSet<u64> = trigrams(&chars).collect();
         for gram in grams {
-            self.grams.entry(gram).or_default().push(id);
+            self.grams
+                .entry(gram)
+                .or_default()
+                .push(posting(id, chars.len()));
         }
         self.keys.push(KeyEntry {
-            key: key.clone().into_boxed_str(),
-            chars: chars.len() as u32,
+            chars: chars.into_boxed_slice(),
             hits: vec![hit],
         });
         self.exact.insert(key.into_boxed_str(), id);
@@ -129,51 +155,89 @@ impl NameIndex {
     }
 
     pub fn key_chars(&self, key: u32) -> usize {
-        self.keys[key as usize].chars as usize
+        self.keys[key as usize].chars.len()
     }
 
     /// Keys within [`max_edits`] of `key`, nearest first.
+    ///
+    /// The search runs in tiers: keys one edit away first (most typing errors are
+    /// one edit, and that search is tight), then, only when there are none, keys
+    /// within the whole budget.
     pub fn fuzzy(&self, key: &str) -> Vec<FuzzyMatch> {
         let chars: Vec<char> = key.chars().collect();
         if chars.len() < FUZZY_MIN_CHARS {
             return Vec::new();
         }
-        let max = max_edits(chars.len());
-        let grams: HashSet<u64> = trigrams(&chars).collect();
-        let needed = (grams.len() as i64 - 3 * i64::from(max)).max(1) as u32;
-
-        thread_local! {
-            static SCRATCH: RefCell<(Vec<u32>, Vec<u32>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+        let budget = max_edits(chars.len());
+        let close = self.within(&chars, 1);
+        if !close.is_empty() || budget <= 1 {
+            return close;
         }
-        SCRATCH.with(|scratch| {
-            let (counts, touched) = &mut *scratch.borrow_mut();
-            if counts.len() < self.keys.len() {
-                counts.resize(self.keys.len(), 0);
-            }
-            for gram in &grams {
-                for &id in self.grams.get(gram).map_or(&[][..], Vec::as_slice) {
-                    let c = &mut counts[id as usize];
-                    if *c == 0 {
-                        touched.push(id);
-                    }
-                    *c += 1;
+        self.within(&chars, budget)
+    }
+
+    /// Keys within `max` edits of the query `chars`, nearest first.
+    fn within(&self, chars: &[char], max: u32) -> Vec<FuzzyMatch> {
+        let first = posting(0, chars.len().saturating_sub(max as usize));
+        let beyond = posting(0, chars.len() + max as usize + 1);
+        // Each query trigram's postings, cut to the keys whose length is within
+        // the edit budget.
+        let mut grams: Vec<u64> = trigrams(chars).collect();
+        grams.sort_unstable();
+        grams.dedup();
+        let mut lists: Vec<&[Posting]> = grams
+            .iter()
+            .map(|gram| match self.grams.get(gram) {
+                Some(list) => {
+                    let start = list.partition_point(|&p| p < first);
+                    let end = list.partition_point(|&p| p < beyond);
+                    &list[start..end]
                 }
+                None => &[][..],
+            })
+            .collect();
+        // One edit destroys at most three trigrams, so a key within `max` edits
+        // shares at least one of any `3 * max + 1` query trigrams: the rarest
+        // ones are enough to find every candidate.
+        lists.sort_unstable_by_key(|l| l.len());
+        lists.truncate(3 * max as usize + 1);
+
+        let comparator = rapidfuzz::distance::osa::BatchComparator::new(chars.iter().copied());
+        let cutoff = rapidfuzz::distance::osa::Args::default().score_cutoff(max as usize);
+        thread_local! {
+            static SEEN: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
+        }
+        SEEN.with(|seen| {
+            let seen = &mut *seen.borrow_mut();
+            if seen.len() < self.keys.len() {
+                seen.resize(self.keys.len(), false);
             }
+            let mut visited = Vec::new();
             let mut found = Vec::new();
-            for &id in touched.iter() {
-                let shared = std::mem::take(&mut counts[id as usize]);
-                let entry = &self.keys[id as usize];
-                if shared < needed || (entry.chars as usize).abs_diff(chars.len()) > max as usize {
+            for &p in lists.iter().flat_map(|l| l.iter()) {
+                let id = posting_id(p);
+                if std::mem::replace(&mut seen[id as usize], true) {
                     continue;
                 }
-                let edits = strsim::osa_distance(key, &entry.key) as u32;
+                visited.push(id);
+                let entry = &self.keys[id as usize];
                 // The candidate's own length bounds the edits too, so that a short
                 // key is not reached by rewriting half of it.
-                if edits <= max.min(max_edits(entry.chars as usize)) {
-                    found.push(FuzzyMatch { key: id, edits });
+                let allowed = max.min(max_edits(entry.chars.len())) as usize;
+                if let Some(edits) =
+                    comparator.distance_with_args(entry.chars.iter().copied(), &cutoff)
+                {
+                    if edits <= allowed {
+                        found.push(FuzzyMatch {
+                            key: id,
+                            edits: edits as u32,
+                        });
+                    }
                 }
             }
-            touched.clear();
+            for id in visited {
+                seen[id as usize] = false;
+            }
             found.sort_by_key(|m| (m.edits, m.key));
             found
         })

@@ -10,7 +10,6 @@
 //! Burmese and Thai vowel signs are combining marks too, so only the Latin
 //! combining-diacritic blocks are stripped; other scripts keep every mark.
 
-use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
@@ -42,37 +41,41 @@ const ADMIN_PREFIXES: &[&str] = &["อำเภอ"];
 /// ```
 #[must_use]
 pub fn normalize(name: &str) -> String {
-    let folded: Cow<'_, str> = if name.is_ascii() {
-        Cow::Owned(name.to_ascii_lowercase())
+    let mut spaced = String::with_capacity(name.len());
+    if name.is_ascii() {
+        for b in name.bytes() {
+            match b {
+                b'\'' | b'`' => {}
+                b if b.is_ascii_alphanumeric() => spaced.push(b.to_ascii_lowercase() as char),
+                _ => spaced.push(' '),
+            }
+        }
     } else {
-        Cow::Owned(fold_unicode(name))
-    };
-
-    let mut spaced = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if is_apostrophe(c) {
-            continue;
-        }
-        spaced.push(if is_separator(c) { ' ' } else { c });
-    }
-
-    let mut words: Vec<&str> = spaced.split_whitespace().collect();
-    if words.len() > 1 && words[0] == "the" {
-        words.remove(0);
-    }
-    if words.len() > 1 {
-        let kept: Vec<&str> = words
-            .iter()
-            .copied()
-            .filter(|w| !ADMIN_WORDS.contains(w))
-            .collect();
-        if !kept.is_empty() {
-            words = kept;
+        for c in fold_unicode(name).chars() {
+            if is_apostrophe(c) {
+                continue;
+            }
+            spaced.push(if is_separator(c) { ' ' } else { c });
         }
     }
+
+    let mut words = spaced.split_whitespace().peekable();
+    let mut count = spaced.split_whitespace().count();
+    if count > 1 && words.peek() == Some(&"the") {
+        words.next();
+        count -= 1;
+    }
+    // Admin words go unless nothing else would be left.
+    let drop_admin = count > 1
+        && spaced
+            .split_whitespace()
+            .any(|w| w != "the" && !ADMIN_WORDS.contains(&w));
 
     let mut key = String::with_capacity(spaced.len());
     for word in words {
+        if drop_admin && ADMIN_WORDS.contains(&word) {
+            continue;
+        }
         key.push_str(strip_affixes(word));
     }
     key

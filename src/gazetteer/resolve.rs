@@ -12,8 +12,6 @@
 //! Hints bias the ranking; they never hide a candidate, so ambiguity stays
 //! visible: `老街` lists Laukkai (Myanmar) and Lào Cai (Vietnam).
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::fuzzy::NameRef;
@@ -127,7 +125,8 @@ impl Gazetteer {
             return Err(ResolveError::NoLetters(name.trim().to_string()));
         }
 
-        let mut best: HashMap<PlaceId, Candidate<'_>> = HashMap::new();
+        // Few candidates per query: a vector searched linearly beats a map.
+        let mut best: Vec<Candidate<'_>> = Vec::new();
         for hit in self.names.exact(&key) {
             let (reason, base) = match hit.name {
                 NameRef::Canonical => (Reason::Exact, EXACT),
@@ -159,7 +158,7 @@ impl Gazetteer {
             }
         }
 
-        let mut ranked: Vec<Candidate<'_>> = best.into_values().collect();
+        let mut ranked = best;
         ranked.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -176,7 +175,7 @@ impl Gazetteer {
     #[allow(clippy::too_many_arguments)]
     fn keep_best<'g>(
         &'g self,
-        best: &mut HashMap<PlaceId, Candidate<'g>>,
+        best: &mut Vec<Candidate<'g>>,
         place_id: PlaceId,
         name: NameRef,
         reason: Reason,
@@ -218,11 +217,10 @@ impl Gazetteer {
             point,
             near_distance_m,
         };
-        match best.get(&place_id) {
+        match best.iter_mut().find(|c| c.place_id == place_id) {
             Some(existing) if existing.score >= candidate.score => {}
-            _ => {
-                best.insert(place_id, candidate);
-            }
+            Some(existing) => *existing = candidate,
+            None => best.push(candidate),
         }
     }
 

@@ -4,7 +4,7 @@
 use std::io::{self, BufRead, BufWriter, Write};
 use std::process::ExitCode;
 
-use scamatlas::gazetteer::{candidates_to_geojson, Candidate, Gazetteer, Hints};
+use scamatlas::gazetteer::{candidates_to_geojson, is_ambiguous, Candidate, Gazetteer, Hints};
 use scamatlas::geom::LonLat;
 use serde_json::json;
 
@@ -35,7 +35,11 @@ pub fn run(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<ExitCode
         let value: Vec<_> = results
             .iter()
             .map(|(query, candidates)| {
-                json!({ "query": query, "candidates": candidates_json(gazetteer, candidates) })
+                json!({
+                    "query": query,
+                    "ambiguous": is_ambiguous(candidates),
+                    "candidates": candidates_json(gazetteer, candidates),
+                })
             })
             .collect();
         json_pretty(&mut out, &value)?;
@@ -49,6 +53,8 @@ pub fn run(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<ExitCode
         if candidates.is_empty() {
             all_resolved = false;
             eprintln!("no place matches {query:?}");
+        } else if is_ambiguous(candidates) {
+            tracing::warn!("{query:?} is ambiguous: add --country or --near to decide");
         }
     }
     Ok(exit_code(all_resolved))
@@ -186,7 +192,12 @@ fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Re
                 } else {
                     json_line(
                         &mut out,
-                        &json!({ "line": number, "query": name, "candidates": candidates_json(gazetteer, &candidates) }),
+                        &json!({
+                            "line": number,
+                            "query": name,
+                            "ambiguous": is_ambiguous(&candidates),
+                            "candidates": candidates_json(gazetteer, &candidates),
+                        }),
                     )?;
                 }
             }

@@ -32,7 +32,7 @@ pub use country::country_at;
 pub use feature::{candidates_to_geojson, place_to_feature, places_to_geojson};
 pub use load::{SourceText, Sources, MAX_NAME_BYTES};
 pub use normalize::normalize;
-pub use resolve::{Candidate, Hints, Reason, ResolveError};
+pub use resolve::{is_ambiguous, Candidate, Hints, Reason, ResolveError};
 
 /// Index of a place in its [`Gazetteer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,6 +4,9 @@
 //! Each candidate gets a score from how it matched and what is known around it:
 //! - match: exact canonical name 1.0, alias 0.9; typo-tolerant matches get that
 //!   times `0.8 × similarity`, where similarity is `1 - edits / longer length`;
+//! - literal: +0.02 when the matched name is the query as typed (ignoring case),
+//!   not only after normalisation, so "Laukkaing" prefers the town called that
+//!   over the zone once called "Laukkaing District";
 //! - layer: curated places +0.15; GeoNames places up to +0.1 by population;
 //! - hints: in the hinted country +0.5, of the hinted kind +0.3, near the hinted
 //!   point up to +0.5 (`0.5 × e^(-km / 150)`, distance to the place itself:
@@ -23,6 +26,7 @@ use crate::geom::LonLat;
 const EXACT: f64 = 1.0;
 const ALIAS: f64 = 0.9;
 const FUZZY: f64 = 0.8;
+const LITERAL: f64 = 0.02;
 const CURATED_PRIOR: f64 = 0.15;
 const POPULATION_PRIOR_MAX: f64 = 0.1;
 const COUNTRY_HINT: f64 = 0.5;
@@ -93,6 +97,15 @@ pub struct Candidate<'g> {
     pub near_distance_m: Option<f64>,
 }
 
+/// A name of a place that matched, before scoring.
+struct Match {
+    place: PlaceId,
+    name: NameRef,
+    reason: Reason,
+    edits: u32,
+    base: f64,
+}
+
 /// A name that cannot be looked up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
@@ -120,6 +133,7 @@ impl Gazetteer {
         if name.trim().is_empty() {
             return Err(ResolveError::Empty);
         }
+        let query = name.trim();
         let key = normalize(name);
         if key.is_empty() {
             return Err(ResolveError::NoLetters(name.trim().to_string()));
@@ -132,7 +146,14 @@ impl Gazetteer {
                 NameRef::Canonical => (Reason::Exact, EXACT),
                 NameRef::Alias(_) => (Reason::Alias, ALIAS),
             };
-            self.keep_best(&mut best, hit.place, hit.name, reason, 0, base, hints);
+            let m = Match {
+                place: hit.place,
+                name: hit.name,
+                reason,
+                edits: 0,
+                base,
+            };
+            self.keep_best(&mut best, m, query, hints);
         }
         if best.is_empty() {
             let query_chars = key.chars().count();
@@ -145,15 +166,14 @@ impl Gazetteer {
                         NameRef::Alias(_) => ALIAS,
                     };
                     let score = base * FUZZY * similarity;
-                    self.keep_best(
-                        &mut best,
-                        hit.place,
-                        hit.name,
-                        Reason::Fuzzy,
-                        m.edits,
-                        score,
-                        hints,
-                    );
+                    let fuzzy = Match {
+                        place: hit.place,
+                        name: hit.name,
+                        reason: Reason::Fuzzy,
+                        edits: m.edits,
+                        base: score,
+                    };
+                    self.keep_best(&mut best, fuzzy, query, hints);
                 }
             }
         }
@@ -172,23 +192,34 @@ impl Gazetteer {
         Ok(ranked)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Scores one match and keeps it unless the place already has a better one.
     fn keep_best<'g>(
         &'g self,
         best: &mut Vec<Candidate<'g>>,
-        place_id: PlaceId,
-        name: NameRef,
-        reason: Reason,
-        edits: u32,
-        base: f64,
+        m: Match,
+        query: &str,
         hints: &Hints,
     ) {
+        let Match {
+            place: place_id,
+            name,
+            reason,
+            edits,
+            base,
+        } = m;
         let place = self.place(place_id);
         let matched = match name {
             NameRef::Canonical => place.name.as_str(),
             NameRef::Alias(i) => place.aliases[i as usize].name.as_str(),
         };
         let mut score = base + prior(place);
+        let literal = matched
+            .chars()
+            .flat_map(char::to_lowercase)
+            .eq(query.chars().flat_map(char::to_lowercase));
+        if literal {
+            score += LITERAL;
+        }
         if hints
             .country
             .as_deref()
@@ -253,5 +284,34 @@ fn prior(place: &Place) -> f64 {
             let population = place.population.unwrap_or(0) as f64;
             (population.ln_1p() / 10f64.ln() / 6.0 * POPULATION_PRIOR_MAX).min(POPULATION_PRIOR_MAX)
         }
+    }
+}
+
+/// Scores closer than this are a tie for [`is_ambiguous`].
+const AMBIGUOUS_MARGIN: f64 = 0.05;
+/// Places closer than this are "the same spot" for [`is_ambiguous`].
+const AMBIGUOUS_DISTANCE_M: f64 = 25_000.0;
+
+/// Whether the best candidates leave the answer open: the runner-up scores
+/// within 0.05 of the first and lies more than 25 km from it (老街 with no
+/// hint: Laukkai or Lào Cai). A caller should then ask for a hint.
+///
+/// # Example
+/// ```
+/// # use scamatlas::gazetteer::{Gazetteer, Hints, is_ambiguous};
+/// let g = Gazetteer::bundled()?;
+/// assert!(is_ambiguous(&g.resolve("Laokai", &Hints::default())?));
+/// let hinted = Hints { country: Some("MM".into()), ..Hints::default() };
+/// assert!(!is_ambiguous(&g.resolve("Laokai", &hinted)?));
+/// # Ok::<(), scamatlas::Error>(())
+/// ```
+#[must_use]
+pub fn is_ambiguous(ranked: &[Candidate<'_>]) -> bool {
+    match ranked {
+        [first, second, ..] => {
+            first.score - second.score < AMBIGUOUS_MARGIN
+                && first.point.distance_m(second.point) > AMBIGUOUS_DISTANCE_M
+        }
+        _ => false,
     }
 }

@@ -21,7 +21,7 @@ fn exact_names(g: &Gazetteer) -> Vec<String> {
                 names.extend(
                     p.aliases
                         .iter()
-                        .filter(|a| a.lang != "")
+                        .filter(|a| !a.lang.is_empty())
                         .map(|a| a.name.clone()),
                 );
             }

@@ -41,6 +41,8 @@
 //! # Ok::<(), scamatlas::Error>(())
 //! ```
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod error;
 pub mod gazetteer;
 pub mod geom;

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs what it needs, then runs
+# formatting, lints, unit, integration and doc tests, and checks that the
+# benchmarks build. Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "scripts/test.sh: cargo is missing; install Rust (https://rustup.rs) first" >&2
+  exit 2
+fi
+# rustfmt and clippy come with the toolchain on most installs; add them if not.
+if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 2>&1; then
+  rustup component add rustfmt clippy
+fi
+
+echo "== format"
+cargo fmt --all -- --check
+echo "== lints"
+cargo clippy --locked --all-targets -- -D warnings
+echo "== tests"
+cargo test --locked --all-targets
+cargo test --locked --doc

@@ -310,3 +310,26 @@ fn a_broken_data_folder_is_an_error_with_file_and_line() {
         "{err}"
     );
 }
+
+/// The table people read, for names in several scripts, a typo, a border and a
+/// hint; reviewed as a snapshot so that ranking changes show up in review.
+#[test]
+fn resolve_table_snapshot() {
+    let o = scamatlas(
+        &[
+            "resolve",
+            "--limit",
+            "3",
+            "Laukkaing",
+            "老街",
+            "မြဝတီ",
+            "Tachilek",
+            "Pangkam",
+            "the Golden Triangle",
+            "Myanmar-Laos border",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!(stdout(&o));
+}

@@ -84,3 +84,28 @@ fn resolution_table() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn blank_and_oversized_names_are_refused_before_any_work() {
+    use scamatlas::gazetteer::ResolveError;
+    let g = gazetteer();
+    assert_eq!(
+        g.resolve("", &Hints::default()).err(),
+        Some(ResolveError::Empty)
+    );
+    assert_eq!(
+        g.resolve(" \t ", &Hints::default()).err(),
+        Some(ResolveError::Empty)
+    );
+    assert!(matches!(
+        g.resolve("-- ''", &Hints::default()),
+        Err(ResolveError::NoLetters(_))
+    ));
+    let megabyte = "Laukkai ".repeat(131_072);
+    assert_eq!(
+        g.resolve(&megabyte, &Hints::default()).err(),
+        Some(ResolveError::TooLong {
+            bytes: megabyte.len()
+        })
+    );
+}

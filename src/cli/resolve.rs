@@ -1,7 +1,7 @@
 //! `scamatlas resolve`: names to ranked candidates, as a table, JSON, GeoJSON,
 //! or (names on stdin) JSON Lines.
 
-use std::io::{self, BufRead, BufWriter, Write};
+use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use scamatlas::gazetteer::{candidates_to_geojson, is_ambiguous, Candidate, Gazetteer, Hints};
@@ -161,6 +161,11 @@ fn table(results: &[(&str, Vec<Candidate<'_>>)]) -> Table {
 /// `error` member; every unresolved line is named on stderr.
 fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let stdin = io::stdin().lock();
+    if stdin.is_terminal() {
+        eprintln!(
+            "reading names from stdin, one per line (Ctrl-D to end); or give them as arguments"
+        );
+    }
     let mut out = BufWriter::new(io::stdout().lock());
     let mut all_resolved = true;
     let mut features = Vec::new();

@@ -538,7 +538,6 @@ fn merge_geonames(
     corrections: &mut Corrections,
     places: &mut Vec<Place>,
 ) -> Result<(), GazetteerError> {
-    let curated = places.len();
     let by_geonames: HashMap<u32, usize> = places
         .iter()
         .enumerate()
@@ -656,7 +655,6 @@ fn merge_geonames(
         });
         Ok(())
     })?;
-    debug_assert!(places[..curated].iter().all(|p| p.layer == Layer::Curated));
     Ok(())
 }
 

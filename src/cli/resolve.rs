@@ -4,8 +4,11 @@
 use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
-use scamatlas::gazetteer::{candidates_to_geojson, is_ambiguous, Candidate, Gazetteer, Hints};
+use scamatlas::gazetteer::{
+    candidates_to_geojson, is_ambiguous, Candidate, CandidateView, Gazetteer, Hints,
+};
 use scamatlas::geom::LonLat;
+use serde::Serialize;
 use serde_json::json;
 
 use super::args::ResolveArgs;
@@ -104,12 +107,24 @@ fn near_point(gazetteer: &Gazetteer, value: &str) -> anyhow::Result<LonLat> {
         .ok_or_else(|| UsageError(format!("--near: no place matches {value:?}")).into())
 }
 
-fn candidates_json(gazetteer: &Gazetteer, candidates: &[Candidate<'_>]) -> Vec<serde_json::Value> {
+fn candidates_json<'g>(
+    gazetteer: &'g Gazetteer,
+    candidates: &[Candidate<'g>],
+) -> Vec<CandidateView<'g>> {
     candidates
         .iter()
         .enumerate()
-        .map(|(i, c)| gazetteer.candidate_json(i + 1, c))
+        .map(|(i, c)| gazetteer.candidate_view(i + 1, c))
         .collect()
+}
+
+/// One line of batch output.
+#[derive(Serialize)]
+struct BatchLine<'a, 'g> {
+    line: usize,
+    query: &'a str,
+    ambiguous: bool,
+    candidates: Vec<CandidateView<'g>>,
 }
 
 fn table(results: &[(&str, Vec<Candidate<'_>>)]) -> Table {
@@ -195,15 +210,13 @@ fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Re
                 if args.geojson {
                     features.extend(candidates_to_geojson(&[(name, &candidates)]).features);
                 } else {
-                    json_line(
-                        &mut out,
-                        &json!({
-                            "line": number,
-                            "query": name,
-                            "ambiguous": is_ambiguous(&candidates),
-                            "candidates": candidates_json(gazetteer, &candidates),
-                        }),
-                    )?;
+                    let line = BatchLine {
+                        line: number,
+                        query: name,
+                        ambiguous: is_ambiguous(&candidates),
+                        candidates: candidates_json(gazetteer, &candidates),
+                    };
+                    json_line(&mut out, &line)?;
                 }
             }
             Err((shown, message)) => {

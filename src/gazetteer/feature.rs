@@ -3,7 +3,9 @@
 use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
 use serde_json::json;
 
-use super::{Candidate, Kind, Place};
+use serde::Serialize;
+
+use super::{Candidate, Kind, Layer, Place, Reason};
 use crate::geom::LonLat;
 
 /// Coordinates are written with at most this many decimals (about 1 cm).
@@ -106,33 +108,58 @@ pub fn candidates_to_geojson(results: &[(&str, &[Candidate<'_>])]) -> FeatureCol
     }
 }
 
+/// A candidate as written in JSON: the place, how it matched, its score, the
+/// chain of containing places, and the point to use (see [`Candidate::point`]).
+#[derive(Debug, Clone, Serialize)]
+pub struct CandidateView<'g> {
+    pub rank: usize,
+    pub id: &'g str,
+    pub name: &'g str,
+    pub matched: &'g str,
+    pub reason: Reason,
+    pub edits: u32,
+    pub score: f64,
+    pub kind: Kind,
+    pub class: &'g str,
+    pub countries: &'g [String],
+    pub admin1: &'g str,
+    pub parents: Vec<&'g str>,
+    pub lon: f64,
+    pub lat: f64,
+    pub radius_m: i64,
+    pub estimate: bool,
+    pub layer: Layer,
+    pub geonames_id: Option<u32>,
+    pub coord_source: &'g str,
+    pub near_distance_m: Option<i64>,
+}
+
 impl super::Gazetteer {
-    /// A candidate as a JSON object: the place, how it matched, its score, and
-    /// the chain of containing places.
+    /// The JSON view of a candidate ranked `rank` (1 for the best).
     #[must_use]
-    pub fn candidate_json(&self, rank: usize, c: &Candidate<'_>) -> serde_json::Value {
+    pub fn candidate_view<'g>(&'g self, rank: usize, c: &Candidate<'g>) -> CandidateView<'g> {
         let place = c.place;
-        json!({
-            "rank": rank,
-            "id": place.id,
-            "name": place.name,
-            "matched": c.matched,
-            "reason": c.reason,
-            "edits": c.edits,
-            "score": (c.score * 1000.0).round() / 1000.0,
-            "kind": place.kind,
-            "class": place.class,
-            "countries": place.countries,
-            "admin1": place.admin1,
-            "parents": self.ancestors(place).map(|p| p.id.as_str()).collect::<Vec<_>>(),
-            "lon": round(c.point.lon),
-            "lat": round(c.point.lat),
-            "radius_m": place.radius_m.round() as i64,
-            "estimate": place.estimate,
-            "layer": place.layer,
-            "geonames_id": place.geonames_id,
-            "coord_source": place.coord_source,
-            "near_distance_m": c.near_distance_m.map(|d| d.round() as i64),
-        })
+        CandidateView {
+            rank,
+            id: &place.id,
+            name: &place.name,
+            matched: c.matched,
+            reason: c.reason,
+            edits: c.edits,
+            score: (c.score * 1000.0).round() / 1000.0,
+            kind: place.kind,
+            class: &place.class,
+            countries: &place.countries,
+            admin1: &place.admin1,
+            parents: self.ancestors(place).map(|p| p.id.as_str()).collect(),
+            lon: round(c.point.lon),
+            lat: round(c.point.lat),
+            radius_m: place.radius_m.round() as i64,
+            estimate: place.estimate,
+            layer: place.layer,
+            geonames_id: place.geonames_id,
+            coord_source: &place.coord_source,
+            near_distance_m: c.near_distance_m.map(|d| d.round() as i64),
+        }
     }
 }

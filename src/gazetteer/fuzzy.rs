@@ -197,52 +197,73 @@ impl NameIndex {
             })
             .collect();
         // One edit destroys at most three trigrams, so a key within `max` edits
-        // shares at least one of any `3 * max + 1` query trigrams: the rarest
-        // ones are enough to find every candidate.
+        // shares at least `needed` of the query's trigrams, and at least one of any
+        // `3 * max + 1` of them. Two ways to find the candidates, whichever reads
+        // less: verify every key in the rarest `3 * max + 1` lists, or count the
+        // shared trigrams over all lists and verify only the keys that reach
+        // `needed`.
         lists.sort_unstable_by_key(|l| l.len());
-        lists.truncate(3 * max as usize + 1);
+        let needed = lists.len().saturating_sub(3 * max as usize).max(1);
+        let rare = (3 * max as usize + 1).min(lists.len());
+        let rare_postings: usize = lists[..rare].iter().map(|l| l.len()).sum();
+        let all_postings: usize = lists.iter().map(|l| l.len()).sum();
+        let count_first = needed > 1 && rare_postings * VERIFY_COST > all_postings;
 
         let comparator = rapidfuzz::distance::osa::BatchComparator::new(chars.iter().copied());
         let cutoff = rapidfuzz::distance::osa::Args::default().score_cutoff(max as usize);
+        let verify = |id: u32, found: &mut Vec<FuzzyMatch>| {
+            let entry = &self.keys[id as usize];
+            // The candidate's own length bounds the edits too, so that a short
+            // key is not reached by rewriting half of it.
+            let allowed = max.min(max_edits(entry.chars.len())) as usize;
+            if let Some(edits) = comparator.distance_with_args(entry.chars.iter().copied(), &cutoff)
+            {
+                if edits <= allowed {
+                    found.push(FuzzyMatch {
+                        key: id,
+                        edits: edits as u32,
+                    });
+                }
+            }
+        };
+
         thread_local! {
-            static SEEN: RefCell<Vec<bool>> = const { RefCell::new(Vec::new()) };
+            static COUNTS: RefCell<Vec<u16>> = const { RefCell::new(Vec::new()) };
         }
-        SEEN.with(|seen| {
-            let seen = &mut *seen.borrow_mut();
-            if seen.len() < self.keys.len() {
-                seen.resize(self.keys.len(), false);
+        COUNTS.with(|counts| {
+            let counts = &mut *counts.borrow_mut();
+            if counts.len() < self.keys.len() {
+                counts.resize(self.keys.len(), 0);
             }
-            let mut visited = Vec::new();
+            let read = if count_first {
+                &lists[..]
+            } else {
+                &lists[..rare]
+            };
+            let mut touched = Vec::new();
+            for &p in read.iter().flat_map(|l| l.iter()) {
+                let c = &mut counts[posting_id(p) as usize];
+                if *c == 0 {
+                    touched.push(posting_id(p));
+                }
+                *c = c.saturating_add(1);
+            }
             let mut found = Vec::new();
-            for &p in lists.iter().flat_map(|l| l.iter()) {
-                let id = posting_id(p);
-                if std::mem::replace(&mut seen[id as usize], true) {
-                    continue;
+            for id in touched {
+                let shared = std::mem::take(&mut counts[id as usize]);
+                if !count_first || usize::from(shared) >= needed {
+                    verify(id, &mut found);
                 }
-                visited.push(id);
-                let entry = &self.keys[id as usize];
-                // The candidate's own length bounds the edits too, so that a short
-                // key is not reached by rewriting half of it.
-                let allowed = max.min(max_edits(entry.chars.len())) as usize;
-                if let Some(edits) =
-                    comparator.distance_with_args(entry.chars.iter().copied(), &cutoff)
-                {
-                    if edits <= allowed {
-                        found.push(FuzzyMatch {
-                            key: id,
-                            edits: edits as u32,
-                        });
-                    }
-                }
-            }
-            for id in visited {
-                seen[id as usize] = false;
             }
             found.sort_by_key(|m| (m.edits, m.key));
             found
         })
     }
 }
+
+/// How much more a bit-parallel distance costs than counting one posting;
+/// decides between the two candidate searches.
+const VERIFY_COST: usize = 12;
 
 /// Trigrams of a key padded with two boundary marks on each side, packed in a u64.
 fn trigrams(chars: &[char]) -> impl Iterator<Item = u64> + '_ {

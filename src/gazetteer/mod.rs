@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::geom::LonLat;
 
 pub use country::country_at;
-pub use feature::{candidates_to_geojson, place_to_feature, places_to_geojson};
+pub use feature::{candidates_to_geojson, place_to_feature, places_to_geojson, CandidateView};
 pub use load::{SourceText, Sources, MAX_NAME_BYTES};
 pub use normalize::normalize;
 pub use resolve::{is_ambiguous, Candidate, Hints, Reason, ResolveError};

@@ -103,6 +103,16 @@ impl LonLat {
     }
 }
 
+/// The point of a multi-part polyline nearest to `p`, with its distance in
+/// metres; `None` when every part is empty. See [`LonLat::nearest_on_line`].
+#[must_use]
+pub fn nearest_on_lines(p: LonLat, parts: &[Vec<LonLat>]) -> Option<(LonLat, f64)> {
+    parts
+        .iter()
+        .filter_map(|part| p.nearest_on_line(part))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
 impl fmt::Display for LonLat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:.5},{:.5}", self.lon, self.lat)

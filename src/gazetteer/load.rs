@@ -12,7 +12,7 @@ use csv::StringRecord;
 
 use super::normalize::normalize;
 use super::{Alias, GazetteerError, Kind, Layer, Place, PlaceId};
-use crate::geom::LonLat;
+use crate::geom::{nearest_on_lines, LonLat};
 
 /// Longest name, in bytes, that is looked up or loaded. Longer input is refused
 /// before any work is done on it.
@@ -379,14 +379,8 @@ fn read_curated(
                 return Err(ctx.err(format!("column geometry: {g:?} is only allowed on lines")))
             }
         };
-        let point = if line.is_empty() {
-            anchor
-        } else {
-            line.iter()
-                .filter_map(|part| anchor.nearest_on_line(part))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .map_or(anchor, |(p, _)| p)
-        };
+        // A line's point is the point of the line nearest to its anchor.
+        let point = nearest_on_lines(anchor, &line).map_or(anchor, |(p, _)| p);
         let radius_m = match r[9].trim() {
             "" if kind == Kind::Line => line
                 .iter()

@@ -26,7 +26,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::geom::LonLat;
+use crate::geom::{nearest_on_lines, LonLat};
 
 pub use country::country_at;
 pub use feature::{candidates_to_geojson, place_to_feature, places_to_geojson, CandidateView};
@@ -158,11 +158,7 @@ impl Place {
     /// distance from `p` in metres.
     #[must_use]
     pub fn nearest_point_to(&self, p: LonLat) -> (LonLat, f64) {
-        self.line
-            .iter()
-            .filter_map(|part| p.nearest_on_line(part))
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or((self.point, p.distance_m(self.point)))
+        nearest_on_lines(p, &self.line).unwrap_or((self.point, p.distance_m(self.point)))
     }
 }
 

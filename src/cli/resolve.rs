@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use scamatlas::gazetteer::{
     candidates_to_geojson, is_ambiguous, Candidate, CandidateView, Gazetteer, Hints,
 };
-use scamatlas::geom::LonLat;
 use serde::Serialize;
 use serde_json::json;
 
@@ -77,7 +76,11 @@ fn hints(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<Hints> {
         None => None,
     };
     let near = match &args.near {
-        Some(value) => Some(near_point(gazetteer, value)?),
+        Some(value) => Some(
+            gazetteer
+                .near_point(value)
+                .map_err(|e| UsageError(format!("--near {value:?}: {e}")))?,
+        ),
         None => None,
     };
     Ok(Hints {
@@ -86,25 +89,6 @@ fn hints(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<Hints> {
         kind: args.kind.map(Into::into),
         limit: usize::from(args.limit),
     })
-}
-
-/// `--near` as LON,LAT, or the point of the best match for a place name.
-fn near_point(gazetteer: &Gazetteer, value: &str) -> anyhow::Result<LonLat> {
-    let looks_numeric = value
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | ' '));
-    if looks_numeric {
-        return value
-            .parse()
-            .map_err(|e| UsageError(format!("--near {value:?}: {e}")).into());
-    }
-    let candidates = gazetteer
-        .resolve(value, &Hints::default())
-        .map_err(|e| UsageError(format!("--near: {e}")))?;
-    candidates
-        .first()
-        .map(|c| c.point)
-        .ok_or_else(|| UsageError(format!("--near: no place matches {value:?}")).into())
 }
 
 fn candidates_json<'g>(

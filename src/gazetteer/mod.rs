@@ -32,7 +32,7 @@ pub use country::country_at;
 pub use feature::{candidates_to_geojson, place_to_feature, places_to_geojson, CandidateView};
 pub use load::{SourceText, Sources, MAX_NAME_BYTES};
 pub use normalize::normalize;
-pub use resolve::{is_ambiguous, Candidate, Hints, Reason, ResolveError};
+pub use resolve::{is_ambiguous, Candidate, Hints, NearError, Reason, ResolveError};
 
 /// Index of a place in its [`Gazetteer`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -106,6 +106,17 @@ struct Match {
     base: f64,
 }
 
+/// A `near` hint that gives no point.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NearError {
+    #[error(transparent)]
+    Coord(#[from] crate::geom::CoordError),
+    #[error(transparent)]
+    Name(#[from] ResolveError),
+    #[error("no place matches {0:?}")]
+    NoMatch(String),
+}
+
 /// A name that cannot be looked up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ResolveError {
@@ -253,6 +264,24 @@ impl Gazetteer {
             Some(existing) => *existing = candidate,
             None => best.push(candidate),
         }
+    }
+
+    /// The point meant by a `near` hint: `LON,LAT` in decimal degrees, or the
+    /// name of a place (its best candidate's point).
+    ///
+    /// # Errors
+    /// Bad coordinates (latitude 95, say) or a name that matches nothing.
+    pub fn near_point(&self, value: &str) -> Result<LonLat, NearError> {
+        let looks_numeric = value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+' | ' '));
+        if looks_numeric {
+            return value.parse().map_err(NearError::Coord);
+        }
+        self.resolve(value, &Hints::default())?
+            .first()
+            .map(|c| c.point)
+            .ok_or_else(|| NearError::NoMatch(value.trim().to_string()))
     }
 
     /// The ISO2 code meant by `country`: a two-letter code as given, or the

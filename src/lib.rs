@@ -5,6 +5,8 @@
 //! - [`geom`]: `LonLat`, great-circle distances, nearest point on a line.
 //! - [`gazetteer`]: "which place does this string mean?" Loading the curated and
 //!   GeoNames layers, normalising names, and resolving them to ranked candidates.
+//! - [`events`]: "what happened, where and when?" The event model, dates and
+//!   time ranges, reading and validating CSV and GeoJSON.
 //! - [`error`]: the crate's [`Error`], composed from the module errors.
 //! - `cli` (binary only): argument parsing and output; no logic of its own.
 //!
@@ -43,8 +45,11 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod analysis;
 pub mod error;
+pub mod events;
 pub mod gazetteer;
 pub mod geom;
+pub mod index;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! Hubs, drift and flows: owned by the analysis work in progress.

@@ -1,0 +1,1 @@
+//! Deterministic synthetic events for tests and benchmarks.

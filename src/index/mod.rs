@@ -1,0 +1,1 @@
+//! Spatial index over events (rstar): owned by the index work in progress.

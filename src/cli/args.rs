@@ -36,6 +36,136 @@ pub enum Command {
     Resolve(ResolveArgs),
     /// List the places of the gazetteer.
     Places(PlacesArgs),
+    /// Validate, convert, add to and list event files.
+    Events(Box<EventsArgs>),
+}
+
+/// Which events to load: the bundled data set unless `--events` says otherwise.
+#[derive(Debug, Clone, Args)]
+pub struct EventSelection {
+    /// Load events from this CSV or GeoJSON file instead of the bundled data;
+    /// repeat for several files, and name `bundled` to keep the bundled data too.
+    #[arg(long = "events", value_name = "PATH|bundled")]
+    pub events: Vec<String>,
+
+    /// Load the valid rows of files that have invalid ones, reporting what was
+    /// skipped (by default such a file is refused whole).
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EventsArgs {
+    #[command(subcommand)]
+    pub command: EventsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// List every problem of event files (file, line or feature, field); exit 1 if any.
+    Validate(ValidateArgs),
+    /// Read CSV or GeoJSON event files and write them as one GeoJSON file.
+    Convert(ConvertArgs),
+    /// Append one event to a GeoJSON file, safely (temporary file, sync, rename).
+    Add(Box<AddArgs>),
+    /// List the loaded events.
+    List(ListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// CSV or GeoJSON files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// CSV or GeoJSON files.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The GeoJSON file to write (replaced only by a complete file).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Write the valid rows of inputs that have invalid ones.
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub events: EventSelection,
+    /// Events as JSON.
+    #[arg(long, conflicts_with = "geojson")]
+    pub json: bool,
+    /// Events as a GeoJSON FeatureCollection.
+    #[arg(long)]
+    pub geojson: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The GeoJSON file to append to (created if missing).
+    pub file: PathBuf,
+    #[arg(long)]
+    pub id: String,
+    /// YYYY-MM-DD, YYYY-MM or YYYY.
+    #[arg(long)]
+    pub date: String,
+    /// day, month or year (default: as precise as --date).
+    #[arg(long)]
+    pub date_precision: Option<String>,
+    /// Last day of a multi-day event, YYYY-MM-DD.
+    #[arg(long)]
+    pub end_date: Option<String>,
+    /// raid, handover, deportation, extradition, release, rescue, relocation,
+    /// offensive, capture, demolition, sanction, power_cut or other.
+    #[arg(long = "type")]
+    pub event_type: String,
+    /// Place name, resolved through the gazetteer (repeat for several places).
+    #[arg(long)]
+    pub place: Vec<String>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+    #[arg(long, allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    /// Precision radius of --lon/--lat, in metres.
+    #[arg(long)]
+    pub radius_m: Option<f64>,
+    /// Country hint for resolving place names.
+    #[arg(long)]
+    pub country: Option<String>,
+    #[arg(long)]
+    pub origin: Option<String>,
+    #[arg(long)]
+    pub destination: Option<String>,
+    /// Number of people (best figure).
+    #[arg(long, allow_hyphen_values = true)]
+    pub count: Option<String>,
+    #[arg(long)]
+    pub count_low: Option<String>,
+    #[arg(long)]
+    pub count_high: Option<String>,
+    /// arrested, handed_over, deported, released, rescued, trafficked or other.
+    #[arg(long)]
+    pub count_kind: Option<String>,
+    #[arg(long)]
+    pub actor: Vec<String>,
+    /// Notes, in your own words.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// The report this event comes from.
+    #[arg(long)]
+    pub source_url: String,
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Publication date of the source, YYYY-MM-DD.
+    #[arg(long)]
+    pub source_date: Option<String>,
+    /// The count is a running total.
+    #[arg(long)]
+    pub aggregate: bool,
 }
 
 #[derive(Debug, Args)]

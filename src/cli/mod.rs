@@ -2,6 +2,7 @@
 //! status to stderr. No place logic lives here.
 
 pub mod args;
+mod events;
 mod output;
 mod places;
 mod resolve;
@@ -10,6 +11,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use scamatlas::events::EventInput;
 use scamatlas::gazetteer::{Gazetteer, Kind};
 
 use args::{Cli, Command, KindArg};
@@ -36,6 +38,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Resolve(args) => resolve::run(&gazetteer, &args),
         Command::Places(args) => places::run(&gazetteer, &args),
+        Command::Events(args) => events::run(&gazetteer, &args),
     }
 }
 
@@ -52,6 +55,26 @@ fn load_gazetteer(cli: &Cli) -> anyhow::Result<Gazetteer> {
         "gazetteer loaded"
     );
     Ok(gazetteer)
+}
+
+/// The events a command works on: the bundled data unless `--events` names files.
+fn load_events(
+    gazetteer: &Gazetteer,
+    selection: &args::EventSelection,
+) -> anyhow::Result<scamatlas::events::Loaded> {
+    let inputs: Vec<EventInput> = if selection.events.is_empty() {
+        vec![EventInput::Bundled]
+    } else {
+        selection
+            .events
+            .iter()
+            .map(|e| EventInput::parse(e))
+            .collect()
+    };
+    let loaded = scamatlas::events::load(&inputs, gazetteer, selection.skip_invalid)?;
+    events::report_skipped(&loaded);
+    tracing::info!(events = loaded.events.len(), "events loaded");
+    Ok(loaded)
 }
 
 /// A usage error found after clap's parsing: exit code 2 with the message.

@@ -11,6 +11,10 @@
 //! gazetteer) and GeoJSON (see [`read`]), checked (every problem with its file,
 //! line or feature, and field), and written back as GeoJSON.
 
+mod geojson;
+mod load;
+mod read;
+mod store;
 #[doc(hidden)]
 pub mod synthetic;
 mod time;
@@ -22,6 +26,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::geom::LonLat;
 
+pub use geojson::{event_to_feature, events_to_geojson, read_geojson};
+pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
+pub use read::{read_csv, Problem, ReadReport};
+pub use store::write_atomic;
 pub use time::{DatePrecision, EventDate, TimeRange};
 
 /// What kind of thing happened.

@@ -2,6 +2,7 @@
 
 mod cli;
 mod curated;
+mod events;
 mod load_errors;
 mod resolve_table;
 

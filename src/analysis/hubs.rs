@@ -1,0 +1,691 @@
+//! Hubs: places where events cluster within one period.
+//!
+//! A **hub** is a DBSCAN cluster of events of one [`Period`]: events whose
+//! representative points ([`Event::point`]) lie within `eps_km` of each other
+//! (great-circle distance), grown from *core* events that have at least
+//! `min_events` events (themselves included) within `eps_km`. Events that are
+//! not within reach of a core event are noise and belong to no hub. Periods are
+//! clustered separately, so the same compound raided in two quarters gives two
+//! hubs.
+//!
+//! Vague events are left out before clustering: an event whose precision
+//! radius ([`Event::radius_m`]) exceeds `max_radius_km` sits on a country's or
+//! a region's centre ("northern Myanmar", "Myanmar"), not where it happened,
+//! and would otherwise make hubs at places where nothing is.
+//!
+//! Clusters do not depend on the order of the input: core events are joined
+//! into clusters transitively (connected components), and an event that is
+//! within reach of the cores of several clusters (a *border* event) joins the
+//! cluster of its nearest core event (ties: the earlier event in the input).
+//!
+//! # Units
+//! `eps_km` and `max_radius_km` are kilometres; distances are haversine on the
+//! mean sphere ([`LonLat::distance_m`]); centroids are decimal degrees.
+//!
+//! # Runtime
+//! Neighbours are found through an R-tree ([`rstar`], bulk-loaded per period):
+//! a bounding-box query around each point, then a haversine check. That is
+//! O(n log n) for scattered events, and O(n²) only when most events of a period
+//! lie within `eps_km` of one another.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use geojson::{FeatureCollection, Value};
+use rstar::primitives::GeomWithData;
+use rstar::{RTree, AABB};
+use serde::Serialize;
+use serde_json::json;
+
+use super::json::{collection, feature, position};
+use super::{spherical_mean, Period, PeriodSpan};
+use crate::events::Event;
+use crate::geom::{LonLat, EARTH_RADIUS_M};
+
+/// What [`hubs`] clusters, and how.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HubParams {
+    /// Neighbourhood radius, in kilometres.
+    pub eps_km: f64,
+    /// Events (the event itself included) within `eps_km` that make an event a
+    /// core event; 0 acts as 1.
+    pub min_events: usize,
+    /// Events of different periods never share a hub.
+    pub period: Period,
+    /// Events whose precision radius is larger than this, in kilometres, are
+    /// left out.
+    pub max_radius_km: f64,
+}
+
+impl Default for HubParams {
+    /// 10 km, 3 events, by quarter, places up to 20 km across (towns and
+    /// compounds, not zones or regions).
+    fn default() -> Self {
+        Self {
+            eps_km: 10.0,
+            min_events: 3,
+            period: Period::Quarter,
+            max_radius_km: 20.0,
+        }
+    }
+}
+
+/// One cluster of events in one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hub {
+    /// `<period>/<n>`, `n` counting from 1 in the output order within the
+    /// period: `2024-Q1/1`.
+    pub id: String,
+    /// The period label: `2024-Q1`.
+    pub period: String,
+    /// Spherical mean of the members' points.
+    pub centroid: LonLat,
+    /// Positions of the members in the input slice, ascending.
+    pub members: Vec<usize>,
+    /// The members' event ids, in the order of `members`.
+    pub event_ids: Vec<String>,
+    /// Sum of [`Event::persons_best`] over members that are not aggregates.
+    pub persons_total: u64,
+    /// Earliest first day of any member.
+    pub first_day: NaiveDate,
+    /// Latest last day of any member.
+    pub last_day: NaiveDate,
+    /// Up to three places named by the members: the place id (its name when it
+    /// has no id) and how many members name it; most frequent first, ties by
+    /// key.
+    pub main_places: Vec<(String, usize)>,
+}
+
+/// The hubs of `events`, period by period.
+///
+/// Output order: periods chronologically; within a period, hubs with more
+/// members first, then by centroid latitude from north to south, then by
+/// longitude from west to east. Ids are numbered in that order.
+///
+/// Events with a precision radius above `max_radius_km`, or a point that is
+/// not a finite coordinate, are left out (see the module docs).
+///
+/// # Example
+/// ```
+/// use scamatlas::analysis::{hubs, HubParams};
+/// let events: Vec<scamatlas::events::Event> = Vec::new();
+/// assert!(hubs(&events, &HubParams::default()).is_empty());
+/// ```
+#[must_use]
+pub fn hubs(events: &[Event], params: &HubParams) -> Vec<Hub> {
+    let max_radius_m = params.max_radius_km * 1000.0;
+    let eps_m = params.eps_km.max(0.0) * 1000.0;
+    let mut by_period: BTreeMap<PeriodSpan, Vec<usize>> = BTreeMap::new();
+    for (i, event) in events.iter().enumerate() {
+        let p = event.point();
+        if event.radius_m() > max_radius_m || !p.lon.is_finite() || !p.lat.is_finite() {
+            continue;
+        }
+        by_period
+            .entry(params.period.of_event(event))
+            .or_default()
+            .push(i);
+    }
+
+    let mut out = Vec::new();
+    for (span, positions) in by_period {
+        let points: Vec<LonLat> = positions.iter().map(|&i| events[i].point()).collect();
+        let mut period_hubs: Vec<Hub> = dbscan(&points, eps_m, params.min_events)
+            .into_iter()
+            .map(|cluster| {
+                let members = cluster.into_iter().map(|k| positions[k]).collect();
+                build_hub(events, &span.label, members)
+            })
+            .collect();
+        period_hubs.sort_by(|a, b| {
+            b.members
+                .len()
+                .cmp(&a.members.len())
+                .then(b.centroid.lat.total_cmp(&a.centroid.lat))
+                .then(a.centroid.lon.total_cmp(&b.centroid.lon))
+                .then(a.members.cmp(&b.members))
+        });
+        for (n, hub) in period_hubs.iter_mut().enumerate() {
+            hub.id = format!("{}/{}", span.label, n + 1);
+        }
+        out.extend(period_hubs);
+    }
+    out
+}
+
+/// A hub (without its id) from its members' positions, ascending.
+fn build_hub(events: &[Event], period: &str, members: Vec<usize>) -> Hub {
+    let member_events = || members.iter().map(|&i| &events[i]);
+    let centroid = spherical_mean(member_events().map(|e| (e.point(), 1.0))).unwrap_or_else(|| {
+        member_events()
+            .next()
+            .map_or(LonLat { lon: 0.0, lat: 0.0 }, Event::point)
+    });
+    let persons_total = member_events()
+        .filter(|e| !e.aggregate)
+        .map(Event::persons_best)
+        .sum();
+    let first_day = member_events()
+        .map(|e| e.date.first_day())
+        .min()
+        .unwrap_or(NaiveDate::MIN);
+    let last_day = member_events()
+        .map(|e| e.date.last_day())
+        .max()
+        .unwrap_or(NaiveDate::MAX);
+
+    let mut named: HashMap<&str, usize> = HashMap::new();
+    for event in member_events() {
+        let mut keys: Vec<&str> = event
+            .places
+            .iter()
+            .map(|p| p.id.as_deref().unwrap_or(&p.name))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for key in keys {
+            *named.entry(key).or_default() += 1;
+        }
+    }
+    let mut main_places: Vec<(String, usize)> =
+        named.into_iter().map(|(k, n)| (k.to_string(), n)).collect();
+    main_places.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    main_places.truncate(3);
+
+    Hub {
+        id: String::new(),
+        period: period.to_string(),
+        centroid,
+        event_ids: member_events().map(|e| e.id.clone()).collect(),
+        members,
+        persons_total,
+        first_day,
+        last_day,
+        main_places,
+    }
+}
+
+/// DBSCAN over `points` with great-circle neighbourhoods of `eps_m` metres.
+///
+/// Returns the clusters as ascending indices into `points`, ordered by their
+/// first index; noise is in none. See the module docs for how border points
+/// are assigned.
+pub(crate) fn dbscan(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Vec<usize>> {
+    let min_points = min_points.max(1);
+    let tree = RTree::bulk_load(
+        points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| GeomWithData::new([p.lon, p.lat], i))
+            .collect(),
+    );
+    let neighbours = |i: usize, f: &mut dyn FnMut(usize, f64) -> bool| {
+        let p = points[i];
+        for envelope in search_boxes(p, eps_m) {
+            for candidate in tree.locate_in_envelope(&envelope) {
+                let j = candidate.data;
+                let d = p.distance_m(points[j]);
+                if d <= eps_m && !f(j, d) {
+                    return;
+                }
+            }
+        }
+    };
+
+    let core: Vec<bool> = (0..points.len())
+        .map(|i| {
+            let mut count = 0;
+            neighbours(i, &mut |_, _| {
+                count += 1;
+                count < min_points
+            });
+            count >= min_points
+        })
+        .collect();
+
+    let mut sets = DisjointSets::new(points.len());
+    for i in (0..points.len()).filter(|&i| core[i]) {
+        neighbours(i, &mut |j, _| {
+            if core[j] {
+                sets.union(i, j);
+            }
+            true
+        });
+    }
+
+    let mut label: Vec<Option<usize>> = vec![None; points.len()];
+    for i in 0..points.len() {
+        if core[i] {
+            label[i] = Some(sets.find(i));
+            continue;
+        }
+        let mut nearest: Option<(f64, usize)> = None;
+        neighbours(i, &mut |j, d| {
+            if core[j] && nearest.is_none_or(|(bd, bj)| d < bd || (d == bd && j < bj)) {
+                nearest = Some((d, j));
+            }
+            true
+        });
+        label[i] = nearest.map(|(_, j)| sets.find(j));
+    }
+
+    let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, l) in label.iter().enumerate() {
+        if let Some(root) = l {
+            clusters.entry(*root).or_default().push(i);
+        }
+    }
+    let mut clusters: Vec<Vec<usize>> = clusters.into_values().collect();
+    clusters.sort_by_key(|c| c.first().copied());
+    clusters
+}
+
+/// Longitude/latitude boxes that hold every point within `eps_m` of `p`: one
+/// box, or two when the neighbourhood crosses the antimeridian.
+fn search_boxes(p: LonLat, eps_m: f64) -> Vec<AABB<[f64; 2]>> {
+    // Widen by a hair so that rounding never drops a point the haversine check
+    // would keep.
+    let widen = |deg: f64| deg * (1.0 + 1e-9) + 1e-9;
+    let r = eps_m / EARTH_RADIUS_M;
+    let dlat = widen(r.to_degrees());
+    let (south, north) = ((p.lat - dlat).max(-90.0), (p.lat + dlat).min(90.0));
+    let full = || vec![AABB::from_corners([-180.0, south], [180.0, north])];
+    if r >= std::f64::consts::FRAC_PI_2 || p.lat.abs() + dlat >= 90.0 {
+        return full();
+    }
+    let dlon = widen(
+        (r.sin() / p.lat.to_radians().cos())
+            .min(1.0)
+            .asin()
+            .to_degrees(),
+    );
+    if dlon >= 180.0 {
+        return full();
+    }
+    let (west, east) = (p.lon - dlon, p.lon + dlon);
+    let mut boxes = vec![AABB::from_corners(
+        [west.max(-180.0), south],
+        [east.min(180.0), north],
+    )];
+    if west < -180.0 {
+        boxes.push(AABB::from_corners([west + 360.0, south], [180.0, north]));
+    }
+    if east > 180.0 {
+        boxes.push(AABB::from_corners([-180.0, south], [east - 360.0, north]));
+    }
+    boxes
+}
+
+/// Union-find with path halving and union by size.
+struct DisjointSets {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+}
+
+impl DisjointSets {
+    fn new(n: usize) -> Self {
+        Self {
+            parent: (0..n).collect(),
+            size: vec![1; n],
+        }
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (mut a, mut b) = (self.find(a), self.find(b));
+        if a == b {
+            return;
+        }
+        if self.size[a] < self.size[b] {
+            std::mem::swap(&mut a, &mut b);
+        }
+        self.parent[b] = a;
+        self.size[a] += self.size[b];
+    }
+}
+
+/// Hubs as GeoJSON points at their centroids.
+///
+/// Properties: `id`, `period`, `events` (member count), `persons_total`,
+/// `event_ids` (joined with `;`), `first_day` and `last_day` (`YYYY-MM-DD`),
+/// `main_place` (the most named place, or null) and `main_places`
+/// (`kk_park (5); myawaddy (2)`). The feature id is the hub id.
+#[must_use]
+pub fn hubs_to_geojson(hubs: &[Hub]) -> FeatureCollection {
+    let features = hubs
+        .iter()
+        .map(|hub| {
+            let main_places: Vec<String> = hub
+                .main_places
+                .iter()
+                .map(|(place, n)| format!("{place} ({n})"))
+                .collect();
+            feature(
+                hub.id.clone(),
+                Value::Point(position(hub.centroid)),
+                json!({
+                    "id": hub.id,
+                    "period": hub.period,
+                    "events": hub.members.len(),
+                    "persons_total": hub.persons_total,
+                    "event_ids": hub.event_ids.join(";"),
+                    "first_day": hub.first_day.format("%Y-%m-%d").to_string(),
+                    "last_day": hub.last_day.format("%Y-%m-%d").to_string(),
+                    "main_place": hub.main_places.first().map(|(place, _)| place),
+                    "main_places": main_places.join("; "),
+                }),
+            )
+        })
+        .collect();
+    collection(features)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::testing::{at, event, place, Rng};
+
+    fn params(eps_km: f64, min_events: usize) -> HubParams {
+        HubParams {
+            eps_km,
+            min_events,
+            period: Period::Quarter,
+            max_radius_km: 20.0,
+        }
+    }
+
+    /// A point `km` kilometres north of `p`.
+    fn north(p: (f64, f64), km: f64) -> (f64, f64) {
+        (p.0, p.1 + km / crate::analysis::km_per_degree())
+    }
+
+    const KK_PARK: (f64, f64) = (98.5166, 16.5783);
+    const LAUKKAI: (f64, f64) = (98.7621, 23.6961);
+
+    #[test]
+    fn two_clusters_and_noise() {
+        let mut events = Vec::new();
+        for k in 0..4 {
+            let (lon, lat) = north(KK_PARK, k as f64);
+            events.push(at(&format!("S{k}"), "2024-02-10", lon, lat, 10));
+        }
+        for k in 0..3 {
+            let (lon, lat) = north(LAUKKAI, k as f64 * 0.5);
+            events.push(at(&format!("N{k}"), "2024-03-01", lon, lat, 100));
+        }
+        // Noise: alone in Mong La.
+        events.push(at("X", "2024-02-15", 99.59, 21.67, 5));
+        let hubs = hubs(&events, &params(2.0, 3));
+        assert_eq!(hubs.len(), 2, "{hubs:#?}");
+        assert_eq!(hubs[0].id, "2024-Q1/1");
+        assert_eq!(hubs[0].event_ids, ["S0", "S1", "S2", "S3"]);
+        assert_eq!(hubs[0].members, [0, 1, 2, 3]);
+        assert_eq!(hubs[0].persons_total, 40);
+        assert_eq!(hubs[1].id, "2024-Q1/2");
+        assert_eq!(hubs[1].event_ids, ["N0", "N1", "N2"]);
+        assert_eq!(hubs[1].persons_total, 300);
+        assert_eq!(hubs[1].first_day.to_string(), "2024-03-01");
+        assert_eq!(hubs[0].last_day.to_string(), "2024-02-10");
+        assert!((hubs[1].centroid.lat - north(LAUKKAI, 0.5).1).abs() < 1e-6);
+        assert!(hubs.iter().all(|h| !h.members.contains(&7)));
+    }
+
+    #[test]
+    fn min_events_is_respected() {
+        let events: Vec<Event> = (0..3)
+            .map(|k| at(&format!("E{k}"), "2024-05-01", KK_PARK.0, KK_PARK.1, 1))
+            .collect();
+        assert_eq!(hubs(&events, &params(1.0, 3)).len(), 1);
+        assert!(hubs(&events, &params(1.0, 4)).is_empty());
+        // 0 acts as 1: every event is its own core.
+        assert_eq!(hubs(&events, &params(1.0, 0)).len(), 1);
+    }
+
+    #[test]
+    fn eps_is_respected_just_inside_and_outside() {
+        let chain = |gap_km: f64| -> Vec<Event> {
+            (0..2)
+                .map(|k| {
+                    let (lon, lat) = north(KK_PARK, k as f64 * gap_km);
+                    at(&format!("E{k}"), "2024-05-01", lon, lat, 1)
+                })
+                .collect()
+        };
+        assert_eq!(hubs(&chain(4.99), &params(5.0, 2)).len(), 1);
+        assert!(hubs(&chain(5.01), &params(5.0, 2)).is_empty());
+        // East-west as well, where the box must be wider than eps in degrees.
+        let km_lon = crate::analysis::km_per_degree() * KK_PARK.1.to_radians().cos();
+        let pair = |gap_km: f64| {
+            vec![
+                at("W", "2024-05-01", KK_PARK.0, KK_PARK.1, 1),
+                at("E", "2024-05-01", KK_PARK.0 + gap_km / km_lon, KK_PARK.1, 1),
+            ]
+        };
+        assert_eq!(hubs(&pair(4.99), &params(5.0, 2)).len(), 1);
+        assert!(hubs(&pair(5.01), &params(5.0, 2)).is_empty());
+    }
+
+    #[test]
+    fn periods_never_merge() {
+        let events: Vec<Event> = ["2024-03-30", "2024-03-31", "2024-04-01", "2024-04-02"]
+            .iter()
+            .enumerate()
+            .map(|(k, d)| at(&format!("E{k}"), d, KK_PARK.0, KK_PARK.1, 1))
+            .collect();
+        let quarterly = hubs(&events, &params(1.0, 2));
+        let ids: Vec<&str> = quarterly.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["2024-Q1/1", "2024-Q2/1"]);
+        assert_eq!(quarterly[1].members, [2, 3]);
+        let yearly = hubs(
+            &events,
+            &HubParams {
+                period: Period::Year,
+                ..params(1.0, 2)
+            },
+        );
+        assert_eq!(yearly.len(), 1);
+        assert_eq!(yearly[0].id, "2024/1");
+    }
+
+    #[test]
+    fn vague_events_are_left_out() {
+        let mut events: Vec<Event> = (0..3)
+            .map(|k| {
+                event(
+                    &format!("V{k}"),
+                    "2024-01-10",
+                    place("northern_myanmar", 97.5, 23.0, 300_000.0),
+                    50,
+                )
+            })
+            .collect();
+        events.push(at("T", "2024-01-10", 97.5, 23.0, 1));
+        assert!(hubs(&events, &params(5.0, 2)).is_empty());
+        let loose = hubs(
+            &events,
+            &HubParams {
+                max_radius_km: 500.0,
+                ..params(5.0, 2)
+            },
+        );
+        assert_eq!(loose.len(), 1);
+        assert_eq!(loose[0].main_places[0], ("northern_myanmar".to_string(), 3));
+    }
+
+    #[test]
+    fn aggregates_count_as_members_but_not_persons() {
+        let mut events: Vec<Event> = (0..3)
+            .map(|k| at(&format!("E{k}"), "2024-01-10", KK_PARK.0, KK_PARK.1, 7))
+            .collect();
+        events[2].aggregate = true;
+        let h = hubs(&events, &params(1.0, 3));
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].persons_total, 14);
+    }
+
+    #[test]
+    fn main_places_count_members_most_frequent_first() {
+        let mut events = vec![
+            at("kk_park", "2024-01-10", KK_PARK.0, KK_PARK.1, 1),
+            at("kk_park", "2024-01-11", KK_PARK.0, KK_PARK.1, 1),
+            event(
+                "E3",
+                "2024-01-12",
+                place("", KK_PARK.0, KK_PARK.1, 100.0),
+                1,
+            ),
+            at("myawaddy", "2024-01-12", KK_PARK.0, KK_PARK.1, 1),
+            at("shwe_kokko", "2024-01-12", KK_PARK.0, KK_PARK.1, 1),
+        ];
+        events[2].places[0].name = "Huanya compound".into();
+        events[1]
+            .places
+            .push(place("kk_park", KK_PARK.0, KK_PARK.1, 100.0));
+        let h = hubs(&events, &params(1.0, 2));
+        assert_eq!(
+            h[0].main_places,
+            [
+                ("kk_park".to_string(), 2),
+                ("Huanya compound".to_string(), 1),
+                ("myawaddy".to_string(), 1)
+            ]
+        );
+    }
+
+    /// DBSCAN the slow way, with the same border rule.
+    fn brute_force(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Vec<usize>> {
+        let n = points.len();
+        let near = |i: usize, j: usize| points[i].distance_m(points[j]) <= eps_m;
+        let core: Vec<bool> = (0..n)
+            .map(|i| (0..n).filter(|&j| near(i, j)).count() >= min_points)
+            .collect();
+        let mut label: Vec<Option<usize>> = vec![None; n];
+        let mut next = 0;
+        for seed in 0..n {
+            if !core[seed] || label[seed].is_some() {
+                continue;
+            }
+            let mut stack = vec![seed];
+            label[seed] = Some(next);
+            while let Some(i) = stack.pop() {
+                for j in 0..n {
+                    if core[j] && label[j].is_none() && near(i, j) {
+                        label[j] = Some(next);
+                        stack.push(j);
+                    }
+                }
+            }
+            next += 1;
+        }
+        for i in (0..n).filter(|&i| !core[i]) {
+            let nearest = (0..n).filter(|&j| core[j] && near(i, j)).min_by(|&a, &b| {
+                points[i]
+                    .distance_m(points[a])
+                    .total_cmp(&points[i].distance_m(points[b]))
+                    .then(a.cmp(&b))
+            });
+            label[i] = nearest.and_then(|j| label[j]);
+        }
+        let mut clusters = vec![Vec::new(); next];
+        for (i, l) in label.iter().enumerate() {
+            if let Some(c) = l {
+                clusters[*c].push(i);
+            }
+        }
+        clusters.sort_by_key(|c| c.first().copied());
+        clusters
+    }
+
+    #[test]
+    fn tree_dbscan_equals_brute_force_on_random_points() {
+        let mut rng = Rng(20240223);
+        let (mut total_clusters, mut noise, mut straddling) = (0, 0, 0);
+        for round in 0..12 {
+            let n = 50 + round * 25;
+            // Clumps around a few centres plus uniform scatter, some of it
+            // straddling the antimeridian and near the pole.
+            let centres: Vec<(f64, f64)> = (0..4)
+                .map(|_| (rng.next_f64() * 8.0 + 94.0, rng.next_f64() * 16.0 + 10.0))
+                .chain([(179.95, 10.0), (-20.0, 89.9)])
+                .collect();
+            let points: Vec<LonLat> = (0..n)
+                .map(|_| {
+                    let (clon, clat) = centres[(rng.next_f64() * centres.len() as f64) as usize];
+                    let spread = if rng.next_f64() < 0.2 { 3.0 } else { 0.15 };
+                    let lon = clon + (rng.next_f64() - 0.5) * spread;
+                    let lat = (clat + (rng.next_f64() - 0.5) * spread).clamp(-90.0, 90.0);
+                    LonLat {
+                        lon: (lon + 180.0).rem_euclid(360.0) - 180.0,
+                        lat,
+                    }
+                })
+                .collect();
+            let eps_m = 2_000.0 + rng.next_f64() * 20_000.0;
+            let min_points = 2 + round % 5;
+            let clusters = dbscan(&points, eps_m, min_points);
+            assert_eq!(
+                clusters,
+                brute_force(&points, eps_m, min_points),
+                "round {round}: n {n}, eps {eps_m} m, min {min_points}"
+            );
+            total_clusters += clusters.len();
+            noise += n - clusters.iter().map(Vec::len).sum::<usize>();
+            straddling += clusters
+                .iter()
+                .filter(|c| {
+                    c.iter().any(|&i| points[i].lon > 179.0)
+                        && c.iter().any(|&i| points[i].lon < -179.0)
+                })
+                .count();
+        }
+        // The comparison is only worth something if there is something to compare.
+        assert!(
+            total_clusters > 30 && noise > 30,
+            "{total_clusters} {noise}"
+        );
+        assert!(straddling > 0);
+    }
+
+    #[test]
+    fn neighbourhoods_cross_the_antimeridian() {
+        let points = [
+            LonLat {
+                lon: 179.99,
+                lat: 0.0,
+            },
+            LonLat {
+                lon: -179.99,
+                lat: 0.0,
+            },
+        ];
+        assert_eq!(dbscan(&points, 5_000.0, 2), [vec![0, 1]]);
+    }
+
+    #[test]
+    fn geojson_round_trips_with_ids() {
+        let events: Vec<Event> = (0..3)
+            .map(|k| at(&format!("E{k}"), "2024-01-10", 98.516_612_345, 16.578_3, 7))
+            .collect();
+        let fc = hubs_to_geojson(&hubs(&events, &params(1.0, 3)));
+        let text = fc.to_string();
+        let back: FeatureCollection = text.parse().unwrap();
+        assert_eq!(back.features.len(), 1);
+        let f = &back.features[0];
+        assert_eq!(f.id, Some(geojson::feature::Id::String("2024-Q1/1".into())));
+        assert_eq!(f.property("event_ids"), Some(&json!("E0;E1;E2")));
+        assert_eq!(f.property("persons_total"), Some(&json!(21)));
+        assert_eq!(f.property("first_day"), Some(&json!("2024-01-10")));
+        assert_eq!(f.property("main_place"), Some(&json!("E0")));
+        match f.geometry.as_ref().map(|g| &g.value) {
+            Some(Value::Point(p)) => assert_eq!(p, &vec![98.516612, 16.5783]),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Events as GeoJSON (RFC 7946) and back.
+//!
+//! Each event is a Feature with a string `id`: a Point for one place, a
+//! MultiPoint for several. Flat properties (`date`, `type`, `start`, `end`,
+//! `persons_best`, `place_ids`, `source_urls`, ...) keep one JSON type each, so
+//! GIS software reads them as columns; nested arrays (`places`, `counts`,
+//! `sources`) carry the full record, so nothing is lost on the way back.
+
+use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
+use serde_json::json;
+
+use super::read::{Problem, ReadReport};
+use super::{Count, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
+use crate::geom::LonLat;
+
+const DECIMALS: f64 = 1e6;
+
+fn round(v: f64) -> f64 {
+    (v * DECIMALS).round() / DECIMALS
+}
+
+fn position(p: LonLat) -> Vec<f64> {
+    vec![round(p.lon), round(p.lat)]
+}
+
+/// One event as a Feature.
+#[must_use]
+pub fn event_to_feature(event: &Event) -> Feature {
+    let geometry = match event.places.as_slice() {
+        [one] => Value::Point(position(one.point)),
+        many => Value::MultiPoint(many.iter().map(|p| position(p.point)).collect()),
+    };
+    let join = |parts: Vec<String>| parts.join(";");
+    let properties = json!({
+        "id": event.id,
+        "date": event.date.to_string(),
+        "date_precision": event.date.precision,
+        "start": event.date.first_day().to_string(),
+        "end": event.date.last_day().to_string(),
+        "end_date": event.date.end.map(|d| d.to_string()),
+        "type": event.event_type,
+        "place_ids": join(event.places.iter().map(|p| p.id.clone().unwrap_or_default()).collect()),
+        "place_names": join(event.places.iter().map(|p| p.name.clone()).collect()),
+        "radius_m": event.radius_m().round() as i64,
+        "persons_best": event.persons_best() as i64,
+        "aggregate": event.aggregate,
+        "source_urls": event.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>().join(" "),
+        "places": event.places,
+        "origin": event.origin,
+        "destination": event.destination,
+        "counts": event.counts,
+        "sources": event.sources,
+        "actors": event.actors,
+        "notes": event.notes,
+    });
+    Feature {
+        bbox: None,
+        geometry: Some(Geometry::new(geometry)),
+        id: Some(geojson::feature::Id::String(event.id.clone())),
+        properties: match properties {
+            serde_json::Value::Object(map) => Some(map),
+            _ => None,
+        },
+        foreign_members: None,
+    }
+}
+
+/// Events as a FeatureCollection.
+#[must_use]
+pub fn events_to_geojson<'a>(events: impl IntoIterator<Item = &'a Event>) -> FeatureCollection {
+    FeatureCollection {
+        bbox: None,
+        features: events.into_iter().map(event_to_feature).collect(),
+        foreign_members: None,
+    }
+}
+
+/// Reads events from GeoJSON text: our own files, and plain point layers with
+/// `id`, `date`, `type` (or `event_type`) and `source_url` properties.
+pub fn read_geojson(path: &str, text: &str) -> ReadReport {
+    let mut report = ReadReport::default();
+    let collection: FeatureCollection = match serde_json::from_str(text) {
+        Ok(c) => c,
+        Err(e) => {
+            report.problems.push(Problem {
+                location: format!("{path}:{}", e.line()),
+                field: None,
+                message: format!("not a GeoJSON FeatureCollection: {e}"),
+            });
+            return report;
+        }
+    };
+    let mut seen = std::collections::HashMap::new();
+    for (index, feature) in collection.features.iter().enumerate() {
+        let location = format!("{path}: feature {index}");
+        let mut problems = Vec::new();
+        let event = read_feature(feature, &location, &mut problems);
+        if let Some(e) = &event {
+            if let Some(first) = seen.insert(e.id.clone(), index) {
+                problems.push(Problem {
+                    location: location.clone(),
+                    field: Some("id".into()),
+                    message: format!("{:?} is already the id of feature {first}", e.id),
+                });
+            }
+        }
+        match event {
+            Some(e) if problems.is_empty() => report.events.push(e),
+            _ => report.rejected += 1,
+        }
+        report.problems.extend(problems);
+    }
+    report
+}
+
+fn read_feature(feature: &Feature, location: &str, problems: &mut Vec<Problem>) -> Option<Event> {
+    let empty = JsonObject::new();
+    let props = feature.properties.as_ref().unwrap_or(&empty);
+    let mut fail = |field: &str, message: String| {
+        problems.push(Problem {
+            location: location.to_string(),
+            field: Some(field.into()),
+            message,
+        });
+    };
+    let text = |name: &str| {
+        props
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+
+    let id = match (&feature.id, text("id")) {
+        (Some(geojson::feature::Id::String(s)), _) => Some(s.clone()),
+        (Some(geojson::feature::Id::Number(n)), _) => Some(n.to_string()),
+        (None, Some(s)) => Some(s.to_string()),
+        (None, None) => {
+            fail("id", "missing: give the feature an id".into());
+            None
+        }
+    };
+    let precision = match text("date_precision") {
+        None => None,
+        Some(p) => p
+            .parse::<DatePrecision>()
+            .map_err(|e| fail("date_precision", e))
+            .ok(),
+    };
+    let date = match text("date") {
+        None => {
+            fail("date", "missing".into());
+            None
+        }
+        Some(d) => EventDate::parse(d, precision, text("end_date"))
+            .map_err(|e| fail("date", e))
+            .ok(),
+    };
+    let event_type = match text("type").or_else(|| text("event_type")) {
+        None => {
+            fail("type", "missing".into());
+            None
+        }
+        Some(t) => t.parse::<EventType>().map_err(|e| fail("type", e)).ok(),
+    };
+
+    let typed = |name: &str| props.get(name).filter(|v| !v.is_null()).cloned();
+    let places: Vec<EventPlace> = match typed("places") {
+        Some(v) => serde_json::from_value(v)
+            .map_err(|e| fail("places", e.to_string()))
+            .unwrap_or_default(),
+        None => points_of(feature)
+            .map_err(|e| fail("geometry", e))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|point| EventPlace {
+                id: None,
+                name: text("place").unwrap_or_default().to_string(),
+                point,
+                radius_m: props
+                    .get("radius_m")
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0),
+                resolution: "coordinates given".into(),
+            })
+            .collect(),
+    };
+    if places.is_empty() {
+        fail(
+            "geometry",
+            "the event has no place: give a Point or MultiPoint".into(),
+        );
+    }
+    for p in &places {
+        if LonLat::new(p.point.lon, p.point.lat).is_err() || p.radius_m.is_nan() || p.radius_m < 0.0
+        {
+            fail(
+                "places",
+                format!(
+                    "{:?} has coordinates off the globe or a negative radius",
+                    p.name
+                ),
+            );
+        }
+    }
+    let place = |name: &str, fail: &mut dyn FnMut(&str, String)| -> Option<EventPlace> {
+        typed(name).and_then(|v| {
+            serde_json::from_value(v)
+                .map_err(|e| fail(name, e.to_string()))
+                .ok()
+        })
+    };
+    let origin = place("origin", &mut fail);
+    let destination = place("destination", &mut fail);
+    let counts: Vec<Count> = typed("counts")
+        .map(|v| {
+            serde_json::from_value(v)
+                .map_err(|e| fail("counts", e.to_string()))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    for c in &counts {
+        if !(c.low <= c.best && c.best <= c.high) {
+            fail(
+                "counts",
+                format!(
+                    "{}: low {} <= best {} <= high {} does not hold",
+                    c.kind.as_str(),
+                    c.low,
+                    c.best,
+                    c.high
+                ),
+            );
+        }
+    }
+    let sources: Vec<Source> = match (typed("sources"), text("source_url")) {
+        (Some(v), _) => serde_json::from_value(v)
+            .map_err(|e| fail("sources", e.to_string()))
+            .unwrap_or_default(),
+        (None, Some(url)) => vec![Source {
+            url: url.to_string(),
+            publisher: None,
+            date: None,
+            count: None,
+            count_kind: None,
+        }],
+        (None, None) => Vec::new(),
+    };
+    if sources.is_empty() {
+        fail(
+            "sources",
+            "missing: every event names its source (sources or source_url)".into(),
+        );
+    }
+    for s in &sources {
+        if !(s.url.starts_with("http://") || s.url.starts_with("https://")) {
+            fail("sources", format!("{:?} is not an http(s) URL", s.url));
+        }
+    }
+    let actors: Vec<String> = typed("actors")
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    Some(Event {
+        id: id?,
+        date: date?,
+        event_type: event_type?,
+        places,
+        origin,
+        destination,
+        counts,
+        sources,
+        actors,
+        notes: text("notes").unwrap_or_default().to_string(),
+        aggregate: props
+            .get("aggregate")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+    })
+}
+
+fn points_of(feature: &Feature) -> Result<Vec<LonLat>, String> {
+    let point = |p: &Vec<f64>| match p.as_slice() {
+        [lon, lat, ..] => LonLat::new(*lon, *lat).map_err(|e| e.to_string()),
+        _ => Err("a position has fewer than two numbers".to_string()),
+    };
+    match feature.geometry.as_ref().map(|g| &g.value) {
+        Some(Value::Point(p)) => Ok(vec![point(p)?]),
+        Some(Value::MultiPoint(ps)) => ps.iter().map(point).collect(),
+        Some(_) => Err("only Point and MultiPoint events are read".into()),
+        None => Err("missing".into()),
+    }
+}

@@ -1,0 +1,331 @@
+//! Events: the bundled data, reading CSV and GeoJSON, validation, adding.
+
+use std::path::Path;
+use std::process::Command;
+
+use scamatlas::events::{self, events_to_geojson, read_csv, read_path, EventInput, EventType};
+
+use crate::gazetteer;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn bundled_events_are_built_from_the_csv_and_up_to_date() {
+    let csv = std::fs::read_to_string(root().join("geojson/events.csv")).expect("events.csv");
+    let report = read_csv("geojson/events.csv", &csv, gazetteer());
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let rebuilt = serde_json::to_value(events_to_geojson(&report.events)).expect("json");
+    let shipped: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("geojson/events.geojson")).expect("geojson"),
+    )
+    .expect("valid JSON");
+    assert!(
+        rebuilt == shipped,
+        "geojson/events.geojson is stale: run `cargo run --release -- events convert geojson/events.csv -o geojson/events.geojson`"
+    );
+}
+
+#[test]
+fn bundled_events_keep_every_row_and_every_claim() {
+    let loaded =
+        events::load(&[EventInput::Bundled], gazetteer(), false).expect("bundled events load");
+    // 80 research rows; three of them are claims about one event.
+    assert_eq!(loaded.events.len(), 78);
+    let sources: usize = loaded.events.iter().map(|e| e.sources.len()).sum();
+    assert_eq!(sources, 80, "every research row keeps its source");
+    for e in &loaded.events {
+        assert!(
+            e.sources.iter().all(|s| s.url.starts_with("http")),
+            "{}",
+            e.id
+        );
+        assert!(
+            e.places.iter().all(|p| p.id.is_some()),
+            "{} has an unresolved place",
+            e.id
+        );
+    }
+    let exodus = loaded
+        .events
+        .iter()
+        .find(|e| e.id == "E065")
+        .expect("KK Park exodus");
+    let claims: Vec<u64> = exodus.sources.iter().filter_map(|s| s.count).collect();
+    assert_eq!(claims, vec![677, 1667, 1525]);
+    assert_eq!(
+        (
+            exodus.counts[0].low,
+            exodus.counts[0].best,
+            exodus.counts[0].high
+        ),
+        (677, 677, 1667)
+    );
+    assert_eq!(exodus.date.last_day().to_string(), "2025-10-27");
+    // Several places stay several places; vague areas keep a large radius.
+    let relocation = loaded.events.iter().find(|e| e.id == "E036").expect("E036");
+    assert_eq!(relocation.event_type, EventType::Relocation);
+    assert_eq!(relocation.places.len(), 2);
+    assert_eq!(
+        relocation.origin.as_ref().and_then(|o| o.id.as_deref()),
+        Some("laukkai")
+    );
+    let vague = loaded.events.iter().find(|e| e.id == "E003").expect("E003");
+    assert!(vague.radius_m() >= 200_000.0, "{}", vague.radius_m());
+    let tally = loaded.events.iter().find(|e| e.id == "E040").expect("E040");
+    assert!(tally.aggregate, "a cumulative figure is marked as such");
+}
+
+const BAD_CSV: &str = "\
+id,date,event_type,place,lat,lon,persons_count,count_kind,source_url
+B1,2024-02-23,raid,Tachileik,,,689,arrested,https://example.org/ok
+B2,2024-02-30,raid,Tachileik,,,10,arrested,https://example.org/a
+B3,2024-03-01,party,Tachileik,,,10,arrested,https://example.org/b
+B4,2024-03-02,raid,,95,98.5,10,arrested,https://example.org/c
+B5,2024-03-03,raid,Tachileik,,,-5,arrested,https://example.org/d
+B6,2024-03-04,raid,Xqzvbkwj Town,,,10,arrested,https://example.org/e
+B7,2024-03-05,raid,Myawaddy,,,10,arrested,
+B1,2024-02-24,raid,Tachileik,,,700,arrested,https://example.org/second-claim
+";
+
+#[test]
+fn every_bad_row_is_reported_with_line_and_field() {
+    let report = read_csv("bad.csv", BAD_CSV, gazetteer());
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    let expect = [
+        ("bad.csv:3: date:", "not a real date"),
+        ("bad.csv:4: event_type:", "unknown event type \"party\""),
+        ("bad.csv:5: lat/lon:", "latitude 95"),
+        ("bad.csv:6: persons_count:", "negative"),
+        (
+            "bad.csv:7: place:",
+            "no place in the gazetteer matches \"Xqzvbkwj Town\"",
+        ),
+        ("bad.csv:8: source_url:", "every event names its source"),
+    ];
+    for (start, part) in expect {
+        assert!(
+            shown
+                .iter()
+                .any(|s| s.starts_with(start) && s.contains(part)),
+            "no {start} {part}: {shown:#?}"
+        );
+    }
+    assert_eq!(shown.len(), expect.len(), "{shown:#?}");
+    // The valid event keeps both its claims.
+    assert_eq!(report.events.len(), 1);
+    assert_eq!(report.events[0].sources.len(), 2);
+    assert_eq!(report.events[0].counts[0].high, 700);
+}
+
+#[test]
+fn a_file_with_problems_is_refused_whole_unless_skipping() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, BAD_CSV).expect("write");
+    let inputs = [EventInput::Path(path.clone())];
+    let err = events::load(&inputs, gazetteer(), false)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("6 problems")
+            && err.contains("nothing was loaded")
+            && err.contains("bad.csv:4"),
+        "{err}"
+    );
+    let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
+    assert_eq!(loaded.events.len(), 1);
+    assert_eq!(loaded.skipped.len(), 6);
+    // Bundled and user data side by side; an id used twice is a problem.
+    let both = events::load(
+        &[EventInput::Bundled, EventInput::Path(path)],
+        gazetteer(),
+        true,
+    )
+    .expect("loads");
+    assert_eq!(both.events.len(), 79);
+}
+
+#[test]
+fn geojson_problems_name_the_feature_and_property() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("user.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"U1","geometry":{"type":"Point","coordinates":[98.5,16.7]},
+           "properties":{"date":"2025-01-02","type":"raid","source_url":"https://example.org/u1"}},
+          {"type":"Feature","id":"U2","geometry":{"type":"Point","coordinates":[98.5,95]},
+           "properties":{"date":"2025-13-02","type":"blast","source_url":"ftp://x"}}
+        ]}"#,
+    )
+    .expect("write");
+    let report = read_path(&path, gazetteer()).expect("readable");
+    assert_eq!(report.events.len(), 1);
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    for part in [
+        "feature 1: date:",
+        "feature 1: type:",
+        "feature 1: geometry:",
+        "feature 1: sources:",
+    ] {
+        assert!(
+            shown.iter().any(|s| s.contains(part)),
+            "no {part}: {shown:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_non_utf8_file_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("latin1.csv");
+    std::fs::write(&path, b"id,date\n\xe9\n").expect("write");
+    let err = read_path(&path, gazetteer())
+        .expect_err("not UTF-8")
+        .to_string();
+    assert!(err.contains("latin1.csv") && err.contains("UTF-8"), "{err}");
+}
+
+fn scamatlas(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_scamatlas"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("mine.geojson");
+    let f = file.to_str().expect("utf-8");
+    let add = |id: &str, place: &str| {
+        scamatlas(&[
+            "events",
+            "add",
+            f,
+            "--id",
+            id,
+            "--date",
+            "2025-11-30",
+            "--type",
+            "raid",
+            "--place",
+            place,
+            "--count",
+            "120",
+            "--count-kind",
+            "arrested",
+            "--source-url",
+            "https://example.org/r",
+        ])
+    };
+    let o = add("M1", "Shwe Kokko");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = add("M2", "KK Park");
+    assert_eq!(o.status.code(), Some(0));
+    let before = std::fs::read(&file).expect("file");
+
+    for (o, expected) in [
+        (add("M2", "KK Park"), "already in"),
+        (add("M3", "Xqzvbkwj Town"), "--place"),
+        (
+            scamatlas(&[
+                "events",
+                "add",
+                f,
+                "--id",
+                "M4",
+                "--date",
+                "2025-02-30",
+                "--type",
+                "raid",
+                "--place",
+                "KK Park",
+                "--source-url",
+                "https://example.org/r",
+            ]),
+            "--date",
+        ),
+        (
+            scamatlas(&[
+                "events",
+                "add",
+                f,
+                "--id",
+                "M5",
+                "--date",
+                "2025-02-03",
+                "--type",
+                "raid",
+                "--place",
+                "KK Park",
+                "--count",
+                "-4",
+                "--source-url",
+                "https://example.org/r",
+            ]),
+            "negative",
+        ),
+    ] {
+        let err = String::from_utf8_lossy(&o.stderr).to_string();
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(expected), "{err}");
+        assert_eq!(
+            std::fs::read(&file).expect("file"),
+            before,
+            "a refused add leaves the file as it was"
+        );
+    }
+    let report = read_path(&file, gazetteer()).expect("readable");
+    assert!(report.problems.is_empty());
+    let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["M1", "M2"]);
+    assert_eq!(report.events[1].places[0].id.as_deref(), Some("kk_park"));
+    // No temporary files are left behind.
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+}
+
+#[test]
+fn events_validate_exits_1_and_lists_problems_on_stdout() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, BAD_CSV).expect("write");
+    let o = scamatlas(&["events", "validate", path.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(out.lines().count(), 6, "{out}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("1 valid event, 6 problems"));
+    let o = scamatlas(&[
+        "events",
+        "validate",
+        root().join("geojson/events.csv").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = scamatlas(&["events", "list", "--events", path.to_str().expect("utf-8")]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a file with problems is refused by default"
+    );
+    let o = scamatlas(&[
+        "events",
+        "list",
+        "--skip-invalid",
+        "--events",
+        path.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("skipped"));
+}

@@ -164,6 +164,23 @@ impl Drift {
     pub fn line(&self) -> Vec<LonLat> {
         self.steps.iter().map(|s| s.centroid).collect()
     }
+
+    /// How far south the last year's centre lies of the first year's, in km
+    /// along the meridian (negative: north); `None` with fewer than two years.
+    ///
+    /// Steadier than [`Drift::total_south_km`], whose first and last periods
+    /// may hold a single event.
+    #[must_use]
+    pub fn first_to_last_year_south_km(&self) -> Option<(i32, i32, f64)> {
+        match (self.yearly.first(), self.yearly.last()) {
+            (Some(first), Some(last)) if self.yearly.len() > 1 => Some((
+                first.year,
+                last.year,
+                (first.centroid.lat - last.centroid.lat) * super::km_per_degree(),
+            )),
+            _ => None,
+        }
+    }
 }
 
 /// Per-group sums while reading the events.

@@ -38,6 +38,88 @@ pub enum Command {
     Places(PlacesArgs),
     /// Validate, convert, add to and list event files.
     Events(Box<EventsArgs>),
+    /// Group events into hubs: DBSCAN clusters per time period.
+    Hubs(HubsArgs),
+    /// How the centre of activity moved from period to period, and how far south.
+    Drift(DriftArgs),
+    /// Origin-destination movements: handovers, deportations, relocations.
+    Flows(FlowsArgs),
+}
+
+/// Which events, when and of which types.
+#[derive(Debug, Clone, Args)]
+pub struct EventFilterArgs {
+    #[command(flatten)]
+    pub selection: EventSelection,
+
+    /// Only events in this time range: an RFC 3339 instant or interval
+    /// (2024-01-01T00:00:00Z/2024-06-30T23:59:59Z), plain dates, `..` for an open end.
+    #[arg(long, value_name = "RANGE")]
+    pub datetime: Option<String>,
+
+    /// Only events of these types (repeat, or separate with commas).
+    #[arg(long = "type", value_name = "TYPE", value_delimiter = ',')]
+    pub types: Vec<String>,
+}
+
+/// Data on stdout: a table for people, or JSON / GeoJSON.
+#[derive(Debug, Clone, Args)]
+pub struct FormatArgs {
+    /// As JSON.
+    #[arg(long, conflicts_with = "geojson")]
+    pub json: bool,
+    /// As a GeoJSON FeatureCollection.
+    #[arg(long)]
+    pub geojson: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HubsArgs {
+    #[command(flatten)]
+    pub filter: EventFilterArgs,
+    /// Neighbourhood radius of the clustering, km.
+    #[arg(long, default_value_t = 25.0, allow_hyphen_values = true)]
+    pub eps_km: f64,
+    /// Fewest events that make a hub.
+    #[arg(long, default_value_t = 2)]
+    pub min_events: usize,
+    /// month, quarter, year or all; hubs never span two periods.
+    #[arg(long, default_value = "quarter")]
+    pub period: String,
+    /// Leave out events located less precisely than this, km (a country-wide
+    /// event must not make a hub).
+    #[arg(long, default_value_t = 60.0, allow_hyphen_values = true)]
+    pub max_radius_km: f64,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub filter: EventFilterArgs,
+    /// month, quarter, year or all.
+    #[arg(long, default_value = "quarter")]
+    pub period: String,
+    /// Weight each event by its persons (best count) or count events.
+    #[arg(long, default_value = "persons")]
+    pub weight: String,
+    /// Leave out events located less precisely than this, km.
+    #[arg(long, default_value_t = 60.0, allow_hyphen_values = true)]
+    pub max_radius_km: f64,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct FlowsArgs {
+    #[command(flatten)]
+    pub filter: EventFilterArgs,
+    /// One line per origin-destination pair with totals, instead of one per event.
+    #[arg(long)]
+    pub totals: bool,
+    #[command(flatten)]
+    pub format: FormatArgs,
 }
 
 /// Which events to load: the bundled data set unless `--events` says otherwise.

@@ -1,6 +1,7 @@
 //! The command line: parses flags, calls the library, writes data to stdout and
 //! status to stderr. No place logic lives here.
 
+mod analysis;
 pub mod args;
 mod events;
 mod output;
@@ -39,6 +40,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Resolve(args) => resolve::run(&gazetteer, &args),
         Command::Places(args) => places::run(&gazetteer, &args),
         Command::Events(args) => events::run(&gazetteer, &args),
+        Command::Hubs(args) => analysis::hubs(&gazetteer, &args),
+        Command::Drift(args) => analysis::drift(&gazetteer, &args),
+        Command::Flows(args) => analysis::flows(&gazetteer, &args),
     }
 }
 

@@ -271,3 +271,25 @@ impl Event {
         self.counts.iter().map(|c| c.best).max().unwrap_or(0)
     }
 }
+
+/// A time range and a set of event types to keep; empty means keep all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub time: Option<TimeRange>,
+    pub types: Vec<EventType>,
+}
+
+impl Filter {
+    /// Whether the event passes the filter.
+    #[must_use]
+    pub fn matches(&self, event: &Event) -> bool {
+        self.time.is_none_or(|t| t.overlaps(&event.date))
+            && (self.types.is_empty() || self.types.contains(&event.event_type))
+    }
+
+    /// The events that pass, in order.
+    #[must_use]
+    pub fn select(&self, events: &[Event]) -> Vec<Event> {
+        events.iter().filter(|e| self.matches(e)).cloned().collect()
+    }
+}

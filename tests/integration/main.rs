@@ -1,5 +1,6 @@
 //! scamatlas integration tests: one binary, one module per concern.
 
+mod analysis;
 mod cli;
 mod curated;
 mod events;

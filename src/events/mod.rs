@@ -18,6 +18,7 @@ mod store;
 #[doc(hidden)]
 pub mod synthetic;
 mod time;
+mod write;
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,6 +32,7 @@ pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUN
 pub use read::{read_csv, Problem, ReadReport};
 pub use store::write_atomic;
 pub use time::{DatePrecision, EventDate, TimeRange};
+pub use write::write_csv;
 
 /// What kind of thing happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -82,6 +82,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
     ("publisher", &["publisher"]),
     ("source_date", &["source_date"]),
     ("aggregate", &["aggregate"]),
+    ("place_ids", &["place_ids"]),
 ];
 
 /// Reads events from CSV text; `path` is only used in messages.
@@ -348,7 +349,35 @@ fn parse_row(
         },
     };
 
-    if let Some(point) = given_point {
+    let place_ids: Vec<&str> = get("place_ids")
+        .split(';')
+        .map(str::trim)
+        .filter(|i| !i.is_empty())
+        .collect();
+    if !place_ids.is_empty() {
+        // Gazetteer ids, as scamatlas writes them: taken as they are.
+        let names: Vec<&str> = place_text.split(';').map(str::trim).collect();
+        for (i, id) in place_ids.iter().enumerate() {
+            match gazetteer.get(id) {
+                Some(place) => places.push(EventPlace {
+                    id: Some(place.id.clone()),
+                    name: names
+                        .get(i)
+                        .copied()
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or(&place.name)
+                        .to_string(),
+                    point: place.point,
+                    radius_m: place.radius_m,
+                    resolution: format!("gazetteer id {id}"),
+                }),
+                None => row.fail(
+                    "place_ids",
+                    format!("no place in the gazetteer has the id {id:?}"),
+                ),
+            }
+        }
+    } else if let Some(point) = given_point {
         places.push(EventPlace {
             id: None,
             name: place_text.to_string(),

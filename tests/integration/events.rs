@@ -329,3 +329,34 @@ fn events_validate_exits_1_and_lists_problems_on_stdout() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("skipped"));
 }
+
+#[test]
+fn csv_output_reads_back_as_the_same_events() {
+    let loaded = events::load(&[EventInput::Bundled], gazetteer(), false).expect("bundled");
+    let refs: Vec<&events::Event> = loaded.events.iter().collect();
+    let text = events::write_csv(&refs).expect("csv");
+    let back = read_csv("round-trip.csv", &text, gazetteer());
+    assert!(
+        back.problems.is_empty(),
+        "{:?}",
+        &back.problems[..back.problems.len().min(3)]
+    );
+    assert_eq!(back.events.len(), loaded.events.len());
+    for (a, b) in loaded.events.iter().zip(&back.events) {
+        assert_eq!(
+            (&a.id, a.date, a.event_type, a.aggregate),
+            (&b.id, b.date, b.event_type, b.aggregate)
+        );
+        let ids = |e: &events::Event| e.places.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(a), ids(b), "{}", a.id);
+        assert_eq!(a.counts, b.counts, "{}", a.id);
+        assert_eq!(a.sources, b.sources, "{}", a.id);
+        assert_eq!(
+            a.origin.as_ref().map(|p| &p.id),
+            b.origin.as_ref().map(|p| &p.id),
+            "{}",
+            a.id
+        );
+        assert_eq!(a.notes, b.notes, "{}", a.id);
+    }
+}

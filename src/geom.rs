@@ -151,6 +151,134 @@ pub enum CoordError {
     Latitude(f64),
     #[error("expected LON,LAT in decimal degrees, got {0:?}")]
     Syntax(String),
+    #[error(
+        "bounding box {west},{south},{east},{north} must have west <= east and south <= north"
+    )]
+    BboxOrder {
+        west: f64,
+        south: f64,
+        east: f64,
+        north: f64,
+    },
+    #[error("expected W,S,E,N in decimal degrees, got {0:?}")]
+    BboxSyntax(String),
+}
+
+/// A longitude/latitude rectangle, edges included.
+///
+/// West never exceeds east: a box does not cross the antimeridian (the region
+/// this crate maps is far from it).
+///
+/// # Units
+/// WGS84 decimal degrees.
+///
+/// # Example
+/// ```
+/// use scamatlas::geom::{Bbox, LonLat};
+/// let mae_sot_area: Bbox = "98.3,16.5,98.8,16.9".parse()?;
+/// assert!(mae_sot_area.contains(LonLat { lon: 98.56667, lat: 16.71667 }));
+/// assert!(Bbox::new(98.8, 16.5, 98.3, 16.9).is_err());
+/// # Ok::<(), scamatlas::geom::CoordError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Bbox {
+    pub west: f64,
+    pub south: f64,
+    pub east: f64,
+    pub north: f64,
+}
+
+impl Bbox {
+    /// A box, checked to lie on the globe with `west <= east` and `south <= north`.
+    pub fn new(west: f64, south: f64, east: f64, north: f64) -> Result<Self, CoordError> {
+        LonLat::new(west, south)?;
+        LonLat::new(east, north)?;
+        if west > east || south > north {
+            return Err(CoordError::BboxOrder {
+                west,
+                south,
+                east,
+                north,
+            });
+        }
+        Ok(Self {
+            west,
+            south,
+            east,
+            north,
+        })
+    }
+
+    /// Whether `p` lies inside the box or on its edge.
+    #[must_use]
+    pub fn contains(&self, p: LonLat) -> bool {
+        (self.west..=self.east).contains(&p.lon) && (self.south..=self.north).contains(&p.lat)
+    }
+}
+
+impl fmt::Display for Bbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:.5},{:.5},{:.5},{:.5}",
+            self.west, self.south, self.east, self.north
+        )
+    }
+}
+
+/// Parses `W,S,E,N` (as in OGC API `bbox=` and on the command line).
+impl FromStr for Bbox {
+    type Err = CoordError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let syntax = || CoordError::BboxSyntax(s.to_string());
+        let mut values = [0.0; 4];
+        let mut parts = s.split(',');
+        for v in &mut values {
+            *v = parts
+                .next()
+                .and_then(|p| p.trim().parse::<f64>().ok())
+                .ok_or_else(syntax)?;
+        }
+        if parts.next().is_some() {
+            return Err(syntax());
+        }
+        let [west, south, east, north] = values;
+        Bbox::new(west, south, east, north)
+    }
+}
+
+/// The polygons of a GeoJSON text (a FeatureCollection, Feature or bare
+/// geometry) as one MultiPolygon; other geometries are refused.
+///
+/// # Errors
+/// Text that is not GeoJSON, or that holds no polygon or a non-polygon.
+pub fn polygons_from_geojson(text: &str) -> Result<geo::MultiPolygon<f64>, String> {
+    let parsed: geojson::GeoJson = text.parse().map_err(|e| format!("not GeoJSON: {e}"))?;
+    let geometries: Vec<geojson::Geometry> = match parsed {
+        geojson::GeoJson::Geometry(g) => vec![g],
+        geojson::GeoJson::Feature(f) => f.geometry.into_iter().collect(),
+        geojson::GeoJson::FeatureCollection(c) => {
+            c.features.into_iter().filter_map(|f| f.geometry).collect()
+        }
+    };
+    let mut polygons = Vec::new();
+    for g in geometries {
+        match geo::Geometry::<f64>::try_from(g).map_err(|e| e.to_string())? {
+            geo::Geometry::Polygon(p) => polygons.push(p),
+            geo::Geometry::MultiPolygon(mp) => polygons.extend(mp.0),
+            other => {
+                return Err(format!("only polygons describe an area, found {other:?}")
+                    .chars()
+                    .take(120)
+                    .collect())
+            }
+        }
+    }
+    if polygons.is_empty() {
+        return Err("no polygon in the file".into());
+    }
+    Ok(geo::MultiPolygon(polygons))
 }
 
 #[cfg(test)]
@@ -195,5 +323,48 @@ mod tests {
         assert!((p.lat - 1.0).abs() < 1e-9 && p.lon.abs() < 1e-12);
         assert!((d - 11_120.0).abs() < 50.0, "{d}");
         assert!(LonLat { lon: 0.0, lat: 0.0 }.nearest_on_line(&[]).is_none());
+    }
+
+    #[test]
+    fn bbox_parses_w_s_e_n_and_contains_its_edges() {
+        let b: Bbox = " 98.3, 16.5 ,98.8,16.9".parse().unwrap();
+        assert_eq!(b, Bbox::new(98.3, 16.5, 98.8, 16.9).unwrap());
+        assert!(b.contains(LonLat {
+            lon: 98.3,
+            lat: 16.9
+        }));
+        assert!(b.contains(LonLat {
+            lon: 98.5,
+            lat: 16.7
+        }));
+        assert!(!b.contains(LonLat {
+            lon: 98.81,
+            lat: 16.7
+        }));
+        assert!(!b.contains(LonLat {
+            lon: 98.5,
+            lat: 16.49
+        }));
+        let point = Bbox::new(1.0, 2.0, 1.0, 2.0).unwrap();
+        assert!(point.contains(LonLat { lon: 1.0, lat: 2.0 }));
+        assert!(matches!(
+            Bbox::new(98.8, 16.5, 98.3, 16.9),
+            Err(CoordError::BboxOrder { .. })
+        ));
+        assert!(matches!(
+            Bbox::new(98.3, 16.9, 98.8, 16.5),
+            Err(CoordError::BboxOrder { .. })
+        ));
+        assert_eq!(
+            Bbox::new(-181.0, 0.0, 0.0, 1.0),
+            Err(CoordError::Longitude(-181.0))
+        );
+        assert_eq!("0,0,1,91".parse::<Bbox>(), Err(CoordError::Latitude(91.0)));
+        for bad in ["", "1,2,3", "1,2,3,4,5", "a,2,3,4", "1,,3,4"] {
+            assert!(
+                matches!(bad.parse::<Bbox>(), Err(CoordError::BboxSyntax(_))),
+                "{bad}"
+            );
+        }
     }
 }

@@ -7,6 +7,12 @@
 //!   GeoNames layers, normalising names, and resolving them to ranked candidates.
 //! - [`events`]: "what happened, where and when?" The event model, dates and
 //!   time ranges, reading and validating CSV and GeoJSON.
+//! - [`index`]: "which events fall here, then?" The rstar tree of events and
+//!   its bbox, radius, nearest, area, border, time and type queries.
+//! - [`dataset`]: events and their index built once; spatial questions in the
+//!   user's terms (inside a country, along the Thai border).
+//! - [`analysis`]: hubs (DBSCAN per period), drift (the centre of activity per
+//!   period) and flows (origin-destination movements).
 //! - [`error`]: the crate's [`Error`], composed from the module errors.
 //! - `cli` (binary only): argument parsing and output; no logic of its own.
 //!
@@ -46,6 +52,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod analysis;
+pub mod dataset;
 pub mod error;
 pub mod events;
 pub mod gazetteer;

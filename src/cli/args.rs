@@ -44,6 +44,98 @@ pub enum Command {
     Drift(DriftArgs),
     /// Origin-destination movements: handovers, deportations, relocations.
     Flows(FlowsArgs),
+    /// Spatial queries over events: near a place, in a box, inside an area,
+    /// along a border; combined with --datetime and --type.
+    Query(QueryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    #[command(subcommand)]
+    pub at: QueryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// Events within --radius-km of a place or LON,LAT.
+    Near(NearArgs),
+    /// The --k events nearest a place or LON,LAT, nearest first.
+    Nearest(NearestArgs),
+    /// Events inside a box W,S,E,N (degrees).
+    Bbox(BboxArgs),
+    /// Events inside a place (a country by its boundary, an area within its
+    /// radius) or inside the polygons of a GeoJSON file.
+    Within(WithinArgs),
+    /// Events within --within-km of a border: thai, lao, china (Myanmar's), or a
+    /// border or river by name.
+    Border(BorderArgs),
+    /// Every event that passes --datetime and --type.
+    All(QueryOutput),
+}
+
+/// Filters and output, shared by every query.
+#[derive(Debug, Clone, Args)]
+pub struct QueryOutput {
+    #[command(flatten)]
+    pub filter: EventFilterArgs,
+    /// As JSON.
+    #[arg(long, conflicts_with_all = ["geojson", "csv"])]
+    pub json: bool,
+    /// As a GeoJSON FeatureCollection.
+    #[arg(long, conflicts_with = "csv")]
+    pub geojson: bool,
+    /// As CSV, one row per source claim (reads back with --events).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NearArgs {
+    /// A place name or LON,LAT.
+    #[arg(allow_hyphen_values = true)]
+    pub target: String,
+    #[arg(long, allow_hyphen_values = true)]
+    pub radius_km: f64,
+    #[command(flatten)]
+    pub output: QueryOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct NearestArgs {
+    /// A place name or LON,LAT.
+    #[arg(allow_hyphen_values = true)]
+    pub target: String,
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    #[command(flatten)]
+    pub output: QueryOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct BboxArgs {
+    /// W,S,E,N in degrees.
+    #[arg(allow_hyphen_values = true)]
+    pub bbox: String,
+    #[command(flatten)]
+    pub output: QueryOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct WithinArgs {
+    /// A place name (Myanmar, Kokang, Wa State) or a GeoJSON file of polygons.
+    pub area: String,
+    #[command(flatten)]
+    pub output: QueryOutput,
+}
+
+#[derive(Debug, Args)]
+pub struct BorderArgs {
+    /// thai, lao, china, or the name of a border or river (Moei).
+    pub border: String,
+    #[arg(long, allow_hyphen_values = true)]
+    pub within_km: f64,
+    #[command(flatten)]
+    pub output: QueryOutput,
 }
 
 /// Which events, when and of which types.

@@ -6,6 +6,7 @@ pub mod args;
 mod events;
 mod output;
 mod places;
+mod query;
 mod resolve;
 
 use std::io::IsTerminal;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Hubs(args) => analysis::hubs(&gazetteer, &args),
         Command::Drift(args) => analysis::drift(&gazetteer, &args),
         Command::Flows(args) => analysis::flows(&gazetteer, &args),
+        Command::Query(args) => query::run(&gazetteer, &args),
     }
 }
 

@@ -5,6 +5,7 @@ mod cli;
 mod curated;
 mod events;
 mod load_errors;
+mod query;
 mod resolve_table;
 
 use std::sync::OnceLock;

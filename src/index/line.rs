@@ -1,0 +1,130 @@
+//! Events near a polyline (a border, a river, a road).
+//!
+//! The line is cut into chunks of [`CHUNK`] segments. Each chunk's bounding
+//! box, widened by the distance (in latitude by the angle, in longitude by
+//! the widest cap at the chunk's most polar latitude), is searched in the
+//! tree, and each place found is measured against those of that chunk's
+//! segments whose own widened boxes hold it. Cost: one envelope search per
+//! chunk plus a few segment distances per candidate, instead of every segment
+//! for every event.
+
+use rstar::RTree;
+
+use super::{sphere, Entry, Filter};
+use crate::geom::LonLat;
+
+/// Segments per chunk: small enough for tight boxes along a winding border,
+/// large enough that a long line needs few tree searches.
+const CHUNK: usize = 16;
+
+/// Pushes onto `out` the positions accepted by `filter` with a place within
+/// `distance_m` of the line `parts` (measured as by
+/// [`crate::geom::nearest_on_lines`]), each once, unsorted.
+pub(super) fn near_line(
+    tree: &RTree<Entry>,
+    filter: &Filter,
+    parts: &[Vec<LonLat>],
+    distance_m: f64,
+    out: &mut Vec<u32>,
+) {
+    if distance_m.is_nan() || distance_m < 0.0 {
+        return;
+    }
+    let delta = sphere::angle_deg(distance_m);
+    // Events already found, so that the chunks' overlapping envelopes do not
+    // measure them again.
+    let mut found = vec![0u64; filter.meta.len().div_ceil(64)];
+    for chunk in parts.iter().flat_map(|part| chunks(part)) {
+        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
+        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for p in chunk {
+            (west, east) = (west.min(p.lon), east.max(p.lon));
+            (south, north) = (south.min(p.lat), north.max(p.lat));
+        }
+        if !(west.is_finite() && east.is_finite() && south.is_finite() && north.is_finite()) {
+            continue;
+        }
+        // The per-segment longitude test below only holds where the widened
+        // chunk neither wraps around the antimeridian nor reaches a pole.
+        let half = sphere::cap_half_width_deg(south.abs().max(north.abs()), delta)
+            .filter(|h| west - h >= -180.0 && east + h <= 180.0);
+        let near = |p: LonLat| {
+            if let [only] = chunk {
+                return p.distance_m(*only) <= distance_m;
+            }
+            chunk.windows(2).any(|segment| {
+                let (a, b) = (segment[0], segment[1]);
+                let outside_lat =
+                    p.lat < a.lat.min(b.lat) - delta || p.lat > a.lat.max(b.lat) + delta;
+                let outside_lon = half
+                    .is_some_and(|h| p.lon < a.lon.min(b.lon) - h || p.lon > a.lon.max(b.lon) + h);
+                // Each segment is measured exactly as `nearest_on_line`
+                // measures it within the whole line.
+                !outside_lat
+                    && !outside_lon
+                    && p.nearest_on_line(segment)
+                        .is_some_and(|(_, d)| d <= distance_m)
+            })
+        };
+        for envelope in sphere::widened_envelopes(west, south, east, north, delta) {
+            for entry in tree.locate_in_envelope(&envelope) {
+                let pos = entry.data;
+                let (word, bit) = (pos as usize / 64, 1u64 << (pos % 64));
+                if found[word] & bit != 0 || !filter.accepts(pos) {
+                    continue;
+                }
+                let [lon, lat] = *entry.geom();
+                if near(LonLat { lon, lat }) {
+                    found[word] |= bit;
+                    out.push(pos);
+                }
+            }
+        }
+    }
+}
+
+/// The part as runs of up to `CHUNK` segments sharing their end vertices, so
+/// that together they hold exactly the part's segments; a single vertex is a
+/// chunk of its own.
+fn chunks(part: &[LonLat]) -> impl Iterator<Item = &[LonLat]> {
+    let segments = part.len().saturating_sub(1);
+    let single = (part.len() == 1).then_some(part);
+    (0..segments)
+        .step_by(CHUNK)
+        .map(move |i| &part[i..=(i + CHUNK).min(segments)])
+        .chain(single)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_cover_every_segment_once() {
+        let line: Vec<LonLat> = (0..40)
+            .map(|i| LonLat {
+                lon: f64::from(i),
+                lat: 0.0,
+            })
+            .collect();
+        for n in [0, 1, 2, 16, 17, 18, 33, 40] {
+            let part = &line[..n];
+            let chunks: Vec<&[LonLat]> = chunks(part).collect();
+            let segments: Vec<(f64, f64)> = chunks
+                .iter()
+                .flat_map(|c| c.windows(2).map(|w| (w[0].lon, w[1].lon)))
+                .collect();
+            let expected: Vec<(f64, f64)> = part.windows(2).map(|w| (w[0].lon, w[1].lon)).collect();
+            assert_eq!(segments, expected, "{n} vertices");
+            assert!(chunks.iter().all(|c| c.len() <= CHUNK + 1));
+            assert_eq!(
+                chunks.len(),
+                if n == 1 {
+                    1
+                } else {
+                    n.saturating_sub(1).div_ceil(CHUNK)
+                }
+            );
+        }
+    }
+}

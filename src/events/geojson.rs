@@ -253,7 +253,7 @@ fn read_feature(feature: &Feature, location: &str, problems: &mut Vec<Problem>) 
         );
     }
     for s in &sources {
-        if !(s.url.starts_with("http://") || s.url.starts_with("https://")) {
+        if !super::is_http_url(&s.url) {
             fail("sources", format!("{:?} is not an http(s) URL", s.url));
         }
     }

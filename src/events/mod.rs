@@ -274,6 +274,13 @@ impl Event {
     }
 }
 
+/// Whether a source link is a web address: every event names its source, and a
+/// source is something a reader can open.
+#[must_use]
+pub fn is_http_url(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
 /// A time range and a set of event types to keep; empty means keep all.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filter {

@@ -479,7 +479,7 @@ fn parse_row(
     let url = get("source_url");
     if url.is_empty() {
         row.fail("source_url", "is empty: every event names its source");
-    } else if !(url.starts_with("http://") || url.starts_with("https://")) {
+    } else if !super::is_http_url(url) {
         row.fail("source_url", format!("{url:?} is not an http(s) URL"));
     }
     let source_date = match get("source_date") {

@@ -214,6 +214,26 @@ impl Bbox {
     pub fn contains(&self, p: LonLat) -> bool {
         (self.west..=self.east).contains(&p.lon) && (self.south..=self.north).contains(&p.lat)
     }
+
+    /// Whether the two boxes share any point (touching edges count).
+    #[must_use]
+    pub fn intersects(&self, other: &Bbox) -> bool {
+        self.west <= other.east
+            && other.west <= self.east
+            && self.south <= other.north
+            && other.south <= self.north
+    }
+
+    /// The smallest box holding both.
+    #[must_use]
+    pub fn union(&self, other: &Bbox) -> Bbox {
+        Bbox {
+            west: self.west.min(other.west),
+            south: self.south.min(other.south),
+            east: self.east.max(other.east),
+            north: self.north.max(other.north),
+        }
+    }
 }
 
 impl fmt::Display for Bbox {

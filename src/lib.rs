@@ -13,6 +13,9 @@
 //!   user's terms (inside a country, along the Thai border).
 //! - [`analysis`]: hubs (DBSCAN per period), drift (the centre of activity per
 //!   period) and flows (origin-destination movements).
+//! - [`layers`]: "which features does layer L hold for query Q?" The catalog
+//!   of everything the map shows, as GeoJSON features.
+//! - [`server`]: the axum server: router, handlers (thin), errors as JSON.
 //! - [`error`]: the crate's [`Error`], composed from the module errors.
 //! - `cli` (binary only): argument parsing and output; no logic of its own.
 //!
@@ -58,5 +61,7 @@ pub mod events;
 pub mod gazetteer;
 pub mod geom;
 pub mod index;
+pub mod layers;
+pub mod server;
 
 pub use error::{Error, Result};

@@ -44,9 +44,23 @@ pub enum Command {
     Drift(DriftArgs),
     /// Origin-destination movements: handovers, deportations, relocations.
     Flows(FlowsArgs),
+    /// Serve the layers, the gazetteer and event queries over HTTP.
+    Serve(ServeArgs),
     /// Spatial queries over events: near a place, in a box, inside an area,
     /// along a border; combined with --datetime and --type.
     Query(QueryArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port; the URL is logged).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    #[command(flatten)]
+    pub events: EventSelection,
+    /// Allow browser pages from this origin to call the API (repeat; `*` for any).
+    #[arg(long = "cors", value_name = "ORIGIN")]
+    pub cors: Vec<String>,
 }
 
 #[derive(Debug, Args)]

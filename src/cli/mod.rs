@@ -8,6 +8,7 @@ mod output;
 mod places;
 mod query;
 mod resolve;
+mod serve;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => analysis::drift(&gazetteer, &args),
         Command::Flows(args) => analysis::flows(&gazetteer, &args),
         Command::Query(args) => query::run(&gazetteer, &args),
+        Command::Serve(args) => serve::run(gazetteer, &args),
     }
 }
 

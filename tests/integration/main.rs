@@ -7,6 +7,7 @@ mod events;
 mod load_errors;
 mod query;
 mod resolve_table;
+mod server;
 
 use std::sync::OnceLock;
 

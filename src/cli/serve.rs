@@ -1,0 +1,66 @@
+//! `scamatlas serve`: load everything once, then answer HTTP until Ctrl-C or SIGTERM.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use scamatlas::gazetteer::Gazetteer;
+use scamatlas::layers::Catalog;
+use scamatlas::server::{router, serve, AppState, ServerOptions};
+
+use super::args::ServeArgs;
+
+pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let loaded = super::load_events(&gazetteer, &args.events)?;
+    let catalog = Catalog::new(gazetteer, loaded.events)?;
+    let state = Arc::new(AppState { catalog });
+    let options = ServerOptions {
+        cors: args.cors.clone(),
+        ..ServerOptions::default()
+    };
+    let app = router(state, &options);
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.bind)
+            .await
+            .with_context(|| format!("--bind {}: cannot listen there", args.bind))?;
+        let address = listener.local_addr()?;
+        tracing::info!(
+            ms = started.elapsed().as_millis() as u64,
+            "data loaded and indexed"
+        );
+        eprintln!("scamatlas serving on http://{address}/ (Ctrl-C to stop)");
+        serve(listener, app, shutdown_signal())
+            .await
+            .context("serving")?;
+        eprintln!("scamatlas stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Resolves on Ctrl-C, or on SIGTERM where there is one.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

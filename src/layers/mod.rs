@@ -1,0 +1,294 @@
+//! Layers: "which features does layer L hold for query Q?"
+//!
+//! A [`Catalog`] holds everything the map shows, built once: the events and
+//! their index, the gazetteer's curated places, the border lines and country
+//! polygons. [`Catalog::features`] answers a [`LayerQuery`] (bbox, time range,
+//! event types, paging) for one [`LayerKind`] as GeoJSON features; the JSON API,
+//! OGC API Features and the tile server all read layers through it.
+
+use std::str::FromStr;
+
+use geojson::{Feature, FeatureCollection};
+use serde::Serialize;
+
+use crate::analysis::{self, DriftParams, HubParams, Period, Weight};
+use crate::dataset::{Dataset, Where};
+use crate::events::{event_to_feature, Event, EventType, Filter, TimeRange};
+use crate::gazetteer::{place_to_feature, Gazetteer, Layer};
+use crate::geom::Bbox;
+
+/// The layers the map and the APIs serve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LayerKind {
+    Events,
+    Hubs,
+    Drift,
+    Flows,
+    Places,
+    Borders,
+    Countries,
+}
+
+impl LayerKind {
+    pub const ALL: [LayerKind; 7] = [
+        LayerKind::Events,
+        LayerKind::Hubs,
+        LayerKind::Drift,
+        LayerKind::Flows,
+        LayerKind::Places,
+        LayerKind::Borders,
+        LayerKind::Countries,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Events => "events",
+            LayerKind::Hubs => "hubs",
+            LayerKind::Drift => "drift",
+            LayerKind::Flows => "flows",
+            LayerKind::Places => "places",
+            LayerKind::Borders => "borders",
+            LayerKind::Countries => "countries",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            LayerKind::Events => "Events: raids, handovers, deportations, releases",
+            LayerKind::Hubs => "Hubs: clusters of events per quarter",
+            LayerKind::Drift => "Drift: the centre of activity per quarter",
+            LayerKind::Flows => "Flows: origin-destination movements",
+            LayerKind::Places => "Places: the curated gazetteer",
+            LayerKind::Borders => "International borders",
+            LayerKind::Countries => "Countries of the region (for drawing only)",
+        }
+    }
+
+    /// Whether `datetime` and `type` filter this layer.
+    #[must_use]
+    pub fn is_temporal(self) -> bool {
+        matches!(
+            self,
+            LayerKind::Events | LayerKind::Hubs | LayerKind::Drift | LayerKind::Flows
+        )
+    }
+}
+
+impl FromStr for LayerKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LayerKind::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| format!("no layer {s:?}; layers are events, hubs, drift, flows, places, borders, countries"))
+    }
+}
+
+/// What to take from a layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LayerQuery {
+    pub bbox: Option<Bbox>,
+    pub time: Option<TimeRange>,
+    pub types: Vec<EventType>,
+    /// Most features returned; all when `None`.
+    pub limit: Option<usize>,
+    /// Features skipped before the first returned.
+    pub offset: usize,
+}
+
+/// One page of a layer.
+#[derive(Debug, Clone)]
+pub struct LayerPage {
+    pub features: Vec<Feature>,
+    /// Features matching the query before paging.
+    pub matched: usize,
+}
+
+/// Everything the map shows, built once.
+#[derive(Debug)]
+pub struct Catalog {
+    gazetteer: Gazetteer,
+    dataset: Dataset,
+    borders: Vec<Feature>,
+    countries: Vec<Feature>,
+    hub_params: HubParams,
+    drift_params: DriftParams,
+}
+
+const BORDERS: &str = include_str!("../../geojson/borders.geojson");
+const COUNTRIES: &str = include_str!("../../geojson/countries.geojson");
+
+/// Why a catalog could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct CatalogError {
+    pub path: String,
+    pub message: String,
+}
+
+impl Catalog {
+    /// A catalog over `events`, with the bundled borders and countries.
+    ///
+    /// # Errors
+    /// Only if a bundled GeoJSON file does not parse.
+    pub fn new(gazetteer: Gazetteer, events: Vec<Event>) -> Result<Self, CatalogError> {
+        let parse = |path: &str, text: &str| -> Result<Vec<Feature>, CatalogError> {
+            text.parse::<FeatureCollection>()
+                .map(|c| c.features)
+                .map_err(|e| CatalogError {
+                    path: path.into(),
+                    message: e.to_string(),
+                })
+        };
+        Ok(Self {
+            gazetteer,
+            dataset: Dataset::new(events),
+            borders: parse("geojson/borders.geojson", BORDERS)?,
+            countries: parse("geojson/countries.geojson", COUNTRIES)?,
+            hub_params: HubParams {
+                eps_km: 25.0,
+                min_events: 2,
+                period: Period::Quarter,
+                max_radius_km: 60.0,
+            },
+            drift_params: DriftParams {
+                period: Period::Quarter,
+                weight: Weight::Persons,
+                max_radius_km: 60.0,
+            },
+        })
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// The features of one layer matching `query`, paged.
+    #[must_use]
+    pub fn features(&self, kind: LayerKind, query: &LayerQuery) -> LayerPage {
+        let filter = Filter {
+            time: query.time,
+            types: query.types.clone(),
+        };
+        let in_bbox = |f: &Feature| {
+            query.bbox.is_none_or(|b| {
+                f.geometry
+                    .as_ref()
+                    .and_then(|g| geometry_bbox(&g.value))
+                    .is_some_and(|gb| gb.intersects(&b))
+            })
+        };
+        let all: Vec<Feature> = match kind {
+            LayerKind::Events => {
+                let at = query.bbox.map(Where::Bbox);
+                // Bbox, time and type are all answered by the index.
+                match self.dataset.query(at.as_ref(), &filter) {
+                    Ok(found) => {
+                        let page = paged(found.len(), query);
+                        return LayerPage {
+                            features: found[page].iter().map(|e| event_to_feature(e)).collect(),
+                            matched: found.len(),
+                        };
+                    }
+                    Err(_) => Vec::new(),
+                }
+            }
+            LayerKind::Hubs => {
+                let events = filter.select(self.dataset.events());
+                analysis::hubs_to_geojson(&analysis::hubs(&events, &self.hub_params)).features
+            }
+            LayerKind::Drift => {
+                let events = filter.select(self.dataset.events());
+                analysis::drift_to_geojson(&analysis::drift(&events, &self.drift_params)).features
+            }
+            LayerKind::Flows => {
+                let events = filter.select(self.dataset.events());
+                analysis::flows_to_geojson(&analysis::flows(&events)).features
+            }
+            LayerKind::Places => self
+                .gazetteer
+                .places()
+                .iter()
+                .filter(|p| p.layer == Layer::Curated)
+                .map(place_to_feature)
+                .collect(),
+            LayerKind::Borders => self.borders.clone(),
+            LayerKind::Countries => self.countries.clone(),
+        };
+        let matching: Vec<Feature> = all.into_iter().filter(|f| in_bbox(f)).collect();
+        let matched = matching.len();
+        let range = paged(matched, query);
+        LayerPage {
+            features: matching
+                .into_iter()
+                .skip(range.start)
+                .take(range.len())
+                .collect(),
+            matched,
+        }
+    }
+
+    /// The bounding box of a layer's features, if it has any.
+    #[must_use]
+    pub fn extent(&self, kind: LayerKind) -> Option<Bbox> {
+        let page = self.features(kind, &LayerQuery::default());
+        page.features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref().and_then(|g| geometry_bbox(&g.value)))
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// First and last day of the events, if any.
+    #[must_use]
+    pub fn time_extent(&self) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+        let events = self.dataset.events();
+        let first = events.iter().map(|e| e.date.first_day()).min()?;
+        let last = events.iter().map(|e| e.date.last_day()).max()?;
+        Some((first, last))
+    }
+}
+
+/// The index range of a page of `total` items.
+fn paged(total: usize, query: &LayerQuery) -> std::ops::Range<usize> {
+    let start = query.offset.min(total);
+    let end = query
+        .limit
+        .map_or(total, |l| start.saturating_add(l).min(total));
+    start..end
+}
+
+/// The bounding box of a GeoJSON geometry.
+#[must_use]
+pub fn geometry_bbox(value: &geojson::Value) -> Option<Bbox> {
+    fn walk(v: &geojson::Value, acc: &mut Option<[f64; 4]>) {
+        let mut add = |p: &Vec<f64>| {
+            if let [x, y, ..] = p.as_slice() {
+                let b = acc.get_or_insert([*x, *y, *x, *y]);
+                b[0] = b[0].min(*x);
+                b[1] = b[1].min(*y);
+                b[2] = b[2].max(*x);
+                b[3] = b[3].max(*y);
+            }
+        };
+        match v {
+            geojson::Value::Point(p) => add(p),
+            geojson::Value::MultiPoint(ps) | geojson::Value::LineString(ps) => {
+                ps.iter().for_each(&mut add)
+            }
+            geojson::Value::MultiLineString(ls) | geojson::Value::Polygon(ls) => {
+                ls.iter().flatten().for_each(&mut add)
+            }
+            geojson::Value::MultiPolygon(ps) => ps.iter().flatten().flatten().for_each(&mut add),
+            geojson::Value::GeometryCollection(gs) => gs.iter().for_each(|g| walk(&g.value, acc)),
+        }
+    }
+    let mut acc = None;
+    walk(value, &mut acc);
+    acc.and_then(|[w, s, e, n]| Bbox::new(w, s, e, n).ok())
+}

@@ -1,0 +1,223 @@
+//! Handlers of the JSON API: health, the gazetteer, event queries and layers.
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::error::ApiError;
+use super::params::{Params, MAX_LIMIT};
+use super::AppState;
+use crate::dataset::{border, Where};
+use crate::events::{events_to_geojson, Filter};
+use crate::gazetteer::{is_ambiguous, Hints, Kind};
+use crate::layers::{LayerKind, LayerQuery};
+
+type Shared = State<Arc<AppState>>;
+
+/// Query parameters, or a 400 in our JSON shape when the query string is malformed.
+type QueryParams = Result<Query<Params>, QueryRejection>;
+
+fn params(q: QueryParams) -> Result<Params, ApiError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ApiError::bad("query string", e.body_text()))
+}
+
+const GEOJSON: &str = "application/geo+json";
+
+fn geojson_response(body: String) -> Response {
+    ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(e.to_string())
+}
+
+pub async fn health(State(state): Shared) -> Json<serde_json::Value> {
+    let catalog = &state.catalog;
+    Json(json!({
+        "status": "ok",
+        "events": catalog.dataset().events().len(),
+        "places": catalog.gazetteer().places().len(),
+    }))
+}
+
+/// `/api/resolve?q=NAME[&country=][&near=][&kind=][&limit=]`: ranked candidates.
+pub async fn resolve(
+    State(state): Shared,
+    q: QueryParams,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let p = params(q)?;
+    let g = state.catalog.gazetteer();
+    let q = p
+        .get("q")
+        .ok_or_else(|| ApiError::bad("q", "missing: give the name to resolve"))?;
+    let country = match p.get("country") {
+        Some(c) => Some(
+            g.country_code(c)
+                .ok_or_else(|| ApiError::bad("country", format!("{c:?} is not a country")))?,
+        ),
+        None => None,
+    };
+    let near = p
+        .get("near")
+        .map(|n| {
+            g.near_point(n)
+                .map_err(|e| ApiError::bad("near", e.to_string()))
+        })
+        .transpose()?;
+    let kind = p
+        .get("kind")
+        .map(|k| k.parse::<Kind>().map_err(|e| ApiError::bad("kind", e)))
+        .transpose()?;
+    let limit = p.count("limit", Some(5), 1, 100)?.unwrap_or(5);
+    let hints = Hints {
+        country,
+        near,
+        kind,
+        limit,
+    };
+    let ranked = g
+        .resolve(q, &hints)
+        .map_err(|e| ApiError::bad("q", e.to_string()))?;
+    let candidates: Vec<_> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, c)| g.candidate_view(i + 1, c))
+        .collect();
+    Ok(Json(
+        json!({ "query": q, "ambiguous": is_ambiguous(&ranked), "candidates": candidates }),
+    ))
+}
+
+/// `/api/query`: the CLI's spatial queries over events, as GeoJSON. One of
+/// `near` (with `radius_km`), `nearest` (with `k`), `bbox`, `within`, `border`
+/// (with `within_km`), or none; plus `datetime` and `type`.
+pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, ApiError> {
+    let p = params(q)?;
+    let catalog = &state.catalog;
+    let g = catalog.gazetteer();
+    let point = |name: &str, v: &str| {
+        g.near_point(v)
+            .map_err(|e| ApiError::bad(name, e.to_string()))
+    };
+    let at = if let Some(v) = p.get("near") {
+        let radius_km = p
+            .distance("radius_km")?
+            .ok_or_else(|| ApiError::bad("radius_km", "missing: near needs radius_km"))?;
+        Some(Where::Near {
+            center: point("near", v)?,
+            radius_m: radius_km * 1000.0,
+        })
+    } else if let Some(v) = p.get("nearest") {
+        let k = p.count("k", Some(10), 0, MAX_LIMIT)?.unwrap_or(10);
+        Some(Where::Nearest {
+            center: point("nearest", v)?,
+            k,
+        })
+    } else if let Some(b) = p.bbox()? {
+        Some(Where::Bbox(b))
+    } else if let Some(v) = p.get("within") {
+        let ranked = g
+            .resolve(v, &Hints::default())
+            .map_err(|e| ApiError::bad("within", e.to_string()))?;
+        let place = ranked
+            .first()
+            .map(|c| c.place)
+            .ok_or_else(|| ApiError::bad("within", format!("no place matches {v:?}")))?;
+        Some(Where::WithinPlace(place))
+    } else if let Some(v) = p.get("border") {
+        let line = border(g, v).ok_or_else(|| {
+            ApiError::bad(
+                "border",
+                format!("{v:?} is not thai, lao, china or a border"),
+            )
+        })?;
+        let km = p
+            .distance("within_km")?
+            .ok_or_else(|| ApiError::bad("within_km", "missing: border needs within_km"))?;
+        Some(Where::AlongLine {
+            line,
+            distance_m: km * 1000.0,
+        })
+    } else {
+        None
+    };
+    let filter = Filter {
+        time: p.datetime()?,
+        types: p.types()?,
+    };
+    let found = catalog
+        .dataset()
+        .query(at.as_ref(), &filter)
+        .map_err(|e| ApiError::bad("within", e.to_string()))?;
+    let body = serde_json::to_string(&events_to_geojson(found)).map_err(internal)?;
+    Ok(geojson_response(body))
+}
+
+/// `/api/layers`: the catalog of layers with their links and extents.
+pub async fn layers(State(state): Shared) -> Json<serde_json::Value> {
+    let catalog = &state.catalog;
+    let time = catalog
+        .time_extent()
+        .map(|(a, b)| json!([a.to_string(), b.to_string()]));
+    let list: Vec<_> = LayerKind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "id": k.name(),
+                "title": k.title(),
+                "geojson": format!("/api/layers/{}.geojson", k.name()),
+                "temporal": k.is_temporal(),
+                "bbox": catalog.extent(*k).map(|b| [b.west, b.south, b.east, b.north]),
+                "time": if k.is_temporal() { time.clone() } else { None },
+            })
+        })
+        .collect();
+    Json(json!({ "layers": list }))
+}
+
+/// `/api/layers/{layer}.geojson?bbox=&datetime=&type=&limit=`: one layer.
+pub async fn layer(
+    State(state): Shared,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    let Path(file) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let p = params(q)?;
+    let name = file.strip_suffix(".geojson").ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "no such resource: /api/layers/{file} (layers end in .geojson)"
+        ))
+    })?;
+    let kind: LayerKind = name.parse().map_err(ApiError::NotFound)?;
+    let query = LayerQuery {
+        bbox: p.bbox()?,
+        time: p.datetime()?,
+        types: p.types()?,
+        limit: p.count("limit", None, 0, MAX_LIMIT)?,
+        offset: 0,
+    };
+    let page = state.catalog.features(kind, &query);
+    let collection = geojson::FeatureCollection {
+        bbox: None,
+        features: page.features,
+        foreign_members: None,
+    };
+    Ok(geojson_response(
+        serde_json::to_string(&collection).map_err(internal)?,
+    ))
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::NotFound(format!("no such resource: {}", uri.path()))
+}
+
+/// A handler that panicked answers 500 instead of dropping the connection.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::Internal("a handler panicked".into()).into_response()
+}

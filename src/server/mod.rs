@@ -1,0 +1,104 @@
+//! The HTTP server: GeoJSON layers, the gazetteer and event queries over axum.
+//!
+//! Everything is loaded and indexed once into an [`AppState`]; handlers only
+//! translate between HTTP and the library (a few lines each) and do no file I/O.
+//! [`router`] builds the whole application so that tests call it in process;
+//! [`serve`] runs it on any listener until any shutdown future resolves, so
+//! tests bind `127.0.0.1:0`.
+
+mod api;
+mod error;
+mod params;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::layers::Catalog;
+
+pub use error::ApiError;
+pub use params::Params;
+
+/// What every handler reads: built once at start, never changed.
+#[derive(Debug)]
+pub struct AppState {
+    pub catalog: Catalog,
+}
+
+/// Settings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct ServerOptions {
+    /// Origins allowed by CORS: none (no CORS headers), `*`, or a list.
+    pub cors: Vec<String>,
+    /// Longest a request may take before it is answered 408.
+    pub timeout: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            cors: Vec::new(),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Requests carry no bodies here; anything larger than this is refused (413).
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// The whole application.
+pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
+    let mut app = Router::new()
+        .route("/health", get(api::health))
+        .route("/api/resolve", get(api::resolve))
+        .route("/api/query", get(api::query))
+        .route("/api/layers", get(api::layers))
+        .route("/api/layers/{file}", get(api::layer))
+        .fallback(api::not_found)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            options.timeout,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(api::panic_response))
+        .layer(TraceLayer::new_for_http());
+    if !options.cors.is_empty() {
+        let origins = if options.cors.iter().any(|o| o == "*") {
+            AllowOrigin::any()
+        } else {
+            AllowOrigin::list(options.cors.iter().filter_map(|o| o.parse().ok()))
+        };
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(origins)
+                .allow_methods([axum::http::Method::GET]),
+        );
+    }
+    app
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then finishes the
+/// requests under way.
+///
+/// # Errors
+/// An I/O error of the listener.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

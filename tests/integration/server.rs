@@ -1,0 +1,277 @@
+//! The HTTP server in process: the router called with `oneshot`, and `serve`
+//! on 127.0.0.1:0 with a shutdown the test controls.
+
+use std::sync::{Arc, OnceLock};
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use scamatlas::events::{self, EventInput};
+use scamatlas::gazetteer::Gazetteer;
+use scamatlas::layers::Catalog;
+use scamatlas::server::{router, serve, AppState, ServerOptions};
+use tower::ServiceExt;
+
+fn app() -> Router {
+    static STATE: OnceLock<Arc<AppState>> = OnceLock::new();
+    let state = STATE.get_or_init(|| {
+        let gazetteer = Gazetteer::bundled().expect("gazetteer");
+        let events = events::load(&[EventInput::Bundled], &gazetteer, false)
+            .expect("events")
+            .events;
+        Arc::new(AppState {
+            catalog: Catalog::new(gazetteer, events).expect("catalog"),
+        })
+    });
+    router(
+        state.clone(),
+        &ServerOptions {
+            cors: vec!["*".into()],
+            ..ServerOptions::default()
+        },
+    )
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Status, headers and body of a GET.
+fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    runtime().block_on(async {
+        let mut request = Request::get(uri);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = app()
+            .oneshot(request.body(Body::empty()).expect("request"))
+            .await
+            .expect("response");
+        let (parts, body) = response.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
+        (parts.status, parts.headers, bytes.to_vec())
+    })
+}
+
+fn json(body: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(body)))
+}
+
+fn feature_ids(body: &[u8]) -> Vec<String> {
+    let collection: geojson::FeatureCollection =
+        serde_json::from_slice(body).expect("a FeatureCollection");
+    collection
+        .features
+        .iter()
+        .map(|f| match &f.id {
+            Some(geojson::feature::Id::String(s)) => s.clone(),
+            other => panic!("feature without a string id: {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn health_and_resolve() {
+    let (status, _, body) = get("/health", &[]);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["events"], 78);
+
+    let (status, _, body) = get("/api/resolve?q=%E8%80%81%E8%A1%97&near=Kokang", &[]);
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["candidates"][0]["id"], "laukkai");
+    assert_eq!(v["ambiguous"], false);
+    let (status, _, body) = get("/api/resolve?q=Laokai", &[]);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["ambiguous"], true);
+}
+
+#[test]
+fn layers_catalog_and_every_layer_as_geojson() {
+    let (status, _, body) = get("/api/layers", &[]);
+    assert_eq!(status, StatusCode::OK);
+    let catalog = json(&body);
+    let ids: Vec<&str> = catalog["layers"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|l| l["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "events",
+            "hubs",
+            "drift",
+            "flows",
+            "places",
+            "borders",
+            "countries"
+        ]
+    );
+    for id in ids {
+        let (status, headers, body) = get(&format!("/api/layers/{id}.geojson"), &[]);
+        assert_eq!(status, StatusCode::OK, "{id}");
+        assert_eq!(
+            headers[header::CONTENT_TYPE],
+            "application/geo+json",
+            "{id}"
+        );
+        assert!(!feature_ids(&body).is_empty(), "{id} has features");
+    }
+}
+
+#[test]
+fn event_layer_filters_by_bbox_datetime_type_and_limit() {
+    let (_, _, all) = get("/api/layers/events.geojson", &[]);
+    assert_eq!(feature_ids(&all).len(), 78);
+    let (_, _, boxed) = get("/api/layers/events.geojson?bbox=98.4,16.5,98.7,16.9", &[]);
+    let boxed = feature_ids(&boxed);
+    assert!(
+        boxed.contains(&"E062".to_string()) && !boxed.contains(&"E023".to_string()),
+        "{boxed:?}"
+    );
+    let (_, _, raids) = get(
+        "/api/layers/events.geojson?bbox=98.4,16.5,98.7,16.9&type=raid&datetime=2025-01-01/..",
+        &[],
+    );
+    let raids = feature_ids(&raids);
+    assert!(
+        !raids.is_empty() && raids.len() < boxed.len() && raids.iter().all(|id| boxed.contains(id))
+    );
+    let (_, _, two) = get("/api/layers/events.geojson?limit=2", &[]);
+    assert_eq!(feature_ids(&two).len(), 2);
+    // Hubs follow the time filter too.
+    let (_, _, hubs) = get(
+        "/api/layers/hubs.geojson?datetime=2025-10-01/2025-12-31",
+        &[],
+    );
+    let collection: geojson::FeatureCollection = serde_json::from_slice(&hubs).expect("GeoJSON");
+    assert!(collection
+        .features
+        .iter()
+        .all(|f| f.property("period").and_then(|p| p.as_str()) == Some("2025-Q4")));
+}
+
+#[test]
+fn query_endpoint_answers_like_the_cli() {
+    let (status, _, body) = get("/api/query?near=Myawaddy&radius_km=30", &[]);
+    assert_eq!(status, StatusCode::OK);
+    let ids = feature_ids(&body);
+    assert!(
+        ids.contains(&"E062".to_string()) && ids.contains(&"E074".to_string()),
+        "{ids:?}"
+    );
+    let (_, _, body) = get("/api/query?border=china&within_km=10&type=raid", &[]);
+    assert!(feature_ids(&body).contains(&"E023".to_string()));
+    let (_, _, body) = get("/api/query?nearest=Boten&k=2", &[]);
+    assert_eq!(feature_ids(&body).len(), 2);
+}
+
+#[test]
+fn bad_input_is_a_400_naming_the_parameter_and_unknown_things_404() {
+    for (uri, parameter) in [
+        ("/api/layers/events.geojson?bbox=1,2,3", "bbox"),
+        ("/api/layers/events.geojson?bbox=99,17,98,16", "bbox"),
+        ("/api/layers/events.geojson?datetime=2025-13-01", "datetime"),
+        ("/api/layers/events.geojson?type=party", "type"),
+        ("/api/layers/events.geojson?limit=-1", "limit"),
+        ("/api/layers/events.geojson?limit=lots", "limit"),
+        ("/api/resolve", "q"),
+        ("/api/resolve?q=", "q"),
+        ("/api/resolve?q=Muse&near=98,95", "near"),
+        ("/api/resolve?q=Muse&kind=blob", "kind"),
+        ("/api/query?near=Myawaddy", "radius_km"),
+        ("/api/query?near=Myawaddy&radius_km=-5", "radius_km"),
+        ("/api/query?border=atlantic&within_km=5", "border"),
+    ] {
+        let (status, headers, body) = get(uri, &[]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert!(
+            headers[header::CONTENT_TYPE]
+                .to_str()
+                .expect("ascii")
+                .starts_with("application/json"),
+            "{uri}"
+        );
+        assert_eq!(
+            json(&body)["parameter"],
+            parameter,
+            "{uri}: {}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+    for (uri, parameter) in [
+        ("/api/layers/%FF.geojson", "path"),
+        ("/api/layers/events.geojson?bbox=%FF", "bbox"),
+    ] {
+        let (status, _, body) = get(uri, &[]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(json(&body)["parameter"], parameter, "{uri}");
+    }
+    for uri in [
+        "/api/layers/nope.geojson",
+        "/api/layers/events.kml",
+        "/nothing/here",
+    ] {
+        let (status, _, _) = get(uri, &[]);
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+    }
+    // A very long query string is still an answer, not a crash.
+    let long = format!("/api/resolve?q={}", "a".repeat(20_000));
+    let (status, _, _) = get(&long, &[]);
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[test]
+fn gzip_and_cors_when_asked() {
+    let (status, headers, body) = get(
+        "/api/layers/countries.geojson",
+        &[
+            ("accept-encoding", "gzip"),
+            ("origin", "http://localhost:3000"),
+        ],
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut plain)
+        .expect("gzip");
+    assert!(!feature_ids(&plain).is_empty());
+}
+
+#[test]
+fn serve_binds_port_zero_and_stops_when_told() {
+    runtime().block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app(), async {
+            let _ = stopped.await;
+        }));
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        stream
+            .write_all(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            .await
+            .expect("write");
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).await.expect("read");
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+        stop.send(()).expect("server still running");
+        let outcome = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+        assert!(
+            matches!(outcome, Ok(Ok(Ok(())))),
+            "the server stops cleanly"
+        );
+    });
+}

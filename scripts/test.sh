@@ -14,6 +14,17 @@ if ! cargo fmt --version >/dev/null 2>&1 || ! cargo clippy --version >/dev/null 
   rustup component add rustfmt clippy
 fi
 
+# GDAL's ogrinfo/ogr2ogr are the OGC API client of tests/integration/ogc.rs
+# (set SCAMATLAS_SKIP_GDAL=1 to skip that test instead).
+if ! command -v ogrinfo >/dev/null 2>&1 && [ "${SCAMATLAS_SKIP_GDAL:-}" != 1 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=; elif command -v sudo >/dev/null 2>&1; then sudo=sudo; else
+    echo "scripts/test.sh: ogrinfo is missing; install gdal-bin as root (or set SCAMATLAS_SKIP_GDAL=1)" >&2
+    exit 2
+  fi
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin
+fi
+
 echo "== format"
 cargo fmt --all -- --check
 echo "== lints"

@@ -70,6 +70,23 @@ impl Dataset {
         at: Option<&Where<'_>>,
         filter: &Filter,
     ) -> Result<Vec<&Event>, WhereError> {
+        Ok(self
+            .query_positions(at, filter)?
+            .into_iter()
+            .map(|i| &self.events[i as usize])
+            .collect())
+    }
+
+    /// Like [`Dataset::query`], as positions in [`Dataset::events`]: stable ids
+    /// for the life of the data set.
+    ///
+    /// # Errors
+    /// As [`Dataset::query`].
+    pub fn query_positions(
+        &self,
+        at: Option<&Where<'_>>,
+        filter: &Filter,
+    ) -> Result<Vec<u32>, WhereError> {
         let mut country = None;
         let spatial = match at {
             None => None,
@@ -77,10 +94,11 @@ impl Dataset {
                 center: *center,
                 radius_m: *radius_m,
             }),
-            Some(Where::Nearest { center, k }) => Some(Spatial::Nearest {
-                center: *center,
-                k: *k,
-            }),
+            Some(Where::Nearest { center, k }) => {
+                // Nearest first, as the index walks them.
+                let hits = self.index.nearest(*center, *k, filter.time, &filter.types);
+                return Ok(hits.into_iter().map(|(i, _)| i).collect());
+            }
             Some(Where::Bbox(b)) => Some(Spatial::Bbox(*b)),
             Some(Where::WithinPolygon(p)) => Some(Spatial::Within(Area::Polygon(p.clone()))),
             Some(Where::WithinPlace(place)) => {
@@ -105,29 +123,17 @@ impl Dataset {
                 })
             }
         };
-        if let Some(Where::Nearest { center, k }) = at {
-            // Nearest first, as the index walks them.
-            let hits = self.index.nearest(*center, *k, filter.time, &filter.types);
-            return Ok(hits
-                .into_iter()
-                .map(|(i, _)| &self.events[i as usize])
-                .collect());
-        }
         let query = Query {
             spatial,
             time: filter.time,
             types: filter.types.clone(),
         };
-        let mut found: Vec<&Event> = self
-            .index
-            .query(&query)
-            .into_iter()
-            .map(|i| &self.events[i as usize])
-            .collect();
+        let mut found = self.index.query(&query);
         if let Some(code) = country {
             // The circle is only a prefilter: a country is its boundary.
-            found.retain(|e| {
-                e.places
+            found.retain(|&i| {
+                self.events[i as usize]
+                    .places
                     .iter()
                     .any(|p| country_at(p.point).as_deref() == Some(code.as_str()))
             });

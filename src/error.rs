@@ -11,6 +11,10 @@ pub enum Error {
     Resolve(#[from] ResolveError),
     #[error(transparent)]
     Coord(#[from] crate::geom::CoordError),
+    #[error(transparent)]
+    Events(#[from] crate::events::EventsError),
+    #[error(transparent)]
+    Tile(#[from] crate::tiles::TileError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -16,6 +16,8 @@
 //! - [`layers`]: "which features does layer L hold for query Q?" The catalog
 //!   of everything the map shows, as GeoJSON features.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON.
+//! - [`tiles`]: "which bytes go in tile z/x/y?" Tile math, clipping, point
+//!   clustering and MVT encoding; pure and synchronous.
 //! - [`error`]: the crate's [`Error`], composed from the module errors.
 //! - `cli` (binary only): argument parsing and output; no logic of its own.
 //!
@@ -63,5 +65,6 @@ pub mod geom;
 pub mod index;
 pub mod layers;
 pub mod server;
+pub mod tiles;
 
 pub use error::{Error, Result};

@@ -61,6 +61,9 @@ pub struct ServeArgs {
     /// Allow browser pages from this origin to call the API (repeat; `*` for any).
     #[arg(long = "cors", value_name = "ORIGIN")]
     pub cors: Vec<String>,
+    /// Serve N synthetic events instead (for load benchmarks; see scripts/bench-server.sh).
+    #[arg(long, value_name = "N", hide = true)]
+    pub synthetic: Option<usize>,
 }
 
 #[derive(Debug, Args)]

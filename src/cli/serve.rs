@@ -12,9 +12,12 @@ use super::args::ServeArgs;
 
 pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let loaded = super::load_events(&gazetteer, &args.events)?;
-    let catalog = Catalog::new(gazetteer, loaded.events)?;
-    let state = Arc::new(AppState { catalog });
+    let events = match args.synthetic {
+        Some(n) => scamatlas::events::synthetic::events(n, 2026),
+        None => super::load_events(&gazetteer, &args.events)?.events,
+    };
+    let catalog = Catalog::new(gazetteer, events)?;
+    let state = Arc::new(AppState::new(catalog));
     let options = ServerOptions {
         cors: args.cors.clone(),
         ..ServerOptions::default()

@@ -6,6 +6,8 @@
 //! event types, paging) for one [`LayerKind`] as GeoJSON features; the JSON API,
 //! OGC API Features and the tile server all read layers through it.
 
+mod tiles;
+
 use std::str::FromStr;
 
 use geojson::{Feature, FeatureCollection};
@@ -16,6 +18,8 @@ use crate::dataset::{Dataset, Where};
 use crate::events::{event_to_feature, Event, EventType, Filter, TimeRange};
 use crate::gazetteer::{place_to_feature, Gazetteer, Layer};
 use crate::geom::Bbox;
+
+pub use tiles::{tile_feature, FieldType, CLUSTER_BELOW_ZOOM, MAX_ZOOM, MIN_ZOOM};
 
 /// The layers the map and the APIs serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -20,9 +20,9 @@ use crate::layers::{LayerKind, LayerQuery};
 type Shared = State<Arc<AppState>>;
 
 /// Query parameters, or a 400 in our JSON shape when the query string is malformed.
-type QueryParams = Result<Query<Params>, QueryRejection>;
+pub type QueryParams = Result<Query<Params>, QueryRejection>;
 
-fn params(q: QueryParams) -> Result<Params, ApiError> {
+pub fn params(q: QueryParams) -> Result<Params, ApiError> {
     q.map(|Query(p)| p)
         .map_err(|e| ApiError::bad("query string", e.body_text()))
 }

@@ -8,7 +8,9 @@
 
 mod api;
 mod error;
+mod ogc;
 mod params;
+mod tiles;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -28,10 +30,32 @@ use crate::layers::Catalog;
 pub use error::ApiError;
 pub use params::Params;
 
-/// What every handler reads: built once at start, never changed.
-#[derive(Debug)]
+/// What every handler reads: built once at start; only the tile cache fills.
 pub struct AppState {
     pub catalog: Catalog,
+    /// Encoded tiles by layer, tile and filter; `None` for an empty tile.
+    pub(crate) tiles: tiles::TileCache,
+}
+
+impl AppState {
+    /// The state over `catalog`, with an empty tile cache of at most
+    /// `TILE_CACHE_BYTES` of encoded tiles.
+    #[must_use]
+    pub fn new(catalog: Catalog) -> Self {
+        Self {
+            catalog,
+            tiles: tiles::new_cache(),
+        }
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("catalog", &self.catalog)
+            .field("cached_tiles", &self.tiles.len())
+            .finish()
+    }
 }
 
 /// Settings of the HTTP layer.
@@ -63,6 +87,10 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
         .route("/api/query", get(api::query))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
+        .route("/tiles/{file}", get(tiles::tilejson))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
+        .route("/style.json", get(tiles::style))
+        .merge(ogc::routes())
         .fallback(api::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

@@ -5,9 +5,11 @@ mod cli;
 mod curated;
 mod events;
 mod load_errors;
+mod ogc;
 mod query;
 mod resolve_table;
 mod server;
+mod tiles;
 
 use std::sync::OnceLock;
 

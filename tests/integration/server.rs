@@ -19,9 +19,9 @@ fn app() -> Router {
         let events = events::load(&[EventInput::Bundled], &gazetteer, false)
             .expect("events")
             .events;
-        Arc::new(AppState {
-            catalog: Catalog::new(gazetteer, events).expect("catalog"),
-        })
+        Arc::new(AppState::new(
+            Catalog::new(gazetteer, events).expect("catalog"),
+        ))
     });
     router(
         state.clone(),
@@ -40,7 +40,7 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// Status, headers and body of a GET.
-fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+pub fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     runtime().block_on(async {
         let mut request = Request::get(uri);
         for (k, v) in headers {
@@ -56,12 +56,12 @@ fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMa
     })
 }
 
-fn json(body: &[u8]) -> serde_json::Value {
+pub fn json(body: &[u8]) -> serde_json::Value {
     serde_json::from_slice(body)
         .unwrap_or_else(|e| panic!("JSON ({e}): {}", String::from_utf8_lossy(body)))
 }
 
-fn feature_ids(body: &[u8]) -> Vec<String> {
+pub fn feature_ids(body: &[u8]) -> Vec<String> {
     let collection: geojson::FeatureCollection =
         serde_json::from_slice(body).expect("a FeatureCollection");
     collection

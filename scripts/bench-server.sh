@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Load benchmark of `scamatlas serve` with wrk (Debian package wrk), on
+# synthetic events, talking only to 127.0.0.1. Prints requests/s and latency
+# percentiles per tile list, the GeoJSON streaming rate, and start time and RSS
+# with 10^6 events. Usage: scripts/bench-server.sh [EVENTS] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-100000}
+SECONDS_PER_RUN=${2:-10}
+CONNECTIONS=32
+PORT=18787
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+cargo build --release --quiet
+BIN=target/release/scamatlas
+WORK=$(mktemp -d)
+trap 'kill "${PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+start_server() { # $1 = events
+  "$BIN" -q serve --bind 127.0.0.1:$PORT --synthetic "$1" &
+  PID=$!
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return 0
+    sleep 0.05
+  done
+  echo "server did not start" >&2; exit 1
+}
+
+# Tile lists: every tile of the region (lon 92..110, lat 8..28) at each zoom,
+# and a mixed list of all of them.
+python3 - "$WORK" <<'PY'
+import math, sys
+work = sys.argv[1]
+def tile(lon, lat, z):
+    n = 2 ** z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+mixed = []
+for z in (4, 6, 8, 10):
+    x0, y0 = tile(92, 28, z); x1, y1 = tile(110, 8, z)
+    paths = [f"/tiles/events/{z}/{x}/{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+    if len(paths) > 2000:  # z10: a fixed sample spread over the region
+        paths = paths[:: len(paths) // 2000][:2000]
+    open(f"{work}/z{z}.txt", "w").write("\n".join(paths) + "\n")
+    mixed += paths
+open(f"{work}/mixed.txt", "w").write("\n".join(mixed) + "\n")
+PY
+cat > "$WORK/list.lua" <<'LUA'
+local paths, i = {}, 0
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  i = math.random(#paths)
+end
+request = function()
+  i = i % #paths + 1
+  local suffix = os.getenv("SUFFIX") or ""
+  if suffix == "vary" then
+    -- A random start day on every request: almost every tile is made anew.
+    suffix = string.format("?datetime=2023-%02d-%02d/..", math.random(12), math.random(28))
+  end
+  return wrk.format("GET", paths[i] .. suffix)
+end
+LUA
+
+run() { # $1 = label, $2 = list, $3 = query suffix
+  local out
+  out=$(SUFFIX="$3" wrk -t2 -c$CONNECTIONS -d${SECONDS_PER_RUN}s --latency -s "$WORK/list.lua" "http://127.0.0.1:$PORT" -- "$2")
+  printf '%-28s %10s req/s   p50 %8s   p99 %8s\n' "$1" \
+    "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
+    "$(echo "$out" | awk '$1=="50%" {print $2}')" \
+    "$(echo "$out" | awk '$1=="99%" {print $2}')"
+}
+
+echo "== $EVENTS synthetic events, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run"
+t0=$(date +%s.%N); start_server "$EVENTS"; t1=$(date +%s.%N)
+echo "start to first answer: $(echo "$t1 - $t0" | bc) s"
+for z in 4 6 8 10; do run "tiles z$z" "$WORK/z$z.txt" ""; done
+run "tiles mixed" "$WORK/mixed.txt" ""
+run "tiles mixed, datetime" "$WORK/mixed.txt" "vary"
+bytes=$(curl -s -o /dev/null -w '%{size_download} %{speed_download}' "http://127.0.0.1:$PORT/api/layers/events.geojson")
+echo "events.geojson: $(echo "$bytes" | awk '{printf "%.0f MB at %.0f MB/s", $1/1e6, $2/1e6}')"
+kill $PID; wait $PID 2>/dev/null || true
+
+echo "== 1,000,000 synthetic events"
+t0=$(date +%s.%N); start_server 1000000; t1=$(date +%s.%N)
+echo "start to first answer: $(echo "$t1 - $t0" | bc) s; RSS $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$PID/status)"
+kill $PID; wait $PID 2>/dev/null || true

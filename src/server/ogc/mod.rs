@@ -1,0 +1,294 @@
+//! OGC API - Features, Part 1 (Core) with GeoJSON, under `/ogc`: what QGIS and
+//! GDAL (`OAPIF:`) read as a live vector source.
+//!
+//! | path | answer |
+//! |---|---|
+//! | `/ogc` | landing page: `self`, `service-desc`, `conformance`, `data` links |
+//! | `/ogc/api` | OpenAPI 3.0 description |
+//! | `/ogc/conformance` | conformance classes: core, oas30, geojson |
+//! | `/ogc/collections` | one collection per [`LayerKind`], with extents |
+//! | `/ogc/collections/{id}` | one collection |
+//! | `/ogc/collections/{id}/items` | features: `bbox`, `datetime`, `type`, `limit`, `offset` |
+//! | `/ogc/collections/{id}/items/{featureId}` | one feature |
+//!
+//! Paging: `limit` defaults to 10; a larger `limit` than 10,000 is clamped
+//! to 10,000 (the spec lets a server do so). Every page carries
+//! `numberMatched`, `numberReturned` and `next`/`prev` links that keep the
+//! whole query. Links are absolute (`http://{Host}`) because GDAL follows them.
+//! Unknown query parameters (e.g. `f=json`) are ignored.
+
+mod links;
+mod openapi;
+
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use super::{ApiError, AppState, Params};
+use crate::layers::{LayerKind, LayerQuery};
+use links::{base_url, link, pair};
+
+type Shared = State<Arc<AppState>>;
+
+/// Query parameters, or a 400 naming the query string when it is malformed.
+type QueryParams = Result<Query<Params>, QueryRejection>;
+
+fn params(q: QueryParams) -> Result<Params, ApiError> {
+    q.map(|Query(p)| p)
+        .map_err(|e| ApiError::bad("query string", e.body_text()))
+}
+
+/// Features per page when the client gives no `limit`.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Most features per page; larger limits are clamped to this.
+pub const MAX_LIMIT: usize = 10_000;
+
+const JSON: &str = "application/json";
+const GEOJSON: &str = "application/geo+json";
+const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
+const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
+
+/// The conformance classes this API implements.
+pub const CONFORMANCE: [&str; 3] = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+];
+
+/// The OGC API routes, under `/ogc`.
+pub fn routes() -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/ogc", get(landing))
+        .route("/ogc/", get(landing))
+        .route("/ogc/api", get(api))
+        .route("/ogc/conformance", get(conformance))
+        .route("/ogc/collections", get(collections))
+        .route("/ogc/collections/{id}", get(collection))
+        .route("/ogc/collections/{id}/items", get(items))
+        .route("/ogc/collections/{id}/items/{feature}", get(item))
+}
+
+fn typed(media_type: &'static str, body: &Value) -> Response {
+    ([(header::CONTENT_TYPE, media_type)], body.to_string()).into_response()
+}
+
+fn layer(id: &str) -> Result<LayerKind, ApiError> {
+    id.parse()
+        .map_err(|e: String| ApiError::NotFound(format!("no collection {id:?}: {e}")))
+}
+
+async fn landing(headers: HeaderMap) -> Json<Value> {
+    let ogc = format!("{}/ogc", base_url(&headers));
+    Json(json!({
+        "title": "scamatlas",
+        "description": "Online-scam compounds on Myanmar's borders and the crackdowns on them: \
+            events, hubs, drift, flows, places, borders and countries as OGC API - Features.",
+        "links": [
+            link("self", JSON, "This document", ogc.clone()),
+            link("service-desc", OPENAPI, "The API definition", format!("{ogc}/api")),
+            link("conformance", JSON, "Conformance classes", format!("{ogc}/conformance")),
+            link("data", JSON, "The collections", format!("{ogc}/collections")),
+        ],
+    }))
+}
+
+async fn api(headers: HeaderMap) -> Response {
+    typed(OPENAPI, &openapi::document(&base_url(&headers)))
+}
+
+async fn conformance() -> Json<Value> {
+    Json(json!({ "conformsTo": CONFORMANCE }))
+}
+
+async fn collections(State(state): Shared, headers: HeaderMap) -> Json<Value> {
+    let base = base_url(&headers);
+    let all: Vec<Value> = LayerKind::ALL
+        .iter()
+        .map(|k| describe(&state, *k, &base))
+        .collect();
+    Json(json!({
+        "links": [link("self", JSON, "The collections", format!("{base}/ogc/collections"))],
+        "collections": all,
+    }))
+}
+
+async fn collection(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    Ok(Json(describe(&state, layer(&id)?, &base_url(&headers))))
+}
+
+/// A collection's metadata: title, extents, links.
+fn describe(state: &AppState, kind: LayerKind, base: &str) -> Value {
+    let catalog = &state.catalog;
+    let here = format!("{base}/ogc/collections/{}", kind.name());
+    let bbox = catalog
+        .extent(kind)
+        .map_or([-180.0, -90.0, 180.0, 90.0], |b| {
+            [b.west, b.south, b.east, b.north]
+        });
+    let mut extent = json!({ "spatial": { "bbox": [bbox], "crs": CRS84 } });
+    if kind.is_temporal() {
+        if let Some((first, last)) = catalog.time_extent() {
+            extent["temporal"] = json!({
+                "interval": [[format!("{first}T00:00:00Z"), format!("{last}T23:59:59Z")]],
+                "trs": GREGORIAN,
+            });
+        }
+    }
+    json!({
+        "id": kind.name(),
+        "title": kind.title(),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": extent,
+        "links": [
+            link("self", JSON, kind.title(), here.clone()),
+            link("items", GEOJSON, "The features", format!("{here}/items")),
+        ],
+    })
+}
+
+/// The validated query of an items request, kept to rebuild paging links.
+struct ItemsQuery {
+    layer: LayerQuery,
+    /// `name=value` pairs of the filters (not `limit`/`offset`), encoded.
+    filters: Vec<String>,
+    limit: usize,
+}
+
+impl ItemsQuery {
+    fn parse(p: &Params) -> Result<Self, ApiError> {
+        let limit = whole(p, "limit", DEFAULT_LIMIT, 1)?.min(MAX_LIMIT);
+        let offset = whole(p, "offset", 0, 0)?;
+        let layer = LayerQuery {
+            bbox: p.bbox()?,
+            time: p.datetime()?,
+            types: p.types()?,
+            limit: Some(limit),
+            offset,
+        };
+        let mut filters = Vec::new();
+        for name in ["bbox", "datetime"] {
+            if let Some(v) = p.get(name) {
+                filters.push(pair(name, v));
+            }
+        }
+        let types: Vec<&str> =
+            p.0.iter()
+                .filter(|(k, _)| k == "type")
+                .map(|(_, v)| v.as_str())
+                .collect();
+        if !types.is_empty() {
+            filters.push(pair("type", &types.join(",")));
+        }
+        Ok(Self {
+            layer,
+            filters,
+            limit,
+        })
+    }
+
+    /// The URL of the page starting at `offset`.
+    fn page(&self, items: &str, offset: usize) -> String {
+        let mut query = self.filters.clone();
+        query.push(format!("limit={}", self.limit));
+        query.push(format!("offset={offset}"));
+        format!("{items}?{}", query.join("&"))
+    }
+}
+
+/// A whole number of at least `min`, or `default`; any size is accepted here
+/// and clamped by the caller.
+fn whole(p: &Params, name: &str, default: usize, min: usize) -> Result<usize, ApiError> {
+    match p.get(name) {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<u128>() {
+            Ok(n) if n >= min as u128 => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+            _ => Err(ApiError::bad(
+                name,
+                format!("{v:?} must be a whole number of at least {min}"),
+            )),
+        },
+    }
+}
+
+async fn items(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryParams,
+) -> Result<Response, ApiError> {
+    let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let kind = layer(&id)?;
+    let query = ItemsQuery::parse(&params(q)?)?;
+    let page = state.catalog.features(kind, &query.layer);
+    let items = format!("{}/ogc/collections/{id}/items", base_url(&headers));
+    let (offset, returned) = (query.layer.offset, page.features.len());
+    let mut links = vec![link(
+        "self",
+        GEOJSON,
+        "This page",
+        query.page(&items, offset),
+    )];
+    if offset.saturating_add(returned) < page.matched {
+        let next = query.page(&items, offset + returned);
+        links.push(link("next", GEOJSON, "The next page", next));
+    }
+    if offset > 0 {
+        let prev = query.page(&items, offset.saturating_sub(query.limit));
+        links.push(link("prev", GEOJSON, "The previous page", prev));
+    }
+    let body = json!({
+        "type": "FeatureCollection",
+        "features": page.features,
+        "numberMatched": page.matched,
+        "numberReturned": returned,
+        "timeStamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "links": links,
+    });
+    Ok(typed(GEOJSON, &body))
+}
+
+async fn item(
+    State(state): Shared,
+    headers: HeaderMap,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Response, ApiError> {
+    let Path((id, feature_id)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let kind = layer(&id)?;
+    let page = state.catalog.features(kind, &LayerQuery::default());
+    let feature = page
+        .features
+        .into_iter()
+        .find(|f| match &f.id {
+            Some(geojson::feature::Id::String(s)) => *s == feature_id,
+            Some(geojson::feature::Id::Number(n)) => n.to_string() == feature_id,
+            None => false,
+        })
+        .ok_or_else(|| {
+            ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
+        })?;
+    let here = format!("{}/ogc/collections/{id}", base_url(&headers));
+    let mut body = serde_json::to_value(&feature).map_err(|e| ApiError::Internal(e.to_string()))?;
+    body["links"] = json!([
+        link(
+            "self",
+            GEOJSON,
+            "This feature",
+            format!("{here}/items/{}", links::path_segment(&feature_id))
+        ),
+        link("collection", JSON, kind.title(), here),
+    ]);
+    Ok(typed(GEOJSON, &body))
+}

@@ -1,0 +1,301 @@
+//! Vector tiles, TileJSON and the MapLibre style. Tiles are made by the
+//! library ([`Catalog::tile`](crate::layers::Catalog::tile)); these handlers
+//! parse the path, answer 204 for an empty tile, and set ETag / 304.
+
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::api::{params, QueryParams};
+use super::error::ApiError;
+use super::AppState;
+use crate::events::EventType;
+use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
+use crate::tiles::TileCoord;
+
+type Shared = State<Arc<AppState>>;
+
+pub const MVT: &str = "application/vnd.mapbox-vector-tile";
+
+/// `/tiles/{layer}/{z}/{x}/{y}.mvt?datetime=&type=`
+pub async fn tile(
+    State(state): Shared,
+    path: Result<Path<(String, String, String, String)>, PathRejection>,
+    q: QueryParams,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let Path((layer, z, x, y)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let kind: LayerKind = layer.parse().map_err(ApiError::NotFound)?;
+    let y = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::NotFound(format!("tiles end in .mvt, not {y:?}")))?;
+    let number = |name: &str, v: &str| {
+        v.parse::<u32>()
+            .map_err(|_| ApiError::bad(name, format!("{v:?} is not a tile number")))
+    };
+    let z = u8::try_from(number("z", &z)?).map_err(|_| ApiError::bad("z", "zoom is too large"))?;
+    let coord = TileCoord::new(z, number("x", &x)?, number("y", y)?)
+        .map_err(|e| ApiError::bad("z/x/y", e.to_string()))?;
+    let p = params(q)?;
+    let query = LayerQuery {
+        time: p.datetime()?,
+        types: p.types()?,
+        ..LayerQuery::default()
+    };
+    let mut types = query.types.clone();
+    types.sort_unstable();
+    let key = TileKey {
+        kind,
+        coord,
+        time: query.time.map(|t| (t.start, t.end)),
+        types,
+    };
+    let cached = match state.tiles.get(&key) {
+        Some(hit) => hit,
+        None => {
+            // Encoding is CPU work of a few milliseconds at most: done here, once.
+            let made = state
+                .catalog
+                .tile(kind, coord, &query)
+                .map(|bytes| Arc::new(CachedTile::new(bytes)));
+            state.tiles.insert(key, made.clone());
+            made
+        }
+    };
+    let Some(tile) = cached else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == tile.etag || t.trim() == "*")
+        });
+    if matches {
+        return Ok((
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, tile.etag.clone())],
+        )
+            .into_response());
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, MVT.to_string()),
+            (header::ETAG, tile.etag.clone()),
+            (header::CACHE_CONTROL, "public, max-age=3600".into()),
+        ],
+        tile.bytes.clone(),
+    )
+        .into_response())
+}
+
+/// The cache key of a tile: which layer, which tile, which filter (parsed, so
+/// that equivalent query strings share an entry).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TileKey {
+    kind: LayerKind,
+    coord: TileCoord,
+    time: Option<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>)>,
+    types: Vec<EventType>,
+}
+
+/// An encoded tile and its strong ETag.
+#[derive(Debug)]
+pub struct CachedTile {
+    bytes: axum::body::Bytes,
+    etag: String,
+}
+
+impl CachedTile {
+    fn new(bytes: Vec<u8>) -> Self {
+        let mut hasher = std::hash::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
+        Self {
+            bytes: bytes.into(),
+            etag,
+        }
+    }
+}
+
+/// Most bytes of encoded tiles kept in memory.
+pub const TILE_CACHE_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Clone)]
+pub struct TileWeight;
+
+impl quick_cache::Weighter<TileKey, Option<Arc<CachedTile>>> for TileWeight {
+    fn weight(&self, key: &TileKey, tile: &Option<Arc<CachedTile>>) -> u64 {
+        // Keys and empty tiles cost a little too.
+        (64 + key.types.len() + tile.as_ref().map_or(0, |t| t.bytes.len() + t.etag.len())) as u64
+    }
+}
+
+pub type TileCache = quick_cache::sync::Cache<TileKey, Option<Arc<CachedTile>>, TileWeight>;
+
+pub fn new_cache() -> TileCache {
+    quick_cache::sync::Cache::with_weighter(100_000, TILE_CACHE_BYTES, TileWeight)
+}
+
+/// The `http://host` of a request, for absolute URLs in TileJSON and styles.
+pub fn base_url(headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map_or(String::new(), |h| format!("http://{h}"))
+}
+
+/// `/tiles/{layer}.json`: TileJSON 3.0; `datetime` and `type` pass on to the tile URLs.
+pub async fn tilejson(
+    State(state): Shared,
+    path: Result<Path<String>, PathRejection>,
+    q: QueryParams,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Path(file) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let name = file
+        .strip_suffix(".json")
+        .ok_or_else(|| ApiError::NotFound(format!("no such resource: /tiles/{file}")))?;
+    let kind: LayerKind = name.parse().map_err(ApiError::NotFound)?;
+    let p = params(q)?;
+    // Checked here so that a bad filter fails now, not on every tile.
+    let time = p.datetime()?;
+    let types = p.types()?;
+    let mut filter: Vec<String> = Vec::new();
+    if let Some(v) = p.get("datetime").filter(|_| time.is_some()) {
+        filter.push(format!("datetime={}", encode(v)));
+    }
+    if !types.is_empty() {
+        filter.push(format!(
+            "type={}",
+            types
+                .iter()
+                .map(|t| t.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        ));
+    }
+    let suffix = if filter.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", filter.join("&"))
+    };
+    let catalog = &state.catalog;
+    let bounds = catalog
+        .extent(kind)
+        .map_or([-180.0, -85.0511, 180.0, 85.0511], |b| {
+            [b.west, b.south, b.east, b.north]
+        });
+    let fields: serde_json::Map<String, serde_json::Value> = catalog
+        .tile_fields(kind)
+        .into_iter()
+        .map(|(n, t)| (n, json!(t.as_str())))
+        .collect();
+    Ok(Json(json!({
+        "tilejson": "3.0.0",
+        "name": kind.name(),
+        "description": kind.title(),
+        "scheme": "xyz",
+        "tiles": [format!("{}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}", base_url(&headers), kind.name())],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2.0, (bounds[1] + bounds[3]) / 2.0, 4],
+        "attribution": "GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL); Natural Earth",
+        "vector_layers": [{ "id": kind.name(), "description": kind.title(), "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM, "fields": fields }],
+    })))
+}
+
+/// Percent-encodes what a query value may not hold as it is.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'/' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// Colours of event types, shared by the style and its legend.
+pub const TYPE_COLOURS: [(EventType, &str); 13] = [
+    (EventType::Raid, "#d62728"),
+    (EventType::Handover, "#1f77b4"),
+    (EventType::Deportation, "#9467bd"),
+    (EventType::Extradition, "#8c564b"),
+    (EventType::Release, "#2ca02c"),
+    (EventType::Rescue, "#17becf"),
+    (EventType::Relocation, "#ff7f0e"),
+    (EventType::Offensive, "#7f7f7f"),
+    (EventType::Capture, "#bcbd22"),
+    (EventType::Demolition, "#e377c2"),
+    (EventType::Sanction, "#393b79"),
+    (EventType::PowerCut, "#637939"),
+    (EventType::Other, "#999999"),
+];
+
+/// `/style.json`: a MapLibre style over our own sources only: the countries
+/// and borders as basemap, then flows, drift, hubs and events. No glyphs or
+/// sprites are needed (no text layers), so nothing is fetched from elsewhere.
+pub async fn style(headers: HeaderMap) -> Json<serde_json::Value> {
+    let base = base_url(&headers);
+    let source = |k: LayerKind| json!({ "type": "vector", "url": format!("{base}/tiles/{}.json", k.name()) });
+    let mut colour = vec![json!("match"), json!(["get", "type"])];
+    for (t, c) in TYPE_COLOURS {
+        colour.push(json!(t.as_str()));
+        colour.push(json!(c));
+    }
+    colour.push(json!("#999999"));
+    let myanmar_border = json!(["in", "MM", ["get", "id"]]);
+    Json(json!({
+        "version": 8,
+        "name": "scamatlas",
+        "center": [98.5, 20.0],
+        "zoom": 4.5,
+        "sources": {
+            "countries": source(LayerKind::Countries),
+            "borders": source(LayerKind::Borders),
+            "events": source(LayerKind::Events),
+            "hubs": source(LayerKind::Hubs),
+            "drift": source(LayerKind::Drift),
+            "flows": source(LayerKind::Flows),
+        },
+        "layers": [
+            { "id": "background", "type": "background", "paint": { "background-color": "#cfe3ef" } },
+            { "id": "countries", "type": "fill", "source": "countries", "source-layer": "countries",
+              "paint": { "fill-color": ["match", ["get", "iso2"], "MM", "#f4efe4", "#e6e6e0"], "fill-outline-color": "#b0b0a8" } },
+            { "id": "borders", "type": "line", "source": "borders", "source-layer": "borders",
+              "filter": ["!", myanmar_border.clone()],
+              "paint": { "line-color": "#8a8a80", "line-width": 1 } },
+            { "id": "borders-myanmar", "type": "line", "source": "borders", "source-layer": "borders",
+              "filter": myanmar_border,
+              "paint": { "line-color": "#b2182b", "line-width": ["interpolate", ["linear"], ["zoom"], 3, 1.5, 10, 4] } },
+            { "id": "flows", "type": "line", "source": "flows", "source-layer": "flows",
+              "paint": { "line-color": "#5e3c99", "line-width": 1.5, "line-dasharray": [2, 1], "line-opacity": 0.8 } },
+            { "id": "drift-line", "type": "line", "source": "drift", "source-layer": "drift",
+              "filter": ["==", ["geometry-type"], "LineString"],
+              "paint": { "line-color": "#111111", "line-width": 3, "line-opacity": 0.7 } },
+            { "id": "drift-steps", "type": "circle", "source": "drift", "source-layer": "drift",
+              "filter": ["==", ["geometry-type"], "Point"],
+              "paint": { "circle-radius": 4, "circle-color": "#111111", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 } },
+            { "id": "hubs", "type": "circle", "source": "hubs", "source-layer": "hubs",
+              "paint": { "circle-radius": ["interpolate", ["linear"], ["sqrt", ["max", ["get", "persons_total"], 1]], 1, 10, 100, 40],
+                         "circle-color": "rgba(255, 165, 0, 0.15)", "circle-stroke-color": "#e08000", "circle-stroke-width": 2 } },
+            { "id": "events", "type": "circle", "source": "events", "source-layer": "events",
+              "paint": {
+                  "circle-color": colour,
+                  "circle-radius": ["interpolate", ["linear"], ["sqrt", ["max", ["get", "persons_best"], 1]], 1, 4, 100, 20],
+                  "circle-stroke-color": "#ffffff",
+                  "circle-stroke-width": ["case", ["==", ["get", "cluster"], true], 3, 1],
+                  "circle-opacity": 0.85 } },
+        ],
+    }))
+}

@@ -1,0 +1,256 @@
+//! Vector tiles, TileJSON and the style as a MapLibre client sees them: every
+//! tile is decoded by a real MVT decoder (mvt-reader), never byte-compared.
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use mvt_reader::feature::Value;
+use mvt_reader::Reader;
+
+use crate::server::{get, json};
+
+/// Layers of a served tile: name -> (extent, features' properties).
+fn decode(bytes: &[u8]) -> HashMap<String, (u32, Vec<HashMap<String, Value>>)> {
+    let reader = Reader::new(bytes.to_vec()).expect("a valid MVT");
+    let mut layers = HashMap::new();
+    for meta in reader.get_layer_metadata().expect("layers") {
+        let features = reader.get_features(meta.layer_index).expect("features");
+        let props = features
+            .into_iter()
+            .map(|f| f.properties.unwrap_or_default())
+            .collect();
+        layers.insert(meta.name.clone(), (meta.extent, props));
+    }
+    layers
+}
+
+fn int(v: Option<&Value>) -> i64 {
+    match v {
+        Some(Value::Int(i) | Value::SInt(i)) => *i,
+        Some(Value::UInt(u)) => i64::try_from(*u).expect("small"),
+        other => panic!("not an integer: {other:?}"),
+    }
+}
+
+fn text(v: Option<&Value>) -> String {
+    match v {
+        Some(Value::String(s)) => s.clone(),
+        other => panic!("not a string: {other:?}"),
+    }
+}
+
+/// The z=5 tile holding Myawaddy, KK Park, Shwe Kokko and Tachileik
+/// (90..101.25 E, 11.18..21.94 N), and the z=12 tile of Myawaddy town.
+const MYAWADDY_Z6: &str = "/tiles/events/5/24/14.mvt";
+const MYAWADDY_Z12: &str = "/tiles/events/12/3168/1855.mvt";
+
+#[test]
+fn low_zoom_event_tiles_cluster_points_per_quarter_without_dropping_any() {
+    let (status, headers, body) = get(MYAWADDY_Z6, &[]);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-type"],
+        "application/vnd.mapbox-vector-tile"
+    );
+    let layers = decode(&body);
+    let (extent, features) = &layers["events"];
+    assert_eq!(*extent, 4096);
+    let total: i64 = features.iter().map(|p| int(p.get("point_count"))).sum();
+    // Every event in the tile is counted, none is dropped; the buffer (64 of
+    // 4096 units) may add a few from just outside.
+    let (_, _, inside) = get("/api/query?bbox=90.0,11.18,101.25,21.94", &[]);
+    let (_, _, buffered) = get("/api/query?bbox=89.8,11.0,101.45,22.12", &[]);
+    let inside = crate::server::feature_ids(&inside).len() as i64;
+    let buffered = crate::server::feature_ids(&buffered).len() as i64;
+    assert!(
+        (inside..=buffered).contains(&total),
+        "{total} counted, {inside}..={buffered} expected"
+    );
+    assert!(
+        total > features.len() as i64,
+        "{total} events in {} features: some were clustered",
+        features.len()
+    );
+    let mut periods_seen = Vec::new();
+    for p in features.iter().filter(|p| int(p.get("point_count")) > 1) {
+        assert_eq!(p.get("cluster"), Some(&Value::Bool(true)));
+        periods_seen.push(text(p.get("period")));
+    }
+    assert!(
+        !periods_seen.is_empty(),
+        "some events were merged into clusters"
+    );
+    // Clusters never merge periods: each feature has one quarter, and the tile
+    // holds several.
+    let quarters: std::collections::HashSet<_> = features
+        .iter()
+        .filter_map(|p| p.get("period").map(|v| text(Some(v))))
+        .collect();
+    assert!(
+        quarters.len() > 1,
+        "several quarters stay apart: {quarters:?}"
+    );
+}
+
+#[test]
+fn high_zoom_tiles_carry_each_event_with_its_properties() {
+    let (status, _, body) = get(MYAWADDY_Z12, &[]);
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the Myawaddy tile at z12 holds events"
+    );
+    let layers = decode(&body);
+    let (_, features) = &layers["events"];
+    assert!(!features.is_empty());
+    for p in features {
+        assert!(text(p.get("id")).starts_with('E'));
+        assert!(!text(p.get("type")).is_empty());
+        assert!(text(p.get("date")).len() >= 4);
+        assert!(text(p.get("first_source")).starts_with("http"));
+    }
+}
+
+#[test]
+fn tiles_follow_datetime_and_type_filters() {
+    let count = |uri: &str| -> i64 {
+        let (status, _, body) = get(uri, &[]);
+        match status {
+            StatusCode::NO_CONTENT => 0,
+            StatusCode::OK => decode(&body)["events"]
+                .1
+                .iter()
+                .map(|p| int(p.get("point_count")))
+                .sum(),
+            other => panic!("{uri}: {other}"),
+        }
+    };
+    let all = count(MYAWADDY_Z6);
+    let late = count(&format!("{MYAWADDY_Z6}?datetime=2025-10-01/2025-12-31"));
+    let raids = count(&format!(
+        "{MYAWADDY_Z6}?datetime=2025-10-01/2025-12-31&type=raid"
+    ));
+    assert!(
+        all > late && late > raids && raids > 0,
+        "{all} > {late} > {raids} > 0"
+    );
+    assert_eq!(count(&format!("{MYAWADDY_Z6}?datetime=../2022-12-31")), 0);
+}
+
+#[test]
+fn basemap_tiles_hold_countries_and_borders() {
+    let (status, _, body) = get("/tiles/countries/0/0/0.mvt", &[]);
+    assert_eq!(status, StatusCode::OK);
+    let layers = decode(&body);
+    let iso: Vec<String> = layers["countries"]
+        .1
+        .iter()
+        .map(|p| text(p.get("iso2")))
+        .collect();
+    for c in ["MM", "TH", "LA", "CN"] {
+        assert!(iso.contains(&c.to_string()), "{iso:?}");
+    }
+    let (status, _, body) = get("/tiles/borders/5/24/14.mvt", &[]);
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<String> = decode(&body)["borders"]
+        .1
+        .iter()
+        .map(|p| text(p.get("id")))
+        .collect();
+    assert!(ids.contains(&"MM-TH".to_string()), "{ids:?}");
+}
+
+#[test]
+fn empty_tiles_are_204_and_bad_coordinates_400() {
+    let (status, _, body) = get("/tiles/events/10/0/0.mvt", &[]);
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(body.is_empty());
+    for (uri, parameter) in [
+        ("/tiles/events/4/99/0.mvt", "z/x/y"),
+        ("/tiles/events/40/0/0.mvt", "z/x/y"),
+        ("/tiles/events/a/0/0.mvt", "z"),
+        ("/tiles/events/4/-1/0.mvt", "x"),
+        ("/tiles/events/4/0/0.mvt?datetime=yesterday", "datetime"),
+        ("/tiles/events/4/0/0.mvt?type=party", "type"),
+    ] {
+        let (status, _, body) = get(uri, &[]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        assert_eq!(json(&body)["parameter"], parameter, "{uri}");
+    }
+    for uri in [
+        "/tiles/nope/1/1/1.mvt",
+        "/tiles/events/1/1/1.png",
+        "/tiles/nope.json",
+    ] {
+        assert_eq!(get(uri, &[]).0, StatusCode::NOT_FOUND, "{uri}");
+    }
+}
+
+#[test]
+fn etag_and_304() {
+    let (_, headers, _) = get(MYAWADDY_Z6, &[]);
+    let etag = headers["etag"].to_str().expect("ascii").to_string();
+    let (status, _, body) = get(MYAWADDY_Z6, &[("if-none-match", &etag)]);
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert!(body.is_empty());
+    let (_, other, _) = get(&format!("{MYAWADDY_Z6}?type=raid"), &[]);
+    assert_ne!(
+        other["etag"], headers["etag"],
+        "a filtered tile is another tile"
+    );
+}
+
+#[test]
+fn tilejson_and_style_use_only_this_server() {
+    let (status, _, body) = get(
+        "/tiles/events.json?type=raid",
+        &[("host", "127.0.0.1:9999")],
+    );
+    assert_eq!(status, StatusCode::OK);
+    let tj = json(&body);
+    assert_eq!(tj["tilejson"], "3.0.0");
+    assert_eq!(
+        tj["tiles"][0],
+        "http://127.0.0.1:9999/tiles/events/{z}/{x}/{y}.mvt?type=raid"
+    );
+    assert_eq!(tj["vector_layers"][0]["id"], "events");
+    for field in ["type", "persons_best", "date", "point_count"] {
+        assert!(
+            tj["vector_layers"][0]["fields"][field].is_string(),
+            "{field}"
+        );
+    }
+    assert_eq!(tj["bounds"].as_array().expect("bounds").len(), 4);
+
+    let (status, _, body) = get("/style.json", &[("host", "127.0.0.1:9999")]);
+    assert_eq!(status, StatusCode::OK);
+    let style = json(&body);
+    assert_eq!(style["version"], 8);
+    assert!(
+        style.get("glyphs").is_none() && style.get("sprite").is_none(),
+        "nothing to fetch from elsewhere"
+    );
+    for (name, source) in style["sources"].as_object().expect("sources") {
+        let url = source["url"].as_str().expect("url");
+        assert!(
+            url.starts_with("http://127.0.0.1:9999/tiles/"),
+            "{name}: {url}"
+        );
+    }
+    let layers: Vec<&str> = style["layers"]
+        .as_array()
+        .expect("layers")
+        .iter()
+        .map(|l| l["id"].as_str().expect("id"))
+        .collect();
+    for id in [
+        "countries",
+        "borders-myanmar",
+        "events",
+        "hubs",
+        "drift-line",
+        "flows",
+    ] {
+        assert!(layers.contains(&id), "{layers:?}");
+    }
+}

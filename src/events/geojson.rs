@@ -6,8 +6,8 @@
 //! GIS software reads them as columns; nested arrays (`places`, `counts`,
 //! `sources`) carry the full record, so nothing is lost on the way back.
 
-use geojson::{Feature, FeatureCollection, Geometry, JsonObject, Value};
-use serde_json::json;
+use geojson::{Feature, FeatureCollection, JsonObject, Value};
+use serde::Serialize;
 
 use super::read::{Problem, ReadReport};
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
@@ -19,50 +19,139 @@ fn round(v: f64) -> f64 {
     (v * DECIMALS).round() / DECIMALS
 }
 
-fn position(p: LonLat) -> Vec<f64> {
-    vec![round(p.lon), round(p.lat)]
+/// The GeoJSON of one event, borrowed from the event: serialised directly
+/// by [`write_geojson`] and turned into a [`Feature`] by [`event_to_feature`],
+/// so both write the same thing.
+#[derive(Serialize)]
+struct FeatureView<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: GeometryView,
+    properties: PropertiesView<'a>,
+}
+
+#[derive(Serialize)]
+struct GeometryView {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: Coordinates,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Coordinates {
+    One([f64; 2]),
+    Many(Vec<[f64; 2]>),
+}
+
+#[derive(Serialize)]
+struct PropertiesView<'a> {
+    id: &'a str,
+    date: String,
+    date_precision: DatePrecision,
+    start: String,
+    end: String,
+    end_date: Option<String>,
+    #[serde(rename = "type")]
+    event_type: EventType,
+    place_ids: String,
+    place_names: String,
+    radius_m: i64,
+    persons_best: i64,
+    aggregate: bool,
+    source_urls: String,
+    places: &'a [EventPlace],
+    origin: &'a Option<EventPlace>,
+    destination: &'a Option<EventPlace>,
+    counts: &'a [Count],
+    sources: &'a [Source],
+    actors: &'a [String],
+    notes: &'a str,
+}
+
+fn position(p: LonLat) -> [f64; 2] {
+    [round(p.lon), round(p.lat)]
+}
+
+impl<'a> FeatureView<'a> {
+    fn new(event: &'a Event) -> Self {
+        let (kind, coordinates) = match event.places.as_slice() {
+            [one] => ("Point", Coordinates::One(position(one.point))),
+            many => (
+                "MultiPoint",
+                Coordinates::Many(many.iter().map(|p| position(p.point)).collect()),
+            ),
+        };
+        let ids: Vec<&str> = event
+            .places
+            .iter()
+            .map(|p| p.id.as_deref().unwrap_or(""))
+            .collect();
+        let names: Vec<&str> = event.places.iter().map(|p| p.name.as_str()).collect();
+        let urls: Vec<&str> = event.sources.iter().map(|s| s.url.as_str()).collect();
+        FeatureView {
+            kind: "Feature",
+            id: &event.id,
+            geometry: GeometryView { kind, coordinates },
+            properties: PropertiesView {
+                id: &event.id,
+                date: event.date.to_string(),
+                date_precision: event.date.precision,
+                start: event.date.first_day().to_string(),
+                end: event.date.last_day().to_string(),
+                end_date: event.date.end.map(|d| d.to_string()),
+                event_type: event.event_type,
+                place_ids: ids.join(";"),
+                place_names: names.join(";"),
+                radius_m: event.radius_m().round() as i64,
+                persons_best: i64::try_from(event.persons_best()).unwrap_or(i64::MAX),
+                aggregate: event.aggregate,
+                source_urls: urls.join(" "),
+                places: &event.places,
+                origin: &event.origin,
+                destination: &event.destination,
+                counts: &event.counts,
+                sources: &event.sources,
+                actors: &event.actors,
+                notes: &event.notes,
+            },
+        }
+    }
 }
 
 /// One event as a Feature.
 #[must_use]
 pub fn event_to_feature(event: &Event) -> Feature {
-    let geometry = match event.places.as_slice() {
-        [one] => Value::Point(position(one.point)),
-        many => Value::MultiPoint(many.iter().map(|p| position(p.point)).collect()),
-    };
-    let join = |parts: Vec<String>| parts.join(";");
-    let properties = json!({
-        "id": event.id,
-        "date": event.date.to_string(),
-        "date_precision": event.date.precision,
-        "start": event.date.first_day().to_string(),
-        "end": event.date.last_day().to_string(),
-        "end_date": event.date.end.map(|d| d.to_string()),
-        "type": event.event_type,
-        "place_ids": join(event.places.iter().map(|p| p.id.clone().unwrap_or_default()).collect()),
-        "place_names": join(event.places.iter().map(|p| p.name.clone()).collect()),
-        "radius_m": event.radius_m().round() as i64,
-        "persons_best": event.persons_best() as i64,
-        "aggregate": event.aggregate,
-        "source_urls": event.sources.iter().map(|s| s.url.as_str()).collect::<Vec<_>>().join(" "),
-        "places": event.places,
-        "origin": event.origin,
-        "destination": event.destination,
-        "counts": event.counts,
-        "sources": event.sources,
-        "actors": event.actors,
-        "notes": event.notes,
-    });
-    Feature {
-        bbox: None,
-        geometry: Some(Geometry::new(geometry)),
-        id: Some(geojson::feature::Id::String(event.id.clone())),
-        properties: match properties {
-            serde_json::Value::Object(map) => Some(map),
-            _ => None,
-        },
-        foreign_members: None,
+    serde_json::to_value(FeatureView::new(event))
+        .ok()
+        .and_then(|v| Feature::from_json_value(v).ok())
+        .unwrap_or_else(|| Feature {
+            bbox: None,
+            geometry: None,
+            id: Some(geojson::feature::Id::String(event.id.clone())),
+            properties: None,
+            foreign_members: None,
+        })
+}
+
+/// Writes events as one GeoJSON FeatureCollection, straight from the model:
+/// the same features as [`events_to_geojson`], without building JSON values.
+///
+/// # Errors
+/// Only what `out` reports.
+pub fn write_geojson<'a, W: std::io::Write>(
+    events: impl IntoIterator<Item = &'a Event>,
+    mut out: W,
+) -> std::io::Result<()> {
+    out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+    for (i, event) in events.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut out, &FeatureView::new(event))?;
     }
+    out.write_all(b"]}")
 }
 
 /// Events as a FeatureCollection.

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geom::LonLat;
 
-pub use geojson::{event_to_feature, events_to_geojson, read_geojson};
+pub use geojson::{event_to_feature, events_to_geojson, read_geojson, write_geojson};
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use read::{read_csv, Problem, ReadReport};
 pub use store::write_atomic;

@@ -238,6 +238,37 @@ impl Catalog {
         }
     }
 
+    /// Writes the layer's features matching `query` as one GeoJSON
+    /// FeatureCollection. Events are written straight from the model, which is
+    /// what makes large event layers fast to stream.
+    ///
+    /// # Errors
+    /// Only what `out` reports.
+    pub fn write_geojson(
+        &self,
+        kind: LayerKind,
+        query: &LayerQuery,
+        out: &mut Vec<u8>,
+    ) -> std::io::Result<()> {
+        if kind == LayerKind::Events {
+            let filter = Filter {
+                time: query.time,
+                types: query.types.clone(),
+            };
+            let at = query.bbox.map(Where::Bbox);
+            let found = self.dataset.query(at.as_ref(), &filter).unwrap_or_default();
+            let page = paged(found.len(), query);
+            return crate::events::write_geojson(found[page].iter().copied(), out);
+        }
+        let page = self.features(kind, query);
+        let collection = FeatureCollection {
+            bbox: None,
+            features: page.features,
+            foreign_members: None,
+        };
+        serde_json::to_writer(out, &collection).map_err(std::io::Error::from)
+    }
+
     /// The bounding box of a layer's features, if it has any.
     #[must_use]
     pub fn extent(&self, kind: LayerKind) -> Option<Bbox> {

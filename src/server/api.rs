@@ -202,15 +202,12 @@ pub async fn layer(
         limit: p.count("limit", None, 0, MAX_LIMIT)?,
         offset: 0,
     };
-    let page = state.catalog.features(kind, &query);
-    let collection = geojson::FeatureCollection {
-        bbox: None,
-        features: page.features,
-        foreign_members: None,
-    };
-    Ok(geojson_response(
-        serde_json::to_string(&collection).map_err(internal)?,
-    ))
+    let mut body = Vec::with_capacity(64 * 1024);
+    state
+        .catalog
+        .write_geojson(kind, &query, &mut body)
+        .map_err(internal)?;
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -68,17 +68,43 @@ impl Catalog {
                 .unwrap_or_default();
             let events = self.dataset.events();
             if coord.z < CLUSTER_BELOW_ZOOM {
+                // Cluster light records (geometry, persons, period); only the
+                // points left alone get their full properties afterwards.
                 let keyed: Vec<(TileFeature, String)> = positions
                     .iter()
                     .map(|&i| {
                         let e = &events[i as usize];
-                        (
-                            event_tile_feature(e, u64::from(i)),
-                            Period::Quarter.of_event(e).label,
-                        )
+                        let light = TileFeature {
+                            id: Some(u64::from(i)),
+                            geometry: match e.places.as_slice() {
+                                [one] => TileGeometry::Point(one.point),
+                                many => {
+                                    TileGeometry::MultiPoint(many.iter().map(|p| p.point).collect())
+                                }
+                            },
+                            properties: vec![(
+                                "persons_best".into(),
+                                TileValue::Int(i64::try_from(e.persons_best()).unwrap_or(i64::MAX)),
+                            )],
+                        };
+                        (light, Period::Quarter.of_event(e).label)
                     })
                     .collect();
-                return cluster_points(&keyed, coord, CLUSTER_RADIUS);
+                return cluster_points(&keyed, coord, CLUSTER_RADIUS)
+                    .into_iter()
+                    .map(|f| match (f.property("cluster"), f.id) {
+                        (Some(TileValue::Bool(true)), _) | (_, None) => f,
+                        (_, Some(i)) => {
+                            let mut full = event_tile_feature(&events[i as usize], i);
+                            for key in ["point_count", "period"] {
+                                if let (Some(v), None) = (f.property(key), full.property(key)) {
+                                    full.properties.push((key.to_string(), v.clone()));
+                                }
+                            }
+                            full
+                        }
+                    })
+                    .collect();
             }
             return positions
                 .iter()

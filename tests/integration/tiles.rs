@@ -80,6 +80,13 @@ fn low_zoom_event_tiles_cluster_points_per_quarter_without_dropping_any() {
         !periods_seen.is_empty(),
         "some events were merged into clusters"
     );
+    // A point left alone keeps the event's full properties.
+    let single = features
+        .iter()
+        .find(|p| int(p.get("point_count")) == 1)
+        .expect("an isolated event");
+    assert!(text(single.get("first_source")).starts_with("http"));
+    assert!(text(single.get("id")).starts_with('E'));
     // Clusters never merge periods: each feature has one quarter, and the tile
     // holds several.
     let quarters: std::collections::HashSet<_> = features

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -186,6 +186,7 @@ pub async fn layer(
     State(state): Shared,
     path: Result<Path<String>, PathRejection>,
     q: QueryParams,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, ApiError> {
     let Path(file) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let p = params(q)?;
@@ -207,7 +208,60 @@ pub async fn layer(
         .catalog
         .write_geojson(kind, &query, &mut body)
         .map_err(internal)?;
-    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
+    Ok(download(&headers, body, GEOJSON))
+}
+
+/// A file-like response that honours one `Range: bytes=...` request (206 with
+/// `Content-Range`, 416 when unsatisfiable), as GDAL's HTTP reader needs.
+fn download(
+    headers: &axum::http::HeaderMap,
+    body: Vec<u8>,
+    content_type: &'static str,
+) -> Response {
+    let len = body.len();
+    let range = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
+    let Some(spec) = range.and_then(|r| r.trim().strip_prefix("bytes=")) else {
+        return (
+            [
+                (header::CONTENT_TYPE, content_type),
+                (header::ACCEPT_RANGES, "bytes"),
+            ],
+            body,
+        )
+            .into_response();
+    };
+    // One range only: `a-b`, `a-` or `-n` (the last n bytes).
+    let parsed = match spec.split_once('-') {
+        Some(_) if spec.contains(',') => None,
+        Some(("", n)) => n
+            .parse::<usize>()
+            .ok()
+            .filter(|&n| n > 0)
+            .map(|n| (len.saturating_sub(n), len.saturating_sub(1))),
+        Some((a, "")) => a.parse::<usize>().ok().map(|a| (a, len.saturating_sub(1))),
+        Some((a, b)) => match (a.parse::<usize>(), b.parse::<usize>()) {
+            (Ok(a), Ok(b)) if a <= b => Some((a, b.min(len.saturating_sub(1)))),
+            _ => None,
+        },
+        None => None,
+    };
+    match parsed {
+        Some((start, end)) if start < len && start <= end => (
+            StatusCode::PARTIAL_CONTENT,
+            [
+                (header::CONTENT_TYPE, content_type.to_string()),
+                (header::ACCEPT_RANGES, "bytes".to_string()),
+                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+            ],
+            body[start..=end].to_vec(),
+        )
+            .into_response(),
+        _ => (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+        )
+            .into_response(),
+    }
 }
 
 pub async fn not_found(uri: axum::http::Uri) -> ApiError {

@@ -19,6 +19,7 @@ use std::time::Duration;
 use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
@@ -98,7 +99,17 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             options.timeout,
         ))
-        .layer(CompressionLayer::new())
+        .layer(
+            CompressionLayer::new().compress_when(DefaultPredicate::new().and(
+                // A byte range is of the uncompressed body: never compress it.
+                |status: axum::http::StatusCode,
+                 _: axum::http::Version,
+                 _: &axum::http::HeaderMap,
+                 _: &axum::http::Extensions| {
+                    status != axum::http::StatusCode::PARTIAL_CONTENT
+                },
+            )),
+        )
         .layer(CatchPanicLayer::custom(api::panic_response))
         .layer(TraceLayer::new_for_http());
     if !options.cors.is_empty() {

@@ -275,3 +275,38 @@ fn serve_binds_port_zero_and_stops_when_told() {
         );
     });
 }
+
+#[test]
+fn layer_downloads_honour_byte_ranges() {
+    let (_, headers, whole) = get("/api/layers/events.geojson", &[]);
+    assert_eq!(headers[header::ACCEPT_RANGES], "bytes");
+    let (status, headers, part) = get("/api/layers/events.geojson", &[("range", "bytes=10-109")]);
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(part, whole[10..110]);
+    assert_eq!(
+        headers[header::CONTENT_RANGE],
+        format!("bytes 10-109/{}", whole.len())
+    );
+    // Never gzip-compressed: the range is of the plain bytes.
+    let (status, headers, part) = get(
+        "/api/layers/events.geojson",
+        &[("range", "bytes=10-109"), ("accept-encoding", "gzip")],
+    );
+    assert_eq!((status, part.len()), (StatusCode::PARTIAL_CONTENT, 100));
+    assert!(headers.get(header::CONTENT_ENCODING).is_none());
+    let (status, _, tail) = get("/api/layers/events.geojson", &[("range", "bytes=-20")]);
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert_eq!(tail, whole[whole.len() - 20..]);
+    let (status, _, rest) = get("/api/layers/events.geojson", &[("range", "bytes=100-")]);
+    assert_eq!(
+        (status, rest.len()),
+        (StatusCode::PARTIAL_CONTENT, whole.len() - 100)
+    );
+    let beyond = format!("bytes={}-", whole.len() + 5);
+    let (status, headers, _) = get("/api/layers/events.geojson", &[("range", &beyond)]);
+    assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        headers[header::CONTENT_RANGE],
+        format!("bytes */{}", whole.len())
+    );
+}

@@ -5,16 +5,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
-use scamatlas::events::{self, EventInput};
-use scamatlas::gazetteer::Gazetteer;
-use scamatlas::layers::Catalog;
-use scamatlas::server::{router, serve, AppState, ServerOptions};
+use scamatlas::server::{router, serve, ServerOptions};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -31,17 +28,7 @@ const HOST: &str = "atlas.test:8080";
 const BASE: &str = "http://atlas.test:8080";
 
 fn app() -> Router {
-    static STATE: OnceLock<Arc<AppState>> = OnceLock::new();
-    let state = STATE.get_or_init(|| {
-        let gazetteer = Gazetteer::bundled().expect("gazetteer");
-        let events = events::load(&[EventInput::Bundled], &gazetteer, false)
-            .expect("events")
-            .events;
-        Arc::new(AppState::new(
-            Catalog::new(gazetteer, events).expect("catalog"),
-        ))
-    });
-    router(state.clone(), &ServerOptions::default())
+    router(crate::server::state(), &ServerOptions::default())
 }
 
 /// Status, content type and body of a GET, with `Host: atlas.test:8080`

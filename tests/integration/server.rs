@@ -12,19 +12,25 @@ use scamatlas::layers::Catalog;
 use scamatlas::server::{router, serve, AppState, ServerOptions};
 use tower::ServiceExt;
 
-fn app() -> Router {
+/// The bundled data behind a server, built once for all server tests.
+pub fn state() -> Arc<AppState> {
     static STATE: OnceLock<Arc<AppState>> = OnceLock::new();
-    let state = STATE.get_or_init(|| {
-        let gazetteer = Gazetteer::bundled().expect("gazetteer");
-        let events = events::load(&[EventInput::Bundled], &gazetteer, false)
-            .expect("events")
-            .events;
-        Arc::new(AppState::new(
-            Catalog::new(gazetteer, events).expect("catalog"),
-        ))
-    });
+    STATE
+        .get_or_init(|| {
+            let gazetteer = Gazetteer::bundled().expect("gazetteer");
+            let events = events::load(&[EventInput::Bundled], &gazetteer, false)
+                .expect("events")
+                .events;
+            Arc::new(AppState::new(
+                Catalog::new(gazetteer, events).expect("catalog"),
+            ))
+        })
+        .clone()
+}
+
+fn app() -> Router {
     router(
-        state.clone(),
+        state(),
         &ServerOptions {
             cors: vec!["*".into()],
             ..ServerOptions::default()

@@ -22,27 +22,20 @@ mod openapi;
 
 use std::sync::Arc;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use super::api::{params, QueryParams};
 use super::{ApiError, AppState, Params};
 use crate::layers::{LayerKind, LayerQuery};
 use links::{base_url, link, pair};
 
 type Shared = State<Arc<AppState>>;
-
-/// Query parameters, or a 400 naming the query string when it is malformed.
-type QueryParams = Result<Query<Params>, QueryRejection>;
-
-fn params(q: QueryParams) -> Result<Params, ApiError> {
-    q.map(|Query(p)| p)
-        .map_err(|e| ApiError::bad("query string", e.body_text()))
-}
 
 /// Features per page when the client gives no `limit`.
 pub const DEFAULT_LIMIT: usize = 10;

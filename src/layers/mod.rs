@@ -8,7 +8,9 @@
 
 mod tiles;
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use geojson::{Feature, FeatureCollection};
 use serde::Serialize;
@@ -115,10 +117,21 @@ pub struct LayerPage {
 pub struct Catalog {
     gazetteer: Gazetteer,
     dataset: Dataset,
-    borders: Vec<Feature>,
-    countries: Vec<Feature>,
+    /// What each layer holds unfiltered, made on first use and kept: only a
+    /// time or type filter makes hubs, drift and flows anew.
+    made: HashMap<LayerKind, Made>,
     hub_params: HubParams,
     drift_params: DriftParams,
+}
+
+/// One layer's unfiltered features (each with its bbox), extent and tile
+/// fields, each worked out once, when first asked for. Lazy, so that starting a
+/// server over many events does not wait for analyses nobody has asked for.
+#[derive(Debug, Default)]
+struct Made {
+    features: OnceLock<Vec<(Option<Bbox>, Feature)>>,
+    extent: OnceLock<Option<Bbox>>,
+    fields: OnceLock<Vec<(String, FieldType)>>,
 }
 
 const BORDERS: &str = include_str!("../../geojson/borders.geojson");
@@ -146,11 +159,13 @@ impl Catalog {
                     message: e.to_string(),
                 })
         };
-        Ok(Self {
+        let catalog = Self {
             gazetteer,
             dataset: Dataset::new(events),
-            borders: parse("geojson/borders.geojson", BORDERS)?,
-            countries: parse("geojson/countries.geojson", COUNTRIES)?,
+            made: LayerKind::ALL
+                .iter()
+                .map(|&k| (k, Made::default()))
+                .collect(),
             hub_params: HubParams {
                 eps_km: 25.0,
                 min_events: 2,
@@ -162,7 +177,56 @@ impl Catalog {
                 weight: Weight::Persons,
                 max_radius_km: 60.0,
             },
+        };
+        // The bundled files are parsed now, so that a bad one fails the start.
+        for (kind, path, text) in [
+            (LayerKind::Borders, "geojson/borders.geojson", BORDERS),
+            (LayerKind::Countries, "geojson/countries.geojson", COUNTRIES),
+        ] {
+            let _ = catalog.made[&kind]
+                .features
+                .set(with_bboxes(parse(path, text)?));
+        }
+        Ok(catalog)
+    }
+
+    /// The unfiltered features of a layer other than events, made once.
+    fn fixed(&self, kind: LayerKind) -> &[(Option<Bbox>, Feature)] {
+        self.made[&kind].features.get_or_init(|| {
+            let features = match kind {
+                LayerKind::Places => self
+                    .gazetteer
+                    .places()
+                    .iter()
+                    .filter(|p| p.layer == Layer::Curated)
+                    .map(place_to_feature)
+                    .collect(),
+                other => self.analysed(other, &Filter::default()),
+            };
+            with_bboxes(features)
         })
+    }
+
+    /// Hubs, drift or flows of the events that pass `filter` (all events,
+    /// borrowed, when the filter keeps everything).
+    fn analysed(&self, kind: LayerKind, filter: &Filter) -> Vec<Feature> {
+        let selected;
+        let events: &[Event] = if *filter == Filter::default() {
+            self.dataset.events()
+        } else {
+            selected = filter.select(self.dataset.events());
+            &selected
+        };
+        match kind {
+            LayerKind::Hubs => {
+                analysis::hubs_to_geojson(&analysis::hubs(events, &self.hub_params)).features
+            }
+            LayerKind::Drift => {
+                analysis::drift_to_geojson(&analysis::drift(events, &self.drift_params)).features
+            }
+            LayerKind::Flows => analysis::flows_to_geojson(&analysis::flows(events)).features,
+            _ => Vec::new(),
+        }
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -180,61 +244,50 @@ impl Catalog {
             time: query.time,
             types: query.types.clone(),
         };
-        let in_bbox = |f: &Feature| {
-            query.bbox.is_none_or(|b| {
-                f.geometry
-                    .as_ref()
-                    .and_then(|g| geometry_bbox(&g.value))
-                    .is_some_and(|gb| gb.intersects(&b))
-            })
+        if kind == LayerKind::Events {
+            let at = query.bbox.map(Where::Bbox);
+            // Bbox, time and type are all answered by the index.
+            let found = self.dataset.query(at.as_ref(), &filter).unwrap_or_default();
+            let page = paged(found.len(), query);
+            return LayerPage {
+                features: found[page].iter().map(|e| event_to_feature(e)).collect(),
+                matched: found.len(),
+            };
+        }
+        let in_bbox = |b: &Option<Bbox>| {
+            query
+                .bbox
+                .is_none_or(|q| b.is_some_and(|gb| gb.intersects(&q)))
         };
-        let all: Vec<Feature> = match kind {
-            LayerKind::Events => {
-                let at = query.bbox.map(Where::Bbox);
-                // Bbox, time and type are all answered by the index.
-                match self.dataset.query(at.as_ref(), &filter) {
-                    Ok(found) => {
-                        let page = paged(found.len(), query);
-                        return LayerPage {
-                            features: found[page].iter().map(|e| event_to_feature(e)).collect(),
-                            matched: found.len(),
-                        };
-                    }
-                    Err(_) => Vec::new(),
-                }
-            }
-            LayerKind::Hubs => {
-                let events = filter.select(self.dataset.events());
-                analysis::hubs_to_geojson(&analysis::hubs(&events, &self.hub_params)).features
-            }
-            LayerKind::Drift => {
-                let events = filter.select(self.dataset.events());
-                analysis::drift_to_geojson(&analysis::drift(&events, &self.drift_params)).features
-            }
-            LayerKind::Flows => {
-                let events = filter.select(self.dataset.events());
-                analysis::flows_to_geojson(&analysis::flows(&events)).features
-            }
-            LayerKind::Places => self
-                .gazetteer
-                .places()
-                .iter()
-                .filter(|p| p.layer == Layer::Curated)
-                .map(place_to_feature)
-                .collect(),
-            LayerKind::Borders => self.borders.clone(),
-            LayerKind::Countries => self.countries.clone(),
-        };
-        let matching: Vec<Feature> = all.into_iter().filter(|f| in_bbox(f)).collect();
-        let matched = matching.len();
-        let range = paged(matched, query);
-        LayerPage {
-            features: matching
+        let filtered = kind.is_temporal() && filter != Filter::default();
+        if filtered {
+            let matching: Vec<Feature> = self
+                .analysed(kind, &filter)
                 .into_iter()
-                .skip(range.start)
-                .take(range.len())
-                .collect(),
-            matched,
+                .filter(|f| in_bbox(&f.geometry.as_ref().and_then(|g| geometry_bbox(&g.value))))
+                .collect();
+            let matched = matching.len();
+            let range = paged(matched, query);
+            return LayerPage {
+                features: matching
+                    .into_iter()
+                    .skip(range.start)
+                    .take(range.len())
+                    .collect(),
+                matched,
+            };
+        }
+        // Unfiltered: borrow the features made once, clone only the page.
+        let fixed = self.fixed(kind);
+        let matching: Vec<&Feature> = fixed
+            .iter()
+            .filter(|(b, _)| in_bbox(b))
+            .map(|(_, f)| f)
+            .collect();
+        let range = paged(matching.len(), query);
+        LayerPage {
+            features: matching[range].iter().map(|&f| f.clone()).collect(),
+            matched: matching.len(),
         }
     }
 
@@ -272,11 +325,26 @@ impl Catalog {
     /// The bounding box of a layer's features, if it has any.
     #[must_use]
     pub fn extent(&self, kind: LayerKind) -> Option<Bbox> {
-        let page = self.features(kind, &LayerQuery::default());
-        page.features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref().and_then(|g| geometry_bbox(&g.value)))
-            .reduce(|a, b| a.union(&b))
+        *self.made[&kind].extent.get_or_init(|| {
+            if kind == LayerKind::Events {
+                self.dataset
+                    .events()
+                    .iter()
+                    .flat_map(|e| e.places.iter().map(|p| p.point))
+                    .map(|p| Bbox {
+                        west: p.lon,
+                        south: p.lat,
+                        east: p.lon,
+                        north: p.lat,
+                    })
+                    .reduce(|a, b| a.union(&b))
+            } else {
+                self.fixed(kind)
+                    .iter()
+                    .filter_map(|(b, _)| *b)
+                    .reduce(|a, b| a.union(&b))
+            }
+        })
     }
 
     /// First and last day of the events, if any.
@@ -287,6 +355,14 @@ impl Catalog {
         let last = events.iter().map(|e| e.date.last_day()).max()?;
         Some((first, last))
     }
+}
+
+/// Features paired with their bounding boxes, for quick bbox filtering.
+fn with_bboxes(features: Vec<Feature>) -> Vec<(Option<Bbox>, Feature)> {
+    features
+        .into_iter()
+        .map(|f| (f.geometry.as_ref().and_then(|g| geometry_bbox(&g.value)), f))
+        .collect()
 }
 
 /// The index range of a page of `total` items.

@@ -127,7 +127,14 @@ impl Catalog {
 
     /// The properties a layer's tiles carry, with their types.
     #[must_use]
-    pub fn tile_fields(&self, kind: LayerKind) -> Vec<(String, FieldType)> {
+    pub fn tile_fields(&self, kind: LayerKind) -> &[(String, FieldType)] {
+        self.made[&kind]
+            .fields
+            .get_or_init(|| self.compute_tile_fields(kind))
+    }
+
+    /// Works out [`Catalog::tile_fields`], once, on first use.
+    fn compute_tile_fields(&self, kind: LayerKind) -> Vec<(String, FieldType)> {
         let mut fields: Vec<(String, FieldType)> = Vec::new();
         let mut add = |name: &str, t: FieldType| {
             if !fields.iter().any(|(n, _)| n == name) {

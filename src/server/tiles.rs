@@ -195,8 +195,8 @@ pub async fn tilejson(
         });
     let fields: serde_json::Map<String, serde_json::Value> = catalog
         .tile_fields(kind)
-        .into_iter()
-        .map(|(n, t)| (n, json!(t.as_str())))
+        .iter()
+        .map(|(n, t)| (n.clone(), json!(t.as_str())))
         .collect();
     Ok(Json(json!({
         "tilejson": "3.0.0",

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use scamatlas::dataset::{border, Dataset, Where};
 use scamatlas::events::{events_to_geojson, write_csv, Event};
-use scamatlas::gazetteer::{Gazetteer, Hints};
+use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::Bbox;
 
 use super::args::{QueryArgs, QueryCommand, QueryOutput};
@@ -114,12 +114,8 @@ fn within<'g>(gazetteer: &'g Gazetteer, area: &str) -> anyhow::Result<Where<'g>>
             .map_err(|e| UsageError(format!("{area}: {e}")))?;
         return Ok(Where::WithinPolygon(polygons));
     }
-    let ranked = gazetteer
-        .resolve(area, &Hints::default())
+    let place = gazetteer
+        .best_place(area)
         .map_err(|e| UsageError(format!("AREA: {e}")))?;
-    let place = ranked
-        .first()
-        .map(|c| c.place)
-        .ok_or_else(|| UsageError(format!("AREA: no place matches {area:?}")))?;
     Ok(Where::WithinPlace(place))
 }

@@ -278,10 +278,18 @@ impl Gazetteer {
         if looks_numeric {
             return value.parse().map_err(NearError::Coord);
         }
-        self.resolve(value, &Hints::default())?
+        Ok(self.best_place(value)?.point)
+    }
+
+    /// The place a name most likely means, with no hints: its best candidate.
+    ///
+    /// # Errors
+    /// A name that cannot be looked up or that matches nothing.
+    pub fn best_place(&self, name: &str) -> Result<&Place, NearError> {
+        self.resolve(name, &Hints::default())?
             .first()
-            .map(|c| c.point)
-            .ok_or_else(|| NearError::NoMatch(value.trim().to_string()))
+            .map(|c| c.place)
+            .ok_or_else(|| NearError::NoMatch(name.trim().to_string()))
     }
 
     /// The ISO2 code meant by `country`: a two-letter code as given, or the

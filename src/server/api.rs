@@ -122,13 +122,9 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
     } else if let Some(b) = p.bbox()? {
         Some(Where::Bbox(b))
     } else if let Some(v) = p.get("within") {
-        let ranked = g
-            .resolve(v, &Hints::default())
+        let place = g
+            .best_place(v)
             .map_err(|e| ApiError::bad("within", e.to_string()))?;
-        let place = ranked
-            .first()
-            .map(|c| c.place)
-            .ok_or_else(|| ApiError::bad("within", format!("no place matches {v:?}")))?;
         Some(Where::WithinPlace(place))
     } else if let Some(v) = p.get("border") {
         let line = border(g, v).ok_or_else(|| {

@@ -1,7 +1,5 @@
 //! The analyses on the bundled events, as users run them.
 
-use std::process::Command;
-
 use scamatlas::analysis::{self, DriftParams, HubParams, Period, Weight};
 use scamatlas::events::{self, EventInput};
 
@@ -85,16 +83,9 @@ fn flows_come_from_stated_movements_only() {
     assert!(relocation.distance_km > 700.0, "{}", relocation.distance_km);
 }
 
-fn scamatlas(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_scamatlas"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
 #[test]
 fn drift_command_states_how_far_south() {
-    let o = scamatlas(&["drift", "--period", "quarter"]);
+    let o = crate::run_cli(&["drift", "--period", "quarter"]);
     assert_eq!(o.status.code(), Some(0));
     let table = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -108,7 +99,7 @@ fn drift_command_states_how_far_south() {
         "{summary}"
     );
 
-    let o = scamatlas(&["drift", "--period", "year", "--geojson"]);
+    let o = crate::run_cli(&["drift", "--period", "year", "--geojson"]);
     let collection: geojson::FeatureCollection =
         serde_json::from_slice(&o.stdout).expect("GeoJSON");
     assert!(collection.features.iter().any(|f| matches!(
@@ -119,7 +110,7 @@ fn drift_command_states_how_far_south() {
 
 #[test]
 fn hubs_and_flows_commands_filter_by_time_and_type() {
-    let o = scamatlas(&[
+    let o = crate::run_cli(&[
         "hubs",
         "--eps-km",
         "25",
@@ -149,7 +140,7 @@ fn hubs_and_flows_commands_filter_by_time_and_type() {
         "{periods:?}"
     );
 
-    let o = scamatlas(&["flows", "--type", "extradition", "--json"]);
+    let o = crate::run_cli(&["flows", "--type", "extradition", "--json"]);
     let flows: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
     let ids: Vec<&str> = flows
         .as_array()
@@ -166,7 +157,7 @@ fn hubs_and_flows_commands_filter_by_time_and_type() {
         (vec!["flows", "--type", "party"], "--type"),
         (vec!["flows", "--datetime", "2025-02-30"], "--datetime"),
     ] {
-        let o = scamatlas(&args);
+        let o = crate::run_cli(&args);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(
             String::from_utf8_lossy(&o.stderr).contains(expected),

@@ -1,7 +1,6 @@
 //! Events: the bundled data, reading CSV and GeoJSON, validation, adding.
 
 use std::path::Path;
-use std::process::Command;
 
 use scamatlas::events::{self, events_to_geojson, read_csv, read_path, EventInput, EventType};
 
@@ -188,20 +187,13 @@ fn a_non_utf8_file_is_an_error_naming_it() {
     assert!(err.contains("latin1.csv") && err.contains("UTF-8"), "{err}");
 }
 
-fn scamatlas(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_scamatlas"))
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
 #[test]
 fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("mine.geojson");
     let f = file.to_str().expect("utf-8");
     let add = |id: &str, place: &str| {
-        scamatlas(&[
+        crate::run_cli(&[
             "events",
             "add",
             f,
@@ -236,7 +228,7 @@ fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() 
         (add("M2", "KK Park"), "already in"),
         (add("M3", "Xqzvbkwj Town"), "--place"),
         (
-            scamatlas(&[
+            crate::run_cli(&[
                 "events",
                 "add",
                 f,
@@ -254,7 +246,7 @@ fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() 
             "--date",
         ),
         (
-            scamatlas(&[
+            crate::run_cli(&[
                 "events",
                 "add",
                 f,
@@ -297,12 +289,12 @@ fn events_validate_exits_1_and_lists_problems_on_stdout() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("bad.csv");
     std::fs::write(&path, BAD_CSV).expect("write");
-    let o = scamatlas(&["events", "validate", path.to_str().expect("utf-8")]);
+    let o = crate::run_cli(&["events", "validate", path.to_str().expect("utf-8")]);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(out.lines().count(), 6, "{out}");
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 valid event, 6 problems"));
-    let o = scamatlas(&[
+    let o = crate::run_cli(&[
         "events",
         "validate",
         root().join("geojson/events.csv").to_str().expect("utf-8"),
@@ -313,13 +305,13 @@ fn events_validate_exits_1_and_lists_problems_on_stdout() {
         "{}",
         String::from_utf8_lossy(&o.stdout)
     );
-    let o = scamatlas(&["events", "list", "--events", path.to_str().expect("utf-8")]);
+    let o = crate::run_cli(&["events", "list", "--events", path.to_str().expect("utf-8")]);
     assert_eq!(
         o.status.code(),
         Some(2),
         "a file with problems is refused by default"
     );
-    let o = scamatlas(&[
+    let o = crate::run_cli(&[
         "events",
         "list",
         "--skip-invalid",

@@ -20,3 +20,11 @@ pub fn gazetteer() -> &'static Gazetteer {
     static GAZETTEER: OnceLock<Gazetteer> = OnceLock::new();
     GAZETTEER.get_or_init(|| Gazetteer::bundled().expect("the bundled gazetteer loads"))
 }
+
+/// Runs the `scamatlas` binary with `args` and no input; its status and output.
+pub fn run_cli(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_scamatlas"))
+        .args(args)
+        .output()
+        .expect("scamatlas runs")
+}

@@ -1,16 +1,12 @@
 //! `scamatlas query` on the bundled events, as the issue states it.
 
 use std::collections::BTreeSet;
-use std::process::Command;
 
 fn query(args: &[&str]) -> (Option<i32>, BTreeSet<String>, String) {
     let mut all = vec!["query"];
     all.extend_from_slice(args);
     all.push("--json");
-    let o = Command::new(env!("CARGO_BIN_EXE_scamatlas"))
-        .args(&all)
-        .output()
-        .expect("runs");
+    let o = crate::run_cli(&all);
     let stderr = String::from_utf8_lossy(&o.stderr).to_string();
     let ids = if o.status.success() {
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");

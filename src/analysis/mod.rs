@@ -102,6 +102,29 @@ impl Period {
         }
     }
 
+    /// A number naming the period of `day`, cheaper than its label: equal for
+    /// days of the same period, and ordered as the periods are.
+    ///
+    /// # Example
+    /// ```
+    /// use scamatlas::analysis::Period;
+    /// let day = |s: &str| s.parse().unwrap();
+    /// let q = |s| Period::Quarter.key_of(day(s));
+    /// assert_eq!(q("2024-01-05"), q("2024-03-31"));
+    /// assert!(q("2023-12-31") < q("2024-01-01") && q("2024-03-31") < q("2024-04-01"));
+    /// assert_ne!(Period::Month.key_of(day("2024-01-05")), Period::Month.key_of(day("2024-02-05")));
+    /// ```
+    #[must_use]
+    pub fn key_of(self, day: NaiveDate) -> i32 {
+        let months = day.year() * 12 + day.month0() as i32;
+        match self {
+            Period::Month => months,
+            Period::Quarter => months.div_euclid(3),
+            Period::Year => day.year(),
+            Period::All => 0,
+        }
+    }
+
     /// The period of a date: that of its midpoint.
     #[must_use]
     pub fn of_date(self, date: &EventDate) -> PeriodSpan {

@@ -139,10 +139,21 @@ impl EventDate {
 impl fmt::Display for EventDate {
     /// `2024-02-23`, `2024-02` or `2024`, as precise as the date is known.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.start;
+        if !(0..=9999).contains(&d.year()) {
+            // chrono's own rendering, with its sign, for years out of range.
+            return match self.precision {
+                DatePrecision::Day => write!(f, "{}", d.format("%Y-%m-%d")),
+                DatePrecision::Month => write!(f, "{}", d.format("%Y-%m")),
+                DatePrecision::Year => write!(f, "{}", d.format("%Y")),
+            };
+        }
+        // Plain integers: much cheaper than a strftime pattern, and written
+        // for every event of every tile and GeoJSON page.
         match self.precision {
-            DatePrecision::Day => write!(f, "{}", self.start.format("%Y-%m-%d")),
-            DatePrecision::Month => write!(f, "{}", self.start.format("%Y-%m")),
-            DatePrecision::Year => write!(f, "{}", self.start.format("%Y")),
+            DatePrecision::Day => write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day()),
+            DatePrecision::Month => write!(f, "{:04}-{:02}", d.year(), d.month()),
+            DatePrecision::Year => write!(f, "{:04}", d.year()),
         }
     }
 }

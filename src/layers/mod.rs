@@ -297,11 +297,11 @@ impl Catalog {
     ///
     /// # Errors
     /// Only what `out` reports.
-    pub fn write_geojson(
+    pub fn write_geojson<W: std::io::Write>(
         &self,
         kind: LayerKind,
         query: &LayerQuery,
-        out: &mut Vec<u8>,
+        out: W,
     ) -> std::io::Result<()> {
         if kind == LayerKind::Events {
             let filter = Filter {

@@ -6,11 +6,11 @@ use geojson::Feature;
 use super::{Catalog, LayerKind, LayerQuery};
 use crate::analysis::Period;
 use crate::dataset::Where;
-use crate::events::Filter;
+use crate::events::{Event, Filter};
 use crate::geom::LonLat;
 use crate::tiles::{
-    cluster_points, encode_tile, event_tile_feature, TileCoord, TileFeature, TileGeometry,
-    TileValue, BUFFER, CLUSTER_RADIUS, EXTENT,
+    cluster_feature, encode_tile, event_tile_feature, mark_single, Grouping, TileCoord,
+    TileFeature, TileGeometry, TileValue, BUFFER, CLUSTER_RADIUS, EXTENT,
 };
 
 /// Below this zoom, event points close together in the same quarter are served
@@ -68,41 +68,42 @@ impl Catalog {
                 .unwrap_or_default();
             let events = self.dataset.events();
             if coord.z < CLUSTER_BELOW_ZOOM {
-                // Cluster light records (geometry, persons, period); only the
-                // points left alone get their full properties afterwards.
-                let keyed: Vec<(TileFeature, String)> = positions
+                // Group plain (point, quarter) pairs; only the points left
+                // alone are made into full features.
+                let quarter = |e: &Event| Period::Quarter.key_of(e.date.midpoint());
+                let points: Vec<(Option<LonLat>, i32)> = positions
                     .iter()
                     .map(|&i| {
                         let e = &events[i as usize];
-                        let light = TileFeature {
-                            id: Some(u64::from(i)),
-                            geometry: match e.places.as_slice() {
-                                [one] => TileGeometry::Point(one.point),
-                                many => {
-                                    TileGeometry::MultiPoint(many.iter().map(|p| p.point).collect())
-                                }
-                            },
-                            properties: vec![(
-                                "persons_best".into(),
-                                TileValue::Int(i64::try_from(e.persons_best()).unwrap_or(i64::MAX)),
-                            )],
-                        };
-                        (light, Period::Quarter.of_event(e).label)
+                        (
+                            Some(e.places.first().map_or(e.point(), |p| p.point)),
+                            quarter(e),
+                        )
                     })
                     .collect();
-                return cluster_points(&keyed, coord, CLUSTER_RADIUS)
-                    .into_iter()
-                    .map(|f| match (f.property("cluster"), f.id) {
-                        (Some(TileValue::Bool(true)), _) | (_, None) => f,
-                        (_, Some(i)) => {
-                            let mut full = event_tile_feature(&events[i as usize], i);
-                            for key in ["point_count", "period"] {
-                                if let (Some(v), None) = (f.property(key), full.property(key)) {
-                                    full.properties.push((key.to_string(), v.clone()));
-                                }
-                            }
-                            full
+                let grouping = Grouping::new(&points, coord, CLUSTER_RADIUS);
+                return grouping
+                    .groups
+                    .iter()
+                    .map(|members| {
+                        let i = positions[members[0]];
+                        let seed = &events[i as usize];
+                        let period = Period::Quarter.of_event(seed).label;
+                        if let [_] = members.as_slice() {
+                            let mut full = event_tile_feature(seed, u64::from(i));
+                            mark_single(&mut full, &period);
+                            return full;
                         }
+                        let persons = members.iter().fold(0_i64, |sum, &m| {
+                            let e = &events[positions[m] as usize];
+                            sum.saturating_add(i64::try_from(e.persons_best()).unwrap_or(i64::MAX))
+                        });
+                        cluster_feature(
+                            grouping.centre(members),
+                            members.len(),
+                            TileValue::Int(persons),
+                            &period,
+                        )
                     })
                     .collect();
             }
@@ -203,7 +204,7 @@ pub fn tile_feature(feature: &Feature, id: u64) -> Option<TileFeature> {
     };
     let mut properties = Vec::new();
     if let Some(geojson::feature::Id::String(s)) = &feature.id {
-        properties.push(("id".to_string(), TileValue::String(s.clone())));
+        properties.push(("id".into(), TileValue::String(s.clone())));
     }
     for (k, v) in feature.properties.iter().flatten() {
         if k == "id" && !properties.is_empty() {
@@ -219,7 +220,7 @@ pub fn tile_feature(feature: &Feature, id: u64) -> Option<TileFeature> {
             serde_json::Value::String(s) => TileValue::String(s.clone()),
             other => TileValue::String(other.to_string()),
         };
-        properties.push((k.clone(), value));
+        properties.push((k.clone().into(), value));
     }
     Some(TileFeature {
         id: Some(id),

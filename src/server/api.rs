@@ -199,12 +199,99 @@ pub async fn layer(
         limit: p.count("limit", None, 0, MAX_LIMIT)?,
         offset: 0,
     };
-    let mut body = Vec::with_capacity(64 * 1024);
-    state
-        .catalog
-        .write_geojson(kind, &query, &mut body)
-        .map_err(internal)?;
-    Ok(download(&headers, body, GEOJSON))
+    if headers.contains_key(header::RANGE) {
+        // A byte range needs the whole length first.
+        let mut body = Vec::with_capacity(64 * 1024);
+        state
+            .catalog
+            .write_geojson(kind, &query, &mut body)
+            .map_err(internal)?;
+        return Ok(download(&headers, body, GEOJSON));
+    }
+    let body = stream_body(move |out| state.catalog.write_geojson(kind, &query, out));
+    Ok((
+        [
+            (header::CONTENT_TYPE, GEOJSON),
+            (header::ACCEPT_RANGES, "bytes"),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// Bytes handed to the connection at a time by [`stream_body`].
+const CHUNK_BYTES: usize = 256 * 1024;
+
+/// A response body that `write` fills on a blocking thread, sent in chunks as
+/// they fill: the client gets the first bytes at once, the server never holds
+/// the whole body, and serialising overlaps with sending. If the client goes
+/// away, the next chunk fails to send and `write` stops; if `write` fails, the
+/// body ends with an error, so the client sees a broken transfer rather than a
+/// short file that looks whole.
+fn stream_body<F>(write: F) -> axum::body::Body
+where
+    F: FnOnce(&mut ChunkWriter) -> std::io::Result<()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<axum::body::Bytes>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkWriter {
+            buf: Vec::with_capacity(CHUNK_BYTES),
+            tx,
+        };
+        let result = write(&mut out).and_then(|()| out.send());
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "a streamed response stopped");
+            let _ = out.tx.blocking_send(Err(e));
+        }
+    });
+    axum::body::Body::from_stream(Chunks(rx))
+}
+
+/// The chunks of [`stream_body`] as a stream; it may be polled again after
+/// its end (the compression layer does), and then stays ended.
+struct Chunks(tokio::sync::mpsc::Receiver<std::io::Result<axum::body::Bytes>>);
+
+impl futures_util::Stream for Chunks {
+    type Item = std::io::Result<axum::body::Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// The writer of [`stream_body`]: fills a chunk, then sends it.
+struct ChunkWriter {
+    buf: Vec<u8>,
+    tx: tokio::sync::mpsc::Sender<std::io::Result<axum::body::Bytes>>,
+}
+
+impl ChunkWriter {
+    fn send(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK_BYTES));
+        self.tx
+            .blocking_send(Ok(chunk.into()))
+            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client went away"))
+    }
+}
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK_BYTES {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A file-like response that honours one `Range: bytes=...` request (206 with

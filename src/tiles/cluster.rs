@@ -7,7 +7,9 @@
 //! screen pixels on a 256-px tile, 16 on a 512-px one); positions are degrees
 //! in and out.
 
-use std::collections::HashMap;
+use std::hash::Hash;
+
+use rustc_hash::FxHashMap;
 
 use super::coord::{lonlat_to_tile_px, tile_px_to_lonlat, TileCoord};
 use super::encode::{TileFeature, TileGeometry, TileValue, EXTENT};
@@ -16,16 +18,135 @@ use crate::geom::LonLat;
 /// The default clustering radius, in tile units.
 pub const CLUSTER_RADIUS: f64 = 128.0;
 
-/// Points of `features` (each with its period key, e.g. `2024-Q1`) merged
-/// into clusters for tile `coord`.
+/// Which points of one tile cluster together: each group lists indices into
+/// the points given, its seed first, in the order of the seeds.
 ///
 /// Greedy and deterministic: in input order, each point not yet taken seeds a
-/// cluster and takes every untaken point of **the same period** within
-/// `radius_px` of it. Points of different periods are never merged. A cluster
-/// becomes one Point at its members' mean position (in tile space) with no id
-/// and the properties `point_count` (Int), `cluster` (`true`), `period` (the
-/// key) and `persons_best` (the sum of the members' `persons_best`; Int, or
-/// Double if any member's is a Double; 0 when none has one).
+/// group and takes every untaken point with **the same key** (a period) within
+/// `radius_px` of it. A point without a position (`None`) is a group of its
+/// own. A `radius_px` of zero or less groups nothing.
+///
+/// The grid that finds neighbours is aligned on the world, not the tile, but a
+/// group only sees the points it is given: for groups to agree across a tile
+/// edge, give it the points of the tile and its buffer.
+///
+/// # Runtime
+/// `O(n)` expected, with a hash grid of `radius_px` cells and no allocation
+/// per point.
+#[derive(Debug, Clone)]
+pub struct Grouping {
+    coord: TileCoord,
+    /// Tile-space position of each point.
+    positions: Vec<Option<(f64, f64)>>,
+    /// Indices of the points of each group, seed first.
+    pub groups: Vec<Vec<usize>>,
+}
+
+impl Grouping {
+    /// Groups `points` (position and key) for tile `coord`.
+    #[must_use]
+    pub fn new<K: Eq + Hash + Copy>(
+        points: &[(Option<LonLat>, K)],
+        coord: TileCoord,
+        radius_px: f64,
+    ) -> Self {
+        let origin = (
+            f64::from(coord.x) * f64::from(EXTENT),
+            f64::from(coord.y) * f64::from(EXTENT),
+        );
+        let positions: Vec<Option<(f64, f64)>> = points
+            .iter()
+            .map(|(p, _)| p.map(|p| lonlat_to_tile_px(p, coord, EXTENT)))
+            .collect();
+        let merging = radius_px > 0.0 && radius_px.is_finite();
+        let cell_of = |(x, y): (f64, f64)| {
+            (
+                ((origin.0 + x) / radius_px).floor() as i64,
+                ((origin.1 + y) / radius_px).floor() as i64,
+            )
+        };
+        let mut grid: FxHashMap<(K, i64, i64), Vec<usize>> = FxHashMap::default();
+        if merging {
+            for (i, ((_, key), position)) in points.iter().zip(&positions).enumerate() {
+                if let Some(p) = position {
+                    let (cx, cy) = cell_of(*p);
+                    grid.entry((*key, cx, cy)).or_default().push(i);
+                }
+            }
+        }
+
+        let r2 = radius_px * radius_px;
+        let mut taken = vec![false; points.len()];
+        let mut groups = Vec::new();
+        for (i, (_, key)) in points.iter().enumerate() {
+            if taken[i] {
+                continue;
+            }
+            taken[i] = true;
+            let mut members = vec![i];
+            if let (Some(seed), true) = (positions[i], merging) {
+                let (cx, cy) = cell_of(seed);
+                for dy in -1..=1 {
+                    for dx in -1..=1 {
+                        let Some(cell) = grid.get_mut(&(*key, cx + dx, cy + dy)) else {
+                            continue;
+                        };
+                        // Taken points leave their cell, so dense cells are not
+                        // scanned again and again by later seeds.
+                        cell.retain(|&j| {
+                            if taken[j] {
+                                return false;
+                            }
+                            let Some((x, y)) = positions[j] else {
+                                return false;
+                            };
+                            let near = (x - seed.0).powi(2) + (y - seed.1).powi(2) <= r2;
+                            if near {
+                                taken[j] = true;
+                                members.push(j);
+                            }
+                            !near
+                        });
+                    }
+                }
+            }
+            groups.push(members);
+        }
+        Self {
+            coord,
+            positions,
+            groups,
+        }
+    }
+
+    /// Whether point `i` had a position.
+    #[must_use]
+    pub fn has_position(&self, i: usize) -> bool {
+        self.positions.get(i).is_some_and(Option::is_some)
+    }
+
+    /// The mean position of `members`, taken in tile space.
+    #[must_use]
+    pub fn centre(&self, members: &[usize]) -> LonLat {
+        let (mut sx, mut sy, mut n) = (0.0, 0.0, 0.0);
+        for (x, y) in members.iter().filter_map(|&m| self.positions[m]) {
+            sx += x;
+            sy += y;
+            n += 1.0;
+        }
+        let n = f64::max(n, 1.0);
+        tile_px_to_lonlat((sx / n, sy / n), self.coord, EXTENT)
+    }
+}
+
+/// Points of `features` (each with its period key, e.g. `2024-Q1`) merged
+/// into clusters for tile `coord`, as [`Grouping`] groups them.
+///
+/// Points of different periods are never merged. A cluster becomes one Point
+/// at its members' mean position (in tile space) with no id and the
+/// properties `point_count` (Int), `cluster` (`true`), `period` (the key) and
+/// `persons_best` (the sum of the members' `persons_best`; Int, or Double if
+/// any member's is a Double; 0 when none has one).
 ///
 /// A point left alone keeps its id, geometry and properties, with
 /// `point_count = 1` set and `period` added when it has none. A MultiPoint
@@ -33,16 +154,8 @@ pub const CLUSTER_RADIUS: f64 = 128.0;
 /// polygons pass through unchanged. Output follows the input order of each
 /// cluster's first point. A `radius_px` of zero or less merges nothing.
 ///
-/// The grid that finds neighbours is aligned on the world, not the tile, but
-/// a cluster only sees the points it is given: for clusters to agree across a
-/// tile edge, give it the points of the tile and its buffer.
-///
 /// # Units
 /// `radius_px` in tile units of an [`EXTENT`]-wide tile.
-///
-/// # Runtime
-/// `O(n)` expected, with a hash grid of `radius_px` cells; about 33 ms for
-/// 81,000 event points in a release build.
 ///
 /// # Example
 /// ```
@@ -67,86 +180,43 @@ pub fn cluster_points(
     coord: TileCoord,
     radius_px: f64,
 ) -> Vec<TileFeature> {
-    let origin = (
-        f64::from(coord.x) * f64::from(EXTENT),
-        f64::from(coord.y) * f64::from(EXTENT),
-    );
-    // Tile-space position of each clusterable feature.
-    let positions: Vec<Option<(f64, f64)>> = features
+    let points: Vec<(Option<LonLat>, &str)> = features
         .iter()
-        .map(|(f, _)| representative(&f.geometry).map(|p| lonlat_to_tile_px(p, coord, EXTENT)))
+        .map(|(f, period)| (representative(&f.geometry), period.as_str()))
         .collect();
-
-    let merging = radius_px > 0.0 && radius_px.is_finite();
-    let cell_of = |(x, y): (f64, f64)| {
-        (
-            ((origin.0 + x) / radius_px).floor() as i64,
-            ((origin.1 + y) / radius_px).floor() as i64,
-        )
-    };
-    let mut periods: HashMap<&str, u32> = HashMap::new();
-    let mut grid: HashMap<(u32, i64, i64), Vec<usize>> = HashMap::new();
-    let mut period_of = vec![0u32; features.len()];
-    if merging {
-        for (i, ((_, period), position)) in features.iter().zip(&positions).enumerate() {
-            let next = periods.len() as u32;
-            let k = *periods.entry(period.as_str()).or_insert(next);
-            period_of[i] = k;
-            if let Some(p) = position {
-                let (cx, cy) = cell_of(*p);
-                grid.entry((k, cx, cy)).or_default().push(i);
+    let grouping = Grouping::new(&points, coord, radius_px);
+    grouping
+        .groups
+        .iter()
+        .map(|members| {
+            let (feature, period) = &features[members[0]];
+            if !grouping.has_position(members[0]) {
+                return feature.clone();
             }
-        }
-    }
-
-    let r2 = radius_px * radius_px;
-    let mut taken = vec![false; features.len()];
-    let mut out = Vec::new();
-    let mut members = Vec::new();
-    for (i, (feature, period)) in features.iter().enumerate() {
-        if taken[i] {
-            continue;
-        }
-        taken[i] = true;
-        let Some(seed) = positions[i] else {
-            out.push(feature.clone());
-            continue;
-        };
-        members.clear();
-        members.push(i);
-        if merging {
-            let (cx, cy) = cell_of(seed);
-            for dy in -1..=1 {
-                for dx in -1..=1 {
-                    let Some(cell) = grid.get_mut(&(period_of[i], cx + dx, cy + dy)) else {
-                        continue;
-                    };
-                    // Taken points leave their cell, so dense cells are not
-                    // scanned again and again by later seeds.
-                    cell.retain(|&j| {
-                        if taken[j] {
-                            return false;
-                        }
-                        let Some((x, y)) = positions[j] else {
-                            return false;
-                        };
-                        let near = (x - seed.0).powi(2) + (y - seed.1).powi(2) <= r2;
-                        if near {
-                            taken[j] = true;
-                            members.push(j);
-                        }
-                        !near
-                    });
+            if members.len() == 1 {
+                let mut f = feature.clone();
+                mark_single(&mut f, period);
+                return f;
+            }
+            let (mut int_sum, mut double_sum, mut any_double) = (0_i64, 0.0_f64, false);
+            for &m in members {
+                match features[m].0.property("persons_best") {
+                    Some(TileValue::Int(v)) => int_sum = int_sum.saturating_add(*v),
+                    Some(TileValue::Double(v)) => {
+                        double_sum += v;
+                        any_double = true;
+                    }
+                    _ => {}
                 }
             }
-        }
-        if members.len() == 1 {
-            out.push(single(feature, period));
-        } else {
-            out.push(cluster(features, &positions, &members, period, coord));
-        }
-    }
-    out
+            let persons = if any_double {
+                TileValue::Double(double_sum + int_sum as f64)
+            } else {
+                TileValue::Int(int_sum)
+            };
+            cluster_feature(grouping.centre(members), members.len(), persons, period)
+        })
+        .collect()
 }
 
 /// The point a feature clusters by: a Point's, a MultiPoint's first.
@@ -158,61 +228,36 @@ fn representative(geometry: &TileGeometry) -> Option<LonLat> {
     }
 }
 
-fn single(feature: &TileFeature, period: &str) -> TileFeature {
-    let mut f = feature.clone();
+/// Marks a point left alone: `point_count = 1`, and its `period` unless it
+/// has one.
+pub fn mark_single(f: &mut TileFeature, period: &str) {
     match f.properties.iter_mut().find(|(k, _)| k == "point_count") {
         Some((_, v)) => *v = TileValue::Int(1),
-        None => f
-            .properties
-            .push(("point_count".to_string(), TileValue::Int(1))),
+        None => f.properties.push(("point_count".into(), TileValue::Int(1))),
     }
     if f.property("period").is_none() {
         f.properties
-            .push(("period".to_string(), TileValue::String(period.to_string())));
+            .push(("period".into(), TileValue::String(period.to_string())));
     }
-    f
 }
 
-fn cluster(
-    features: &[(TileFeature, String)],
-    positions: &[Option<(f64, f64)>],
-    members: &[usize],
+/// One cluster point: `point_count`, `cluster = true`, `period` and
+/// `persons_best`, with no id.
+#[must_use]
+pub fn cluster_feature(
+    centre: LonLat,
+    count: usize,
+    persons: TileValue,
     period: &str,
-    coord: TileCoord,
 ) -> TileFeature {
-    let (mut sx, mut sy) = (0.0, 0.0);
-    let (mut int_sum, mut double_sum, mut any_double) = (0_i64, 0.0_f64, false);
-    for &m in members {
-        if let Some((x, y)) = positions[m] {
-            sx += x;
-            sy += y;
-        }
-        match features[m].0.property("persons_best") {
-            Some(TileValue::Int(v)) => int_sum = int_sum.saturating_add(*v),
-            Some(TileValue::Double(v)) => {
-                double_sum += v;
-                any_double = true;
-            }
-            _ => {}
-        }
-    }
-    let n = members.len() as f64;
-    let persons = if any_double {
-        TileValue::Double(double_sum + int_sum as f64)
-    } else {
-        TileValue::Int(int_sum)
-    };
     TileFeature {
         id: None,
-        geometry: TileGeometry::Point(tile_px_to_lonlat((sx / n, sy / n), coord, EXTENT)),
+        geometry: TileGeometry::Point(centre),
         properties: vec![
-            (
-                "point_count".to_string(),
-                TileValue::Int(members.len() as i64),
-            ),
-            ("cluster".to_string(), TileValue::Bool(true)),
-            ("period".to_string(), TileValue::String(period.to_string())),
-            ("persons_best".to_string(), persons),
+            ("point_count".into(), TileValue::Int(count as i64)),
+            ("cluster".into(), TileValue::Bool(true)),
+            ("period".into(), TileValue::String(period.to_string())),
+            ("persons_best".into(), persons),
         ],
     }
 }

@@ -11,6 +11,7 @@
 
 use geo::{LineString, Simplify};
 use mvt::{GeomEncoder, GeomType, Tile};
+use std::borrow::Cow;
 
 use super::coord::{lonlat_to_tile_px, TileCoord};
 use crate::geom::LonLat;
@@ -83,7 +84,7 @@ pub struct TileFeature {
     pub id: Option<u64>,
     pub geometry: TileGeometry,
     /// Key/value pairs in order; a key given twice keeps both (avoid it).
-    pub properties: Vec<(String, TileValue)>,
+    pub properties: Vec<(Cow<'static, str>, TileValue)>,
 }
 
 impl TileFeature {

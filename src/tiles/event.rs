@@ -43,28 +43,25 @@ pub fn event_tile_feature(event: &Event, index: u64) -> TileFeature {
         .join(";");
     let int = |v: u64| TileValue::Int(i64::try_from(v).unwrap_or(i64::MAX));
     let properties = vec![
-        ("id".to_string(), TileValue::String(event.id.clone())),
-        ("type".to_string(), event.event_type.as_str().into()),
-        ("date".to_string(), event.date.to_string().into()),
+        ("id".into(), TileValue::String(event.id.clone())),
+        ("type".into(), event.event_type.as_str().into()),
+        ("date".into(), event.date.to_string().into()),
+        ("start".into(), event.date.first_day().to_string().into()),
+        ("end".into(), event.date.last_day().to_string().into()),
         (
-            "start".to_string(),
-            event.date.first_day().to_string().into(),
-        ),
-        ("end".to_string(), event.date.last_day().to_string().into()),
-        (
-            "date_precision".to_string(),
+            "date_precision".into(),
             event.date.precision.as_str().into(),
         ),
-        ("persons_best".to_string(), int(event.persons_best())),
+        ("persons_best".into(), int(event.persons_best())),
         (
-            "radius_m".to_string(),
+            "radius_m".into(),
             TileValue::Int(event.radius_m().round() as i64),
         ),
-        ("place_ids".to_string(), place_ids.into()),
-        ("aggregate".to_string(), event.aggregate.into()),
-        ("source_count".to_string(), int(event.sources.len() as u64)),
+        ("place_ids".into(), place_ids.into()),
+        ("aggregate".into(), event.aggregate.into()),
+        ("source_count".into(), int(event.sources.len() as u64)),
         (
-            "first_source".to_string(),
+            "first_source".into(),
             event.sources.first().map_or("", |s| s.url.as_str()).into(),
         ),
     ];
@@ -90,7 +87,7 @@ mod tests {
         let f = event_tile_feature(single, 9);
         assert_eq!(f.id, Some(9));
         assert!(matches!(f.geometry, TileGeometry::Point(p) if p == single.point()));
-        let keys: Vec<&str> = f.properties.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = f.properties.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(
             keys,
             [

@@ -42,7 +42,7 @@ pub mod coord;
 mod encode;
 mod event;
 
-pub use cluster::{cluster_points, CLUSTER_RADIUS};
+pub use cluster::{cluster_feature, cluster_points, mark_single, Grouping, CLUSTER_RADIUS};
 pub use coord::{
     lonlat_to_tile_px, tile_of, tile_px_to_lonlat, tiles_covering, tiles_per_side, TileCoord,
     TileError, TileRange, MAX_LAT, MAX_ZOOM,

@@ -316,3 +316,47 @@ fn layer_downloads_honour_byte_ranges() {
         format!("bytes */{}", whole.len())
     );
 }
+
+#[test]
+fn a_large_layer_streams_in_chunks_that_add_up_to_the_whole_file() {
+    // 6,000 events: several writer blocks and several 256 KiB chunks.
+    let gazetteer = Gazetteer::bundled().expect("gazetteer");
+    let events = events::synthetic::events(6_000, 9);
+    let expected: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    let state = Arc::new(AppState::new(
+        Catalog::new(gazetteer, events).expect("catalog"),
+    ));
+    let fetch = |headers: &[(&str, &str)]| {
+        runtime().block_on(async {
+            let mut request = Request::get("/api/layers/events.geojson");
+            for (k, v) in headers {
+                request = request.header(*k, *v);
+            }
+            let response = router(state.clone(), &ServerOptions::default())
+                .oneshot(request.body(Body::empty()).expect("request"))
+                .await
+                .expect("response");
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            (status, body.to_vec())
+        })
+    };
+    let (status, streamed) = fetch(&[]);
+    assert_eq!(status, StatusCode::OK);
+    assert!(streamed.len() > 1 << 20, "{} bytes", streamed.len());
+    assert_eq!(feature_ids(&streamed), expected);
+    // The buffered answer to a range request is the same bytes.
+    let (status, whole) = fetch(&[("range", "bytes=0-")]);
+    assert_eq!(status, StatusCode::PARTIAL_CONTENT);
+    assert!(whole == streamed, "streamed and buffered bodies differ");
+    let (_, gzipped) = fetch(&[("accept-encoding", "gzip")]);
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzipped[..]), &mut plain)
+        .expect("gzip");
+    assert!(
+        plain == streamed,
+        "gzip of the stream decodes to the same bytes"
+    );
+}

@@ -73,11 +73,11 @@ pub fn flows(events: &[Event]) -> Vec<Flow> {
         .filter_map(|event| {
             let (origin, destination) = (event.origin.as_ref()?, event.destination.as_ref()?);
             Some(Flow {
-                event_id: event.id.clone(),
+                event_id: event.id.to_string(),
                 event_type: event.event_type,
                 date: event.date,
-                origin: origin.clone(),
-                destination: destination.clone(),
+                origin: (**origin).clone(),
+                destination: (**destination).clone(),
                 persons: event.persons_best(),
                 distance_km: origin.point.distance_m(destination.point) / 1000.0,
                 aggregate: event.aggregate,
@@ -247,8 +247,8 @@ mod tests {
     ) -> Event {
         let mut e = at(id, date, from.point.lon, from.point.lat, persons);
         e.event_type = event_type;
-        e.origin = Some(from);
-        e.destination = Some(to);
+        e.origin = Some(Box::new(from));
+        e.destination = Some(Box::new(to));
         e
     }
 

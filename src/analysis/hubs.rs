@@ -196,7 +196,7 @@ fn build_hub(events: &[Event], period: &str, members: Vec<usize>) -> Hub {
         id: String::new(),
         period: period.to_string(),
         centroid,
-        event_ids: member_events().map(|e| e.id.clone()).collect(),
+        event_ids: member_events().map(|e| e.id.to_string()).collect(),
         members,
         persons_total,
         first_day,

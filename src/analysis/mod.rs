@@ -281,8 +281,8 @@ pub(crate) mod testing {
 
     pub(crate) fn place(id: &str, lon: f64, lat: f64, radius_m: f64) -> EventPlace {
         EventPlace {
-            id: (!id.is_empty()).then(|| id.to_string()),
-            name: id.to_string(),
+            id: (!id.is_empty()).then(|| id.into()),
+            name: id.into(),
             point: LonLat { lon, lat },
             radius_m,
             resolution: "coordinates given".into(),
@@ -293,7 +293,7 @@ pub(crate) mod testing {
     /// involving `persons` people.
     pub(crate) fn event(id: &str, date: &str, at: EventPlace, persons: u64) -> Event {
         Event {
-            id: id.to_string(),
+            id: id.into(),
             date: EventDate::parse(date, None, None).unwrap(),
             event_type: EventType::Raid,
             places: vec![at],

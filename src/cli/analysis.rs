@@ -202,7 +202,7 @@ pub fn drift(gazetteer: &Gazetteer, args: &DriftArgs) -> anyhow::Result<ExitCode
 pub fn flows(gazetteer: &Gazetteer, args: &FlowsArgs) -> anyhow::Result<ExitCode> {
     let events = filtered_events(gazetteer, &args.filter)?;
     let flows = analysis::flows(&events);
-    let place = |p: &scamatlas::events::EventPlace| p.id.clone().unwrap_or_else(|| p.name.clone());
+    let place = |p: &scamatlas::events::EventPlace| p.id.as_ref().unwrap_or(&p.name).to_string();
     if args.totals {
         let totals = analysis::flow_totals(&flows);
         write_out(

@@ -241,7 +241,7 @@ pub fn events_table(events: &[&Event]) -> Table {
             None => "-".into(),
         };
         table.row(vec![
-            e.id.clone(),
+            e.id.to_string(),
             e.date.to_string(),
             e.event_type.to_string(),
             places.join(";"),

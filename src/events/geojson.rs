@@ -63,8 +63,8 @@ struct PropertiesView<'a> {
     aggregate: bool,
     source_urls: Joined<'a, Source>,
     places: &'a [EventPlace],
-    origin: &'a Option<EventPlace>,
-    destination: &'a Option<EventPlace>,
+    origin: &'a Option<Box<EventPlace>>,
+    destination: &'a Option<Box<EventPlace>>,
     counts: &'a [Count],
     sources: &'a [Source],
     actors: &'a [String],
@@ -154,7 +154,7 @@ pub fn event_to_feature(event: &Event) -> Feature {
         .unwrap_or_else(|| Feature {
             bbox: None,
             geometry: None,
-            id: Some(geojson::feature::Id::String(event.id.clone())),
+            id: Some(geojson::feature::Id::String(event.id.to_string())),
             properties: None,
             foreign_members: None,
         })
@@ -329,7 +329,7 @@ fn read_feature(feature: &Feature, location: &str, problems: &mut Vec<Problem>) 
             .into_iter()
             .map(|point| EventPlace {
                 id: None,
-                name: text("place").unwrap_or_default().to_string(),
+                name: text("place").unwrap_or_default().into(),
                 point,
                 radius_m: props
                     .get("radius_m")
@@ -415,12 +415,12 @@ fn read_feature(feature: &Feature, location: &str, problems: &mut Vec<Problem>) 
         .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default();
     Some(Event {
-        id: id?,
+        id: id?.into(),
         date: date?,
         event_type: event_type?,
         places,
-        origin,
-        destination,
+        origin: origin.map(Box::new),
+        destination: destination.map(Box::new),
         counts,
         sources,
         actors,

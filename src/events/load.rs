@@ -113,7 +113,7 @@ pub fn load(
         problems.extend(report.problems);
         loaded.warnings.extend(report.warnings);
         for event in report.events {
-            if let Some(first) = origin_of.insert(event.id.clone(), label.clone()) {
+            if let Some(first) = origin_of.insert(event.id.to_string(), label.clone()) {
                 problems.push(Problem {
                     location: label.clone(),
                     field: Some("id".into()),

@@ -23,6 +23,7 @@ mod write;
 use std::fmt;
 use std::str::FromStr;
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use crate::geom::LonLat;
@@ -212,23 +213,23 @@ pub struct EventPlace {
     /// The gazetteer id (`kk_park`, `gn:1152188`), when the place was resolved
     /// through the gazetteer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    pub id: Option<CompactString>,
     /// The name as written in the input.
-    pub name: String,
+    pub name: CompactString,
     pub point: LonLat,
     /// Radius around `point` within which the event happened, in metres.
     pub radius_m: f64,
     /// How the name was resolved (`alias "Laukkaing" of laukkai, score 1.07`), or
     /// `coordinates given`.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub resolution: String,
+    #[serde(default, skip_serializing_if = "CompactString::is_empty")]
+    pub resolution: CompactString,
 }
 
 /// One event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     /// Stable string id (`E042`).
-    pub id: String,
+    pub id: CompactString,
     pub date: EventDate,
     pub event_type: EventType,
     /// Where it happened; at least one. Several for events reported at several
@@ -236,10 +237,10 @@ pub struct Event {
     pub places: Vec<EventPlace>,
     /// Where people or operations came from, for movements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<EventPlace>,
+    pub origin: Option<Box<EventPlace>>,
     /// Where they went.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub destination: Option<EventPlace>,
+    pub destination: Option<Box<EventPlace>>,
     pub counts: Vec<Count>,
     /// At least one.
     pub sources: Vec<Source>,

@@ -360,16 +360,16 @@ fn parse_row(
         for (i, id) in place_ids.iter().enumerate() {
             match gazetteer.get(id) {
                 Some(place) => places.push(EventPlace {
-                    id: Some(place.id.clone()),
+                    id: Some(place.id.as_str().into()),
                     name: names
                         .get(i)
                         .copied()
                         .filter(|n| !n.is_empty())
                         .unwrap_or(&place.name)
-                        .to_string(),
+                        .into(),
                     point: place.point,
                     radius_m: place.radius_m,
-                    resolution: format!("gazetteer id {id}"),
+                    resolution: format!("gazetteer id {id}").into(),
                 }),
                 None => row.fail(
                     "place_ids",
@@ -380,7 +380,7 @@ fn parse_row(
     } else if let Some(point) = given_point {
         places.push(EventPlace {
             id: None,
-            name: place_text.to_string(),
+            name: place_text.into(),
             point,
             radius_m: radius.unwrap_or(0.0),
             resolution: if radius.is_some() {
@@ -511,12 +511,12 @@ fn parse_row(
         return None;
     }
     Some(Event {
-        id: id.to_string(),
+        id: id.into(),
         date: date?,
         event_type: event_type?,
         places,
-        origin,
-        destination,
+        origin: origin.map(Box::new),
+        destination: destination.map(Box::new),
         counts,
         sources: vec![source],
         actors,
@@ -593,8 +593,8 @@ fn resolve_place(
         });
     }
     Some(EventPlace {
-        id: Some(top.place.id.clone()),
-        name: name.to_string(),
+        id: Some(top.place.id.as_str().into()),
+        name: name.into(),
         point: top.point,
         radius_m: top.place.radius_m,
         resolution: format!(
@@ -604,7 +604,8 @@ fn resolve_place(
             top.place.id,
             top.score,
             if ambiguous { ", ambiguous" } else { "" }
-        ),
+        )
+        .into(),
     })
 }
 

@@ -8,6 +8,7 @@
 //! has a second place. The same `(n, seed)` always gives the same events.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use compact_str::CompactString;
 
 use crate::events::{
     Count, CountKind, DatePrecision, Event, EventDate, EventPlace, EventType, Source,
@@ -47,7 +48,7 @@ pub fn events(n: usize, seed: u64) -> Vec<Event> {
             let best = 1 + rng.below(500) as u64;
             let kind = CountKind::ALL[rng.below(CountKind::ALL.len())];
             Event {
-                id: format!("S{i}"),
+                id: compact_str::format_compact!("S{i}"),
                 date,
                 event_type,
                 places,
@@ -116,10 +117,10 @@ fn random_place(rng: &mut Rng) -> EventPlace {
     };
     EventPlace {
         id: None,
-        name: name.to_string(),
+        name: name.into(),
         point: LonLat { lon, lat },
         radius_m: [100.0, 1_000.0, 5_000.0][rng.below(3)],
-        resolution: String::new(),
+        resolution: CompactString::default(),
     }
 }
 

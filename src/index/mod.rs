@@ -838,7 +838,7 @@ mod tests {
         let events: Vec<Event> = (0..2_000)
             .map(|i| {
                 let mut e = template.clone();
-                e.id = format!("N{i}");
+                e.id = format!("N{i}").into();
                 e.places[0].point = LonLat {
                     lon: rng.range(-180.0, 180.0),
                     lat: rng.range(60.0, 90.0),

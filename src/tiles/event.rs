@@ -26,7 +26,7 @@ use crate::events::Event;
 /// let event = &scamatlas::events::synthetic::events(1, 7)[0];
 /// let feature = event_tile_feature(event, 0);
 /// assert_eq!(feature.id, Some(0));
-/// assert_eq!(feature.property("id"), Some(&TileValue::String(event.id.clone())));
+/// assert_eq!(feature.property("id"), Some(&TileValue::String(event.id.to_string())));
 /// ```
 #[must_use]
 pub fn event_tile_feature(event: &Event, index: u64) -> TileFeature {
@@ -43,7 +43,7 @@ pub fn event_tile_feature(event: &Event, index: u64) -> TileFeature {
         .join(";");
     let int = |v: u64| TileValue::Int(i64::try_from(v).unwrap_or(i64::MAX));
     let properties = vec![
-        ("id".into(), TileValue::String(event.id.clone())),
+        ("id".into(), TileValue::String(event.id.to_string())),
         ("type".into(), event.event_type.as_str().into()),
         ("date".into(), event.date.to_string().into()),
         ("start".into(), event.date.first_day().to_string().into()),
@@ -131,7 +131,7 @@ mod tests {
         assert_eq!(decoded.len(), 1);
         assert_eq!(decoded[0].id, Some(77));
         let props = decoded[0].properties.as_ref().unwrap();
-        assert_eq!(props["id"], Value::String(event.id.clone()));
+        assert_eq!(props["id"], Value::String(event.id.to_string()));
         assert_eq!(props["type"], Value::String(event.event_type.to_string()));
         assert_eq!(props["aggregate"], Value::Bool(event.aggregate));
         assert_eq!(

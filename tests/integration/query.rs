@@ -30,7 +30,10 @@ fn places_of(id: &str) -> Vec<String> {
     .expect("bundled")
     .events;
     let e = events.iter().find(|e| e.id == id).expect("event");
-    e.places.iter().filter_map(|p| p.id.clone()).collect()
+    e.places
+        .iter()
+        .filter_map(|p| p.id.as_ref().map(ToString::to_string))
+        .collect()
 }
 
 #[test]

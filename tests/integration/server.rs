@@ -322,7 +322,7 @@ fn a_large_layer_streams_in_chunks_that_add_up_to_the_whole_file() {
     // 6,000 events: several writer blocks and several 256 KiB chunks.
     let gazetteer = Gazetteer::bundled().expect("gazetteer");
     let events = events::synthetic::events(6_000, 9);
-    let expected: Vec<String> = events.iter().map(|e| e.id.clone()).collect();
+    let expected: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
     let state = Arc::new(AppState::new(
         Catalog::new(gazetteer, events).expect("catalog"),
     ));

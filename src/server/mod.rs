@@ -82,6 +82,12 @@ const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application.
 pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
+    // Tiles, the most frequent request, skip the timeout and the compression
+    // layer: making one is CPU work with no await a timeout could stop, and
+    // their gzip form is cached with them (see `tiles::tile`).
+    let tiles = Router::new()
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
+        .with_state(state.clone());
     let mut app = Router::new()
         .route("/health", get(api::health))
         .route("/api/resolve", get(api::resolve))
@@ -89,7 +95,6 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
         .route("/tiles/{file}", get(tiles::tilejson))
-        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
         .route("/style.json", get(tiles::style))
         .merge(ogc::routes())
         .fallback(api::not_found)
@@ -110,6 +115,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
                 },
             )),
         )
+        .merge(tiles)
         .layer(CatchPanicLayer::custom(api::panic_response))
         .layer(TraceLayer::new_for_http());
     if !options.cors.is_empty() {

@@ -3,11 +3,12 @@
 //! parse the path, answer 204 for an empty tile, and set ETag / 304.
 
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -71,29 +72,37 @@ pub async fn tile(
     let Some(tile) = cached else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
+    // Tiles skip the compression layer: the gzip form is made once and cached
+    // with the tile. Each form has its own strong ETag.
+    let gzip = accepts_gzip(&headers);
+    let (bytes, etag) = if gzip {
+        tile.gzipped()
+    } else {
+        (tile.bytes.clone(), tile.etag.clone())
+    };
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| {
             v.split(',')
-                .any(|t| t.trim() == tile.etag || t.trim() == "*")
+                .any(|t| t.trim().as_bytes() == etag.as_bytes() || t.trim() == "*")
         });
     if matches {
-        return Ok((
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, tile.etag.clone())],
-        )
-            .into_response());
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, MVT.to_string()),
-            (header::ETAG, tile.etag.clone()),
-            (header::CACHE_CONTROL, "public, max-age=3600".into()),
-        ],
-        tile.bytes.clone(),
-    )
-        .into_response())
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(MVT));
+    h.insert(header::ETAG, etag);
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    Ok(response)
 }
 
 /// The cache key of a tile: which layer, which tile, which filter (parsed, so
@@ -106,23 +115,66 @@ pub struct TileKey {
     types: Vec<EventType>,
 }
 
-/// An encoded tile and its strong ETag.
+/// An encoded tile and its strong ETag, and its gzip form, made when first
+/// asked for.
 #[derive(Debug)]
 pub struct CachedTile {
-    bytes: axum::body::Bytes,
-    etag: String,
+    bytes: Bytes,
+    etag: HeaderValue,
+    gzipped: OnceLock<(Bytes, HeaderValue)>,
 }
 
 impl CachedTile {
     fn new(bytes: Vec<u8>) -> Self {
         let mut hasher = std::hash::DefaultHasher::new();
         bytes.hash(&mut hasher);
-        let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
+        let tag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
         Self {
             bytes: bytes.into(),
-            etag,
+            etag: HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
+            gzipped: OnceLock::new(),
         }
     }
+
+    /// The gzip form and its ETag (the plain one with `-gz`).
+    fn gzipped(&self) -> (Bytes, HeaderValue) {
+        self.gzipped
+            .get_or_init(|| {
+                let mut out = flate2::write::GzEncoder::new(
+                    Vec::with_capacity(self.bytes.len() / 2),
+                    flate2::Compression::fast(),
+                );
+                // Writing to a Vec cannot fail.
+                let gz = std::io::Write::write_all(&mut out, &self.bytes)
+                    .and_then(|()| out.finish())
+                    .unwrap_or_default();
+                let plain = self.etag.to_str().unwrap_or("\"\"");
+                let tag = format!("{}-gz\"", &plain[..plain.len().saturating_sub(1)]);
+                let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
+                (gz.into(), etag)
+            })
+            .clone()
+    }
+}
+
+/// Whether the client takes `Content-Encoding: gzip` (`gzip` listed, and not
+/// with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let name = parts.next().unwrap_or("");
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
 }
 
 /// Most bytes of encoded tiles kept in memory.
@@ -134,7 +186,9 @@ pub struct TileWeight;
 impl quick_cache::Weighter<TileKey, Option<Arc<CachedTile>>> for TileWeight {
     fn weight(&self, key: &TileKey, tile: &Option<Arc<CachedTile>>) -> u64 {
         // Keys and empty tiles cost a little too.
-        (64 + key.types.len() + tile.as_ref().map_or(0, |t| t.bytes.len() + t.etag.len())) as u64
+        // Keys and empty tiles cost a little too; a tile counts twice, to
+        // leave room for its gzip form, made later.
+        (64 + key.types.len() + tile.as_ref().map_or(0, |t| 2 * t.bytes.len())) as u64
     }
 }
 

@@ -200,6 +200,24 @@ fn etag_and_304() {
     let (status, _, body) = get(MYAWADDY_Z6, &[("if-none-match", &etag)]);
     assert_eq!(status, StatusCode::NOT_MODIFIED);
     assert!(body.is_empty());
+    // The gzip form has its own ETag and decodes to the same tile.
+    let (status, gz_headers, gz) = get(MYAWADDY_Z6, &[("accept-encoding", "br, gzip;q=0.8")]);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(gz_headers["content-encoding"], "gzip");
+    assert_eq!(gz_headers["vary"], "accept-encoding");
+    assert_ne!(gz_headers["etag"], headers["etag"]);
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gz[..]), &mut plain)
+        .expect("gzip");
+    assert_eq!(plain, get(MYAWADDY_Z6, &[]).2);
+    let gz_etag = gz_headers["etag"].to_str().expect("ascii").to_string();
+    let (status, _, _) = get(
+        MYAWADDY_Z6,
+        &[("accept-encoding", "gzip"), ("if-none-match", &gz_etag)],
+    );
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    let (_, refused, _) = get(MYAWADDY_Z6, &[("accept-encoding", "gzip;q=0")]);
+    assert!(refused.get("content-encoding").is_none());
     let (_, other, _) = get(&format!("{MYAWADDY_Z6}?type=raid"), &[]);
     assert_ne!(
         other["etag"], headers["etag"],

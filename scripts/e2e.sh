@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The map viewer's end-to-end test in a real browser: installs what is missing
-# (Debian's chromium, Node.js and npm, web/node_modules), builds scamatlas and
-# runs web/e2e/viewer.test.mjs, which starts its own servers on free ports of
-# 127.0.0.1 and stops them. Screenshots go to target/e2e/.
+# The map viewer's tests: installs what is missing (Debian's chromium, Node.js
+# and npm, web/node_modules), builds scamatlas, runs the unit tests of the pure
+# modules (web/test/) and then web/e2e/viewer.test.mjs in headless Chromium,
+# which starts its own servers on free ports of 127.0.0.1 and stops them.
+# Screenshots go to target/e2e/.
 # Environment: SCAMATLAS_BIN to test that binary instead of building
 # target/debug/scamatlas; CHROMIUM for another browser than /usr/bin/chromium.
 # Usage: scripts/e2e.sh
@@ -31,4 +32,5 @@ if [ -z "${SCAMATLAS_BIN:-}" ]; then
   cargo build --locked --bin scamatlas
   export SCAMATLAS_BIN=target/debug/scamatlas
 fi
+node --test web/test/units.test.mjs
 CHROMIUM=$chromium node web/e2e/viewer.test.mjs

@@ -301,6 +301,12 @@ async function desktop(browser, url) {
   const day = await page.evaluate(() => window.viewer.clock.day);
   assert.equal(restored.day, day);
   assert.ok(Math.abs(restored.center.lng - LAUKKAI.lon) < 0.02 && Math.abs(restored.center.lat - LAUKKAI.lat) < 0.02);
+  // A link pasted into an open page moves it too.
+  await again.page.evaluate(() => {
+    window.location.hash = '#t=2023-11-15&mode=cumulative';
+  });
+  await again.page.waitForFunction(() => window.viewer.clock.mode === 'cumulative');
+  assert.match(await again.page.locator('#time-label').textContent(), /^up to 15 Nov 2023$/);
 
   assert.ok(requests.some((r) => r.includes('/vendor/maplibre-gl/maplibre-gl-worker.mjs')), 'no worker was loaded');
   assertClean(problems);

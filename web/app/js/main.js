@@ -36,9 +36,13 @@ async function start() {
     getJSON('/api/layers/places.geojson'),
   ]);
 
+  const palette = typePalette(serverStyle);
+  const colourOf = (type) => palette.colours.get(type) ?? palette.fallback;
+  /** The types of a hash that the server knows; null for all of them. */
+  const knownTypes = (types) => types?.filter((t) => palette.colours.has(t)) ?? null;
   const view = readHash(window.location.hash);
   const state = {
-    types: view.types ?? null,
+    types: knownTypes(view.types),
     shown: new Set(view.layers ?? GROUPS.map((g) => g.id)),
   };
   const time = catalog.layers.find((l) => l.id === 'events')?.time;
@@ -46,8 +50,6 @@ async function start() {
   const clock = new Clock(time ? dayOf(time[0]) : today, time ? dayOf(time[1]) : today);
   clock.set(view);
 
-  const palette = typePalette(serverStyle);
-  const colourOf = (type) => palette.colours.get(type) ?? palette.fallback;
   const tiled = health.events > GEOJSON_EVENT_LIMIT;
   const tileTemplate = tiled ? (await getJSON('/tiles/events.json')).tiles[0] : null;
   const [events, flows, hubs, drift] = await Promise.all([
@@ -135,7 +137,14 @@ async function start() {
     state.types = types;
     legend.set(types);
     showTime();
-    const [newHubs, newDrift] = await Promise.all([loadHubs(types), loadDrift(types)]);
+    let newHubs;
+    let newDrift;
+    try {
+      [newHubs, newDrift] = await Promise.all([loadHubs(types), loadDrift(types)]);
+    } catch (error) {
+      status.textContent = `Hubs and drift could not follow the types: ${error.message}`;
+      return;
+    }
     if (state.types !== types) return; // a later choice has won
     map.getSource('hubs').setData(newHubs);
     map.getSource('drift').setData(newDrift.collection);
@@ -182,7 +191,7 @@ async function start() {
       toggles.set(state.shown);
       showLayers();
     }
-    const types = asked.types ?? null;
+    const types = knownTypes(asked.types);
     if (String(types) !== String(state.types)) setTypes(types);
   });
 

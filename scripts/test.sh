@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what it needs, then runs
-# formatting, lints, unit, integration and doc tests, and checks that the
-# benchmarks build. Usage: scripts/test.sh
+# formatting, lints, unit, integration and doc tests, checks that the
+# benchmarks build, and tests the map viewer in a browser. Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,3 +32,13 @@ cargo clippy --locked --all-targets -- -D warnings
 echo "== tests"
 cargo test --locked --all-targets
 cargo test --locked --doc
+
+# The map viewer in headless Chromium (scripts/e2e.sh installs chromium,
+# Node.js and the npm packages when missing; set SCAMATLAS_SKIP_BROWSER=1 to
+# skip it).
+if [ "${SCAMATLAS_SKIP_BROWSER:-}" = 1 ]; then
+  echo "== browser: skipped (SCAMATLAS_SKIP_BROWSER=1)"
+else
+  echo "== browser"
+  scripts/e2e.sh
+fi

@@ -61,6 +61,10 @@ pub struct ServeArgs {
     /// Allow browser pages from this origin to call the API (repeat; `*` for any).
     #[arg(long = "cors", value_name = "ORIGIN")]
     pub cors: Vec<String>,
+    /// The map viewer's folder (its app/ and node_modules/), served at `/`
+    /// [default: the web/ folder of this checkout]
+    #[arg(long, value_name = "DIR")]
+    pub web: Option<PathBuf>,
     /// Serve N synthetic events instead (for load benchmarks; see scripts/bench-server.sh).
     #[arg(long, value_name = "N", hide = true)]
     pub synthetic: Option<usize>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
-use scamatlas::server::{router, serve, AppState, ServerOptions};
+use scamatlas::server::{router, serve, AppState, ServerOptions, WebFiles, WebProblem};
 
 use super::args::ServeArgs;
 
@@ -20,6 +20,7 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let state = Arc::new(AppState::new(catalog));
     let options = ServerOptions {
         cors: args.cors.clone(),
+        web: Arc::new(load_viewer(args)?),
         ..ServerOptions::default()
     };
     let app = router(state, &options);
@@ -44,6 +45,29 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         eprintln!("scamatlas stopped");
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The folder of the map viewer when `--web` is not given: `web/` of the
+/// checkout this binary was built from.
+const DEFAULT_WEB_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/web");
+
+/// The map viewer's files. A missing viewer or maplibre-gl only disables the
+/// viewer, with a warning naming the fix, except that a `--web` folder given
+/// explicitly must hold a viewer.
+fn load_viewer(args: &ServeArgs) -> anyhow::Result<WebFiles> {
+    let dir = args
+        .web
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(DEFAULT_WEB_DIR));
+    let web = WebFiles::load(&dir);
+    match web.problem() {
+        Some(problem @ WebProblem::NoApp { .. }) if args.web.is_some() => {
+            anyhow::bail!("--web: {problem}")
+        }
+        Some(problem) => tracing::warn!("the map viewer at / is not available: {problem}"),
+        None => tracing::info!(files = web.len(), dir = %dir.display(), "map viewer loaded"),
+    }
+    Ok(web)
 }
 
 /// Resolves on Ctrl-C, or on SIGTERM where there is one.

@@ -11,6 +11,7 @@ mod error;
 mod ogc;
 mod params;
 mod tiles;
+mod web;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::layers::Catalog;
 
 pub use error::ApiError;
 pub use params::Params;
+pub use web::{WebFiles, WebProblem};
 
 /// What every handler reads: built once at start; only the tile cache fills.
 pub struct AppState {
@@ -66,6 +68,8 @@ pub struct ServerOptions {
     pub cors: Vec<String>,
     /// Longest a request may take before it is answered 408.
     pub timeout: Duration,
+    /// The map viewer served at `/`.
+    pub web: Arc<WebFiles>,
 }
 
 impl Default for ServerOptions {
@@ -73,6 +77,7 @@ impl Default for ServerOptions {
         Self {
             cors: Vec::new(),
             timeout: Duration::from_secs(30),
+            web: Arc::default(),
         }
     }
 }
@@ -97,6 +102,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
         .route("/tiles/{file}", get(tiles::tilejson))
         .route("/style.json", get(tiles::style))
         .merge(ogc::routes())
+        .merge(web::routes(&options.web))
         .fallback(api::not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))

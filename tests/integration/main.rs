@@ -10,6 +10,7 @@ mod query;
 mod resolve_table;
 mod server;
 mod tiles;
+mod web;
 
 use std::sync::OnceLock;
 

@@ -1,0 +1,125 @@
+// The side panel: layer toggles, the legend (whose event types are also the
+// type filter) and the GeoJSON download of the current layer and filters.
+
+import { filterQuery } from './api.js';
+import { COLOURS } from './style.js';
+import { isoOf } from './time.js';
+
+function checkbox(labelText, checked, onChange) {
+  const label = document.createElement('label');
+  const input = document.createElement('input');
+  input.type = 'checkbox';
+  input.checked = checked;
+  input.addEventListener('change', () => onChange(input.checked));
+  label.append(input, document.createTextNode(` ${labelText}`));
+  return { label, input };
+}
+
+/** One checkbox per layer group; `onChange(ids of the groups shown)`. */
+export class LayerToggles {
+  constructor(container, groups, shown, onChange) {
+    this.inputs = new Map();
+    for (const group of groups) {
+      const { label, input } = checkbox(group.label, shown.has(group.id), () => onChange(this.shown()));
+      label.dataset.layer = group.id;
+      this.inputs.set(group.id, input);
+      container.append(label);
+    }
+  }
+
+  shown() {
+    return [...this.inputs].filter(([, input]) => input.checked).map(([id]) => id);
+  }
+
+  set(shown) {
+    for (const [id, input] of this.inputs) input.checked = shown.has(id);
+  }
+}
+
+/**
+ * The event types with their colours and how many events each has; each is
+ * a checkbox, so the legend is also the type filter. `onChange(types)` gets
+ * null when every type is shown.
+ */
+export class TypeLegend {
+  constructor(container, palette, countsByType, selected, onChange) {
+    this.inputs = new Map();
+    const all = [...palette.colours.keys()];
+    for (const type of all) {
+      const count = countsByType ? (countsByType.get(type) ?? 0) : undefined;
+      const { label, input } = checkbox('', !selected || selected.includes(type), () => onChange(this.selected()));
+      const swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.backgroundColor = palette.colours.get(type);
+      const name = document.createElement('span');
+      name.textContent = type.replaceAll('_', ' ') + (count === undefined ? '' : ` (${count})`);
+      label.append(swatch, name);
+      label.dataset.type = type;
+      if (count === 0) label.classList.add('empty');
+      this.inputs.set(type, input);
+      container.append(label);
+    }
+  }
+
+  /** The types checked, or null when all are. */
+  selected() {
+    const checked = [...this.inputs].filter(([, input]) => input.checked).map(([type]) => type);
+    return checked.length === this.inputs.size ? null : checked;
+  }
+
+  set(types) {
+    for (const [type, input] of this.inputs) input.checked = !types || types.includes(type);
+  }
+}
+
+/** The legend of the other symbols, drawn with the map's own colours. */
+export function symbolLegend(container) {
+  const items = [
+    ['line emphasis', COLOURS.emphasis, "Myanmar's borders with China, Laos and Thailand"],
+    ['ring aggregate', '#555555', 'Running total (not sized by persons)'],
+    ['ring hub', COLOURS.hub, 'Hub: events close together in one quarter'],
+    ['line drift', COLOURS.drift, 'Drift: centre of activity per quarter'],
+    ['line flow', COLOURS.flow, 'Flow: people moved from origin to destination'],
+  ];
+  for (const [className, colour, text] of items) {
+    const row = document.createElement('div');
+    row.className = 'symbol';
+    const mark = document.createElement('span');
+    mark.className = `mark ${className}`;
+    mark.style.color = colour;
+    const description = document.createElement('span');
+    description.textContent = text;
+    row.append(mark, description);
+    container.append(row);
+  }
+}
+
+/** Layers offered for download: those the filters apply to. */
+export const DOWNLOADABLE = ['events', 'hubs', 'drift', 'flows'];
+
+/** The download link of the chosen layer within the current view, days and types. */
+export class Download {
+  constructor(select, link) {
+    this.select = select;
+    this.link = link;
+    for (const layer of DOWNLOADABLE) select.add(new Option(layer, layer));
+    select.addEventListener('change', () => this.update(this.last));
+    link.addEventListener('click', (event) => {
+      if (link.getAttribute('aria-disabled') === 'true') event.preventDefault();
+    });
+    this.last = null;
+  }
+
+  update(filters) {
+    this.last = filters;
+    if (!filters) return;
+    const { range, types, bounds } = filters;
+    const layer = this.select.value;
+    const datetime = range.map(isoOf);
+    const none = types && types.length === 0;
+    this.link.href = `/api/layers/${layer}.geojson${filterQuery({ bbox: bounds, datetime, types })}`;
+    this.link.download = `scamatlas-${layer}-${datetime[0]}_${datetime[1]}.geojson`;
+    this.link.classList.toggle('disabled', none);
+    this.link.setAttribute('aria-disabled', String(none));
+  }
+}

@@ -1,0 +1,390 @@
+// The map viewer end to end, in headless Chromium (Debian's /usr/bin/chromium
+// driven by playwright-core): starts `scamatlas serve` on a free port, loads
+// the page, and checks what a person would see and do. Every request must stay
+// on 127.0.0.1, none may fail, and the console must show no error.
+//
+// Usage: node web/e2e/viewer.test.mjs   (scripts/e2e.sh installs and builds first)
+// Environment: SCAMATLAS_BIN (default target/debug/scamatlas), CHROMIUM
+// (default /usr/bin/chromium). Screenshots go to target/e2e/.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BINARY = process.env.SCAMATLAS_BIN ?? join(REPO, 'target/debug/scamatlas');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO, 'target/e2e');
+/** The whole run, start to finish, may take this long. */
+const TOTAL_TIMEOUT_MS = 240_000;
+/** Any one wait in the page. */
+const WAIT_MS = 60_000;
+
+// The launch flags of ../shared/research/browser.md: no sandbox (root in CI),
+// and no background networking, which would try to reach other hosts.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+const LAUKKAI = { lon: 98.76214, lat: 23.69611 };
+
+const cleanup = [];
+let failed = false;
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const server = await startServer([]);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  cleanup.push(() => browser.close());
+
+  await step('desktop: layers, time, details, search, download and a shared view', () =>
+    desktop(browser, server.url),
+  );
+  await step('phone width: the map renders and the panel opens as a drawer', () => phone(browser, server.url));
+
+  const large = await startServer(['--synthetic', '30000']);
+  await step('30,000 events: drawn from tiles that follow the clock', () => largeData(browser, large.url));
+
+  console.log(`e2e: all passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Runs one named check, logging its time. */
+async function step(name, check) {
+  const started = Date.now();
+  process.stdout.write(`e2e: ${name} ... `);
+  try {
+    await check();
+    console.log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    console.log('FAILED');
+    throw error;
+  }
+}
+
+/** Starts `scamatlas serve` on a free port; resolves with its URL once it
+ * logs that it is serving. */
+function startServer(extra) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(BINARY, ['serve', '--bind', '127.0.0.1:0', ...extra], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    cleanup.push(() => child.exitCode === null && child.kill('SIGTERM'));
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`the server did not start in time:\n${log}`)), WAIT_MS);
+    child.on('error', (error) => reject(new Error(`cannot run ${BINARY}: ${error.message}`)));
+    child.on('exit', (code) => reject(new Error(`the server exited (${code}):\n${log}`)));
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ url: match[1], child });
+      }
+    });
+  });
+}
+
+/**
+ * A page that records every request: any to another host, any that failed
+ * or got a 4xx/5xx, and any console error or uncaught exception.
+ */
+async function openPage(browser, url, contextOptions) {
+  const context = await browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('request', (request) => {
+    requests.push(request.url());
+    const target = new URL(request.url());
+    if (target.protocol === 'data:' || target.protocol === 'blob:') return;
+    if (target.hostname !== '127.0.0.1') problems.push(`request to another host: ${request.url()}`);
+  });
+  page.on('requestfailed', (request) => {
+    const error = request.failure()?.errorText;
+    // MapLibre cancels the tiles that leave the view before they arrive (a
+    // fly-to passes many zooms): that is the page's choice, not a failure.
+    if (error === 'net::ERR_ABORTED' && new URL(request.url()).pathname.startsWith('/tiles/')) return;
+    problems.push(`failed request: ${request.url()} (${error})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.setDefaultTimeout(WAIT_MS);
+  await page.goto(url);
+  await page.waitForFunction(() => window.viewer?.ready === true);
+  return { context, page, problems, requests };
+}
+
+/** Waits until the map has drawn everything asked of it so far. */
+async function settle(page) {
+  await page.evaluate(
+    () =>
+      new Promise((resolveIdle) => {
+        window.map.once('idle', resolveIdle);
+        window.map.triggerRepaint();
+      }),
+  );
+}
+
+/** The distinct rendered features of a layer, with a few of their fields. */
+function rendered(page, layer) {
+  return page.evaluate((layerId) => {
+    const byId = new Map();
+    for (const f of window.map.queryRenderedFeatures({ layers: [layerId] })) {
+      const g = f.geometry;
+      const [lon, lat] = g.type === 'Point' ? g.coordinates : g.type === 'MultiPoint' ? g.coordinates[0] : [];
+      const id = f.properties.id ?? `${lon},${lat}`;
+      byId.set(id, { id, lon, lat, type: f.properties.type, cluster: f.properties.cluster === true });
+    }
+    return [...byId.values()];
+  }, layer);
+}
+
+/** Polls `condition` (in this process) until it holds. */
+async function waitUntil(condition, message) {
+  const until = Date.now() + WAIT_MS;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error(message);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const meanLatitude = (features) => features.reduce((sum, f) => sum + f.lat, 0) / features.length;
+
+/** Moves the time slider with the mouse to `fraction` of its length. */
+async function slideTo(page, fraction) {
+  const box = await page.locator('#time').boundingBox();
+  await page.mouse.click(box.x + box.width * fraction, box.y + box.height / 2);
+  await settle(page);
+}
+
+function assertClean(problems) {
+  assert.deepEqual(problems, [], `the page had problems:\n${problems.join('\n')}`);
+}
+
+async function desktop(browser, url) {
+  const { context, page, problems, requests } = await openPage(browser, url, { viewport: { width: 1280, height: 800 } });
+  await settle(page);
+
+  // Events and Myanmar's emphasised borders are drawn.
+  const latest = await rendered(page, 'events');
+  assert.ok(latest.length > 0, 'no event is drawn');
+  const borders = (await rendered(page, 'borders-emphasis')).map((b) => b.id).sort();
+  assert.deepEqual(borders, ['CN-MM', 'LA-MM', 'MM-TH', 'moei']);
+  const countries = await page.evaluate(() => window.map.queryRenderedFeatures({ layers: ['countries'] }).map((f) => f.properties.iso2));
+  for (const country of ['MM', 'TH', 'LA', 'CN']) assert.ok(countries.includes(country), `${country} is not drawn`);
+  assert.ok((await rendered(page, 'drift-steps')).length > 0, 'no drift step is drawn');
+
+  // The slider moves the clock, and every layer follows: late 2023 is on the
+  // China border (Kokang, Wa), late 2025 on the Thai border.
+  await slideTo(page, 0.3);
+  const late2023 = await rendered(page, 'events');
+  const label2023 = await page.locator('#time-label').textContent();
+  await slideTo(page, 0.97);
+  const late2025 = await rendered(page, 'events');
+  const label2025 = await page.locator('#time-label').textContent();
+  assert.notEqual(label2023, label2025);
+  assert.match(label2023, /2023/);
+  assert.match(label2025, /2025/);
+  assert.ok(late2023.length > 0 && late2025.length > 0, 'both windows have events');
+  const ids2023 = late2023.map((f) => f.id).sort();
+  const ids2025 = late2025.map((f) => f.id).sort();
+  assert.notDeepEqual(ids2023, ids2025, 'the visible events did not change with the slider');
+  assert.ok(meanLatitude(late2023) > 21, `late 2023 events centre at ${meanLatitude(late2023)}°N`);
+  assert.ok(meanLatitude(late2025) < 19, `late 2025 events centre at ${meanLatitude(late2025)}°N`);
+  const hubs2025 = await rendered(page, 'hubs');
+  assert.ok(hubs2025.every((h) => h.lat < 21), 'a hub of another time is drawn in late 2025');
+  const labels = await page.locator('.drift-label:not(.hidden)').allTextContents();
+  assert.ok(labels.some((l) => l.startsWith('2025')), `drift labels shown: ${labels}`);
+
+  // Play moves the clock; pause stops it.
+  await slideTo(page, 0.1);
+  const before = await page.evaluate(() => window.viewer.clock.day);
+  await page.click('#play');
+  await page.waitForFunction((day) => window.viewer.clock.day > day + 20, before);
+  await page.click('#play');
+  assert.equal(await page.locator('#play').textContent(), 'Play');
+  await slideTo(page, 0.97);
+
+  // Cumulative mode shows everything up to the day; the window only its months.
+  await page.selectOption('#mode', 'cumulative');
+  await settle(page);
+  const sofar = await rendered(page, 'events');
+  assert.ok(sofar.length > late2025.length, `${sofar.length} events so far, ${late2025.length} in the window`);
+  assert.ok(sofar.some((f) => f.lat > 21), 'the 2023 events are not drawn in cumulative mode');
+  await page.selectOption('#mode', 'window');
+
+  // The legend's types filter the events; the toggles hide layers.
+  await page.click('#legend-types [data-type="raid"] input');
+  await settle(page);
+  const withoutRaids = await rendered(page, 'events');
+  assert.ok(late2025.some((f) => f.type === 'raid') && !withoutRaids.some((f) => f.type === 'raid'));
+  await page.waitForFunction(() => /types=(?!.*raid)/.test(window.location.hash));
+  await page.click('#legend-types [data-type="raid"] input');
+  await page.click('#layer-toggles [data-layer="hubs"] input');
+  await settle(page);
+  assert.equal((await rendered(page, 'hubs')).length, 0, 'hubs are drawn after being switched off');
+  await page.click('#layer-toggles [data-layer="hubs"] input');
+  await settle(page);
+  assert.ok((await rendered(page, 'hubs')).length > 0, 'hubs are not drawn after being switched on');
+
+  // Clicking an event opens its details, with its sources as links.
+  const target = await page.evaluate(() => {
+    const map = window.map;
+    const { width, height } = map.getContainer().getBoundingClientRect();
+    const inside = map.queryRenderedFeatures({ layers: ['events'] }).find((f) => {
+      const p = map.project(f.geometry.type === 'Point' ? f.geometry.coordinates : f.geometry.coordinates[0]);
+      return p.x > 60 && p.x < width - 60 && p.y > 60 && p.y < height - 60;
+    });
+    const [lon, lat] = inside.geometry.type === 'Point' ? inside.geometry.coordinates : inside.geometry.coordinates[0];
+    const point = map.project([lon, lat]);
+    const box = map.getContainer().getBoundingClientRect();
+    return { x: box.left + point.x, y: box.top + point.y };
+  });
+  await page.mouse.click(target.x, target.y);
+  const popup = page.locator('.maplibregl-popup');
+  await popup.locator('a[href^="http"]').first().waitFor();
+  const first = popup.locator('.event').first();
+  const clicked = await first.locator('.event-id').textContent();
+  const sources = await page.evaluate(
+    (id) => window.viewer.eventsView.byId.get(id).properties.sources.map((s) => s.url),
+    clicked,
+  );
+  const links = await first.locator('table.claims a').evaluateAll((as) => as.map((a) => a.href));
+  assert.ok(links.length > 0 && links.every((href) => sources.includes(href)), `links ${links} vs ${sources}`);
+  assert.match(await first.locator('.when').textContent(), /known to the (day|month|year)/);
+  await page.screenshot({ path: join(ARTIFACTS, 'viewer.png') });
+
+  // The search suggests as you type and flies to the chosen place.
+  await page.fill('#search-input', 'Laukkaing');
+  await page.locator('#search-list li').first().waitFor();
+  const suggestion = await page.locator('#search-list li .name').first().textContent();
+  assert.equal(suggestion, 'Laukkai');
+  const moved = page.evaluate(() => new Promise((resolveMove) => window.map.once('moveend', resolveMove)));
+  await page.keyboard.press('Enter');
+  await moved;
+  const center = await page.evaluate(() => window.map.getCenter());
+  assert.ok(Math.abs(center.lng - LAUKKAI.lon) < 0.02, `centre longitude ${center.lng}`);
+  assert.ok(Math.abs(center.lat - LAUKKAI.lat) < 0.02, `centre latitude ${center.lat}`);
+  await settle(page);
+
+  // The download is the chosen layer in the view, at the time shown.
+  const href = await page.locator('#download').getAttribute('href');
+  assert.match(href, /^\/api\/layers\/events\.geojson\?bbox=[-\d.,%C]+&datetime=\d{4}-\d\d-\d\d%2F\d{4}-\d\d-\d\d$/);
+  const downloaded = await page.evaluate((link) => fetch(link).then((r) => r.json()), href);
+  assert.equal(downloaded.type, 'FeatureCollection');
+
+  // The hash holds the view; opening it elsewhere shows the same view.
+  await page.waitForFunction(() => window.location.hash.includes('&t=2025'));
+  const shared = await page.evaluate(() => window.location.href);
+  await page.screenshot({ path: join(ARTIFACTS, 'viewer-search.png') });
+  const again = await openPage(browser, shared, { viewport: { width: 1280, height: 800 } });
+  const restored = await again.page.evaluate(() => ({
+    center: window.map.getCenter(),
+    day: window.viewer.clock.day,
+  }));
+  const day = await page.evaluate(() => window.viewer.clock.day);
+  assert.equal(restored.day, day);
+  assert.ok(Math.abs(restored.center.lng - LAUKKAI.lon) < 0.02 && Math.abs(restored.center.lat - LAUKKAI.lat) < 0.02);
+  // A link pasted into an open page moves it too.
+  await again.page.evaluate(() => {
+    window.location.hash = '#t=2023-11-15&mode=cumulative';
+  });
+  await again.page.waitForFunction(() => window.viewer.clock.mode === 'cumulative');
+  assert.match(await again.page.locator('#time-label').textContent(), /^up to 15 Nov 2023$/);
+
+  assert.ok(requests.some((r) => r.includes('/vendor/maplibre-gl/maplibre-gl-worker.mjs')), 'no worker was loaded');
+  assertClean(problems);
+  assertClean(again.problems);
+  await again.context.close();
+  await context.close();
+}
+
+async function phone(browser, url) {
+  const { context, page, problems } = await openPage(browser, url, {
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
+  await settle(page);
+  assert.ok((await rendered(page, 'events')).length > 0, 'no event is drawn at phone width');
+  assert.equal(await page.locator('#panel').isVisible(), false, 'the panel covers the map at phone width');
+  const mapBox = await page.locator('#map').boundingBox();
+  assert.ok(mapBox.width >= 380 && mapBox.height >= 500, `the map is ${mapBox.width}x${mapBox.height}`);
+  const bar = await page.locator('#timebar').boundingBox();
+  assert.ok(bar.x >= 0 && bar.x + bar.width <= 390, 'the time bar overflows the screen');
+  await page.screenshot({ path: join(ARTIFACTS, 'viewer-phone.png') });
+  await page.tap('#panel-toggle');
+  await page.locator('#panel').waitFor({ state: 'visible' });
+  await page.locator('#panel [data-layer="events"]').waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'viewer-phone-panel.png') });
+  assertClean(problems);
+  await context.close();
+}
+
+async function largeData(browser, url) {
+  const { context, page, problems, requests } = await openPage(browser, url, { viewport: { width: 1280, height: 800 } });
+  await settle(page);
+  assert.match(await page.locator('#status').textContent(), /30,000 events, drawn from tiles/);
+  const first = await rendered(page, 'events');
+  assert.ok(first.length > 0, 'no event tile is drawn');
+  assert.ok(first.some((f) => f.cluster), 'low zooms draw clusters');
+  const tileRequests = () => requests.filter((r) => r.includes('/tiles/events/'));
+  const asked = tileRequests().length;
+  await slideTo(page, 0.2);
+  await waitUntil(() => tileRequests().length > asked, 'no tile was fetched after the clock moved');
+  await settle(page);
+  const later = tileRequests().slice(asked);
+  const range = await page.evaluate(() => window.viewer.clock.range.map((d) => new Date(d * 86_400_000).toISOString().slice(0, 10)));
+  assert.ok(
+    later.some((r) => r.includes(`datetime=${range[0]}%2F${range[1]}`)),
+    `no tile asked for ${range}: ${later.slice(0, 3)}`,
+  );
+  assert.ok((await rendered(page, 'events')).length > 0, 'no event is drawn after moving the clock');
+  await page.screenshot({ path: join(ARTIFACTS, 'viewer-30000.png') });
+  assertClean(problems);
+  await context.close();
+}
+
+async function shutdown() {
+  for (const stop of cleanup.reverse()) {
+    try {
+      await stop();
+    } catch {
+      // already gone
+    }
+  }
+}
+
+const deadline = setTimeout(async () => {
+  console.error(`\ne2e: timed out after ${TOTAL_TIMEOUT_MS / 1000} s`);
+  await shutdown();
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+
+try {
+  await main();
+} catch (error) {
+  failed = true;
+  console.error(error);
+} finally {
+  clearTimeout(deadline);
+  await shutdown();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,100 @@
+// The viewer's pure modules under Node (no browser): days, the clock's
+// range, the URL hash and the drift path. Run: node --test web/test/units.test.mjs
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { driftPath } from '../app/js/data.js';
+import { readHash, writeHash } from '../app/js/hash.js';
+import { Clock, dayOf, humanDate, isoOf, quarterOf } from '../app/js/time.js';
+
+test('days round-trip and shorter dates mean their first day', () => {
+  assert.equal(dayOf('1970-01-02'), 1);
+  assert.equal(isoOf(dayOf('2024-02-29')), '2024-02-29');
+  assert.equal(isoOf(dayOf('2023-09')), '2023-09-01');
+  assert.equal(isoOf(dayOf('2025')), '2025-01-01');
+  assert.ok(Number.isNaN(dayOf('soon')));
+  assert.ok(Number.isNaN(dayOf(null)));
+});
+
+test('dates read at their precision', () => {
+  assert.equal(humanDate('2025-03-10', 'day'), '10 Mar 2025');
+  assert.equal(humanDate('2023-09', 'month'), 'Sep 2023');
+  assert.equal(humanDate('2023', 'year'), '2023');
+  assert.equal(quarterOf(dayOf('2024-08-15')), '2024 Q3');
+});
+
+test('the clock shows a window or everything so far, within its days', () => {
+  const clock = new Clock(dayOf('2023-01-01'), dayOf('2025-12-06'));
+  let changes = 0;
+  clock.addEventListener('change', () => changes++);
+  clock.set({ day: dayOf('2024-06-30'), windowDays: 91 });
+  assert.deepEqual(clock.range.map(isoOf), ['2024-04-01', '2024-06-30']);
+  clock.set({ mode: 'cumulative' });
+  assert.deepEqual(clock.range.map(isoOf), ['2023-01-01', '2024-06-30']);
+  clock.set({ mode: 'window', day: dayOf('2023-01-15') });
+  assert.deepEqual(clock.range.map(isoOf), ['2023-01-01', '2023-01-15'], 'the window stops at the first day');
+  clock.set({ day: dayOf('2030-01-01') });
+  assert.equal(isoOf(clock.day), '2025-12-06', 'a day past the end is the last day');
+  clock.set({ mode: 'sideways', windowDays: -3 });
+  assert.equal(clock.mode, 'window');
+  assert.equal(clock.windowDays, 91);
+  assert.equal(changes, 5);
+});
+
+test('the hash holds the view and survives a round trip', () => {
+  const view = {
+    center: [98.76214, 23.69611],
+    zoom: 9.5,
+    day: dayOf('2024-01-15'),
+    mode: 'cumulative',
+    windowDays: 182,
+    layers: ['events', 'drift'],
+    types: ['raid', 'release'],
+  };
+  const hash = writeHash(view);
+  assert.equal(hash, '#map=9.50/23.6961/98.7621&t=2024-01-15&mode=cumulative&window=182&layers=events,drift&types=raid,release');
+  const back = readHash(hash);
+  assert.deepEqual(back, { ...view, center: [98.7621, 23.6961] });
+  assert.equal(writeHash({ ...view, types: null }).includes('types='), false, 'all types: no types member');
+  assert.deepEqual(readHash('#types=').types, [], 'no type at all is kept');
+});
+
+test('a broken hash gives only what it gets right', () => {
+  assert.deepEqual(readHash('#map=abc/1/2&t=never&mode=upside&window=-4'), {});
+  assert.deepEqual(readHash('#map=5/95/10'), {}, 'latitude out of range');
+  assert.deepEqual(readHash(''), {});
+});
+
+test('the drift path is one segment per step, in time order, carrying its days', () => {
+  const step = (period, first, last, lon, lat) => ({
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [lon, lat] },
+    properties: { kind: 'step', period, first_day: first, last_day: last, step_km: 1 },
+  });
+  const trajectory = {
+    type: 'Feature',
+    geometry: { type: 'LineString', coordinates: [] },
+    properties: { kind: 'trajectory' },
+  };
+  const { collection, steps } = driftPath({
+    type: 'FeatureCollection',
+    features: [
+      trajectory,
+      step('2024-Q1', '2024-01-01', '2024-03-31', 98.5, 16.7),
+      step('2023-Q4', '2023-10-01', '2023-12-31', 98.7, 23.7),
+    ],
+  });
+  assert.deepEqual(
+    steps.map((s) => s.properties.period),
+    ['2023-Q4', '2024-Q1'],
+  );
+  const segments = collection.features.filter((f) => f.geometry.type === 'LineString');
+  assert.equal(segments.length, 1, 'the server trajectory is replaced by segments');
+  assert.deepEqual(segments[0].geometry.coordinates, [
+    [98.7, 23.7],
+    [98.5, 16.7],
+  ]);
+  assert.equal(segments[0].properties.t0, dayOf('2024-01-01'));
+  assert.equal(segments[0].properties.t1, dayOf('2024-03-31'));
+});

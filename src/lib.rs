@@ -60,6 +60,7 @@ pub mod analysis;
 pub mod dataset;
 pub mod error;
 pub mod events;
+pub mod export;
 pub mod gazetteer;
 pub mod geom;
 pub mod index;

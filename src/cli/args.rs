@@ -49,6 +49,28 @@ pub enum Command {
     /// Spatial queries over events: near a place, in a box, inside an area,
     /// along a border; combined with --datetime and --type.
     Query(QueryArgs),
+    /// Write one layer as GeoJSON, GeoJSONSeq, FlatGeobuf, GeoPackage or CSV
+    /// for QGIS and other GIS, filtered like the queries.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// events, hubs, drift, flows, places, borders or countries.
+    #[arg(long)]
+    pub layer: String,
+    /// geojson, geojsonseq, fgb, gpkg or csv.
+    #[arg(long)]
+    pub format: String,
+    /// The file to write (replaced only once the export is complete), or `-`
+    /// for stdout (not for gpkg).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: String,
+    /// Only features in this box: W,S,E,N in degrees.
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    #[command(flatten)]
+    pub filter: EventFilterArgs,
 }
 
 #[derive(Debug, Args)]

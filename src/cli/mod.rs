@@ -4,6 +4,7 @@
 mod analysis;
 pub mod args;
 mod events;
+mod export;
 mod output;
 mod places;
 mod query;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Flows(args) => analysis::flows(&gazetteer, &args),
         Command::Query(args) => query::run(&gazetteer, &args),
         Command::Serve(args) => serve::run(gazetteer, &args),
+        Command::Export(args) => export::run(gazetteer, &args),
     }
 }
 

@@ -32,6 +32,7 @@ pub use geojson::{event_to_feature, events_to_geojson, read_geojson, write_geojs
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use read::{read_csv, Problem, ReadReport};
 pub use store::write_atomic;
+pub(crate) use store::{persist, temp_beside};
 pub use time::{DatePrecision, EventDate, TimeRange};
 pub use write::write_csv;
 

@@ -4,6 +4,7 @@ mod analysis;
 mod cli;
 mod curated;
 mod events;
+mod export;
 mod load_errors;
 mod ogc;
 mod query;
@@ -12,6 +13,7 @@ mod server;
 mod tiles;
 mod web;
 
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
 use scamatlas::gazetteer::Gazetteer;
@@ -28,4 +30,26 @@ pub fn run_cli(args: &[&str]) -> std::process::Output {
         .args(args)
         .output()
         .expect("scamatlas runs")
+}
+
+/// Whether GDAL is here; if not, fails with how to get it unless
+/// `SCAMATLAS_SKIP_GDAL=1`.
+pub fn gdal_available() -> bool {
+    let found = Command::new("ogrinfo")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if found {
+        return true;
+    }
+    if std::env::var("SCAMATLAS_SKIP_GDAL").is_ok_and(|v| v == "1") {
+        eprintln!("skipped: ogrinfo is not installed and SCAMATLAS_SKIP_GDAL=1");
+        return false;
+    }
+    panic!(
+        "ogrinfo (GDAL) is not installed: scripts/test.sh installs gdal-bin \
+         (apt-get install gdal-bin); set SCAMATLAS_SKIP_GDAL=1 to skip this test"
+    );
 }

@@ -550,31 +550,9 @@ fn gdal(program: &str, args: &[&str], scratch: &Path) -> String {
     stdout
 }
 
-/// Whether GDAL is here; if not, fails with how to get it unless
-/// `SCAMATLAS_SKIP_GDAL=1`.
-fn gdal_available() -> bool {
-    let found = Command::new("ogrinfo")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if found {
-        return true;
-    }
-    if std::env::var("SCAMATLAS_SKIP_GDAL").is_ok_and(|v| v == "1") {
-        eprintln!("skipped: ogrinfo is not installed and SCAMATLAS_SKIP_GDAL=1");
-        return false;
-    }
-    panic!(
-        "ogrinfo (GDAL) is not installed: scripts/test.sh installs gdal-bin \
-         (apt-get install gdal-bin); set SCAMATLAS_SKIP_GDAL=1 to skip this test"
-    );
-}
-
 #[test]
 fn gdal_oapif_lists_counts_and_pages_through_the_layers() {
-    if !gdal_available() {
+    if !crate::gdal_available() {
         return;
     }
     let scratch = tempfile::tempdir().expect("tempdir");

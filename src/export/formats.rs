@@ -1,0 +1,322 @@
+//! One writer per format, each from a [`Table`].
+
+use std::io::Write;
+use std::path::Path;
+
+use geozero::ToWkt;
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use super::table::{ColType, GeomType, Row, Table};
+use super::ExportError;
+
+/// The properties of a row, in column order, nulls included (so every feature
+/// shows every column).
+struct Properties<'a> {
+    table: &'a Table,
+    row: &'a Row,
+}
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.table.columns.len()))?;
+        for (column, value) in self.table.columns.iter().zip(&self.row.values) {
+            map.serialize_entry(&column.name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct FeatureOut<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: geojson::Geometry,
+    properties: Properties<'a>,
+}
+
+fn feature<'a>(table: &'a Table, row: &'a Row) -> FeatureOut<'a> {
+    FeatureOut {
+        kind: "Feature",
+        id: &row.id,
+        geometry: geojson::Geometry::from(&row.geometry),
+        properties: Properties { table, row },
+    }
+}
+
+/// RFC 7946 GeoJSON: one FeatureCollection named after the layer, no `crs`.
+pub fn geojson(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result<(), ExportError> {
+    write!(
+        out,
+        r#"{{"type":"FeatureCollection","name":{},"features":["#,
+        serde_json::to_string(&table.name)?
+    )?;
+    for (i, row) in table.rows.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",\n")?;
+        } else {
+            out.write_all(b"\n")?;
+        }
+        serde_json::to_writer(&mut *out, &feature(table, row))?;
+        tick();
+    }
+    out.write_all(b"\n]}\n")?;
+    Ok(())
+}
+
+/// GeoJSON text sequences (RFC 8142): each feature after a record separator
+/// and before a newline.
+pub fn geojsonseq(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result<(), ExportError> {
+    for row in &table.rows {
+        out.write_all(b"\x1e")?;
+        serde_json::to_writer(&mut *out, &feature(table, row))?;
+        out.write_all(b"\n")?;
+        tick();
+    }
+    Ok(())
+}
+
+/// A value as CSV text: dates and strings as they are, booleans as 1 or 0,
+/// arrays and objects as JSON.
+fn csv_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Bool(b) => u8::from(*b).to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// CSV with the geometry as `WKT` (the column GDAL and QGIS take as geometry),
+/// `lon` and `lat` of a point on it, then the columns. The column types go to
+/// `types` in GDAL's `.csvt` form when asked.
+pub fn csv(
+    table: &Table,
+    out: &mut dyn Write,
+    types: Option<&mut dyn Write>,
+    tick: &dyn Fn(),
+) -> Result<(), ExportError> {
+    use geo::InteriorPoint;
+    // Where the table has lon and lat columns already (places), they stand.
+    let own_lonlat = !table
+        .columns
+        .iter()
+        .any(|c| c.name == "lon" || c.name == "lat");
+    let mut w = csv::Writer::from_writer(out);
+    let mut header = vec!["WKT".to_string()];
+    let mut kinds = vec!["WKT"];
+    if own_lonlat {
+        header.extend(["lon".to_string(), "lat".to_string()]);
+        kinds.extend(["Real", "Real"]);
+    }
+    for c in &table.columns {
+        header.push(c.name.clone());
+        kinds.push(c.kind.csvt());
+    }
+    w.write_record(&header)?;
+    for row in &table.rows {
+        let mut record = vec![row.geometry.to_wkt().map_err(ExportError::geometry)?];
+        if own_lonlat {
+            let point = row.geometry.interior_point();
+            record.push(point.map_or(String::new(), |p| p.x().to_string()));
+            record.push(point.map_or(String::new(), |p| p.y().to_string()));
+        }
+        record.extend(
+            row.values
+                .iter()
+                .map(|v| v.as_ref().map_or(String::new(), csv_text)),
+        );
+        w.write_record(&record)?;
+        tick();
+    }
+    w.flush()?;
+    if let Some(types) = types {
+        let quoted: Vec<String> = kinds.iter().map(|k| format!("\"{k}\"")).collect();
+        writeln!(types, "{}", quoted.join(","))?;
+    }
+    Ok(())
+}
+
+/// FlatGeobuf with its packed Hilbert R-tree index and EPSG:4326.
+pub fn fgb(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result<(), ExportError> {
+    use flatgeobuf::{ColumnType, FgbCrs, FgbWriter, FgbWriterOptions, GeometryType};
+    use geozero::{ColumnValue, PropertyProcessor};
+
+    let geometry_type = match table.geometry_type {
+        GeomType::Point => GeometryType::Point,
+        GeomType::MultiPoint => GeometryType::MultiPoint,
+        GeomType::LineString => GeometryType::LineString,
+        GeomType::MultiLineString => GeometryType::MultiLineString,
+        GeomType::Polygon => GeometryType::Polygon,
+        GeomType::MultiPolygon => GeometryType::MultiPolygon,
+    };
+    let mut writer = FgbWriter::create_with_options(
+        &table.name,
+        geometry_type,
+        FgbWriterOptions {
+            crs: FgbCrs {
+                code: 4326,
+                ..FgbCrs::default()
+            },
+            detect_type: false,
+            promote_to_multi: false,
+            title: Some(&table.name),
+            ..FgbWriterOptions::default()
+        },
+    )?;
+    for c in &table.columns {
+        let kind = match c.kind {
+            ColType::Boolean => ColumnType::Bool,
+            ColType::Integer => ColumnType::Long,
+            ColType::Real => ColumnType::Double,
+            ColType::Date | ColType::DateTime => ColumnType::DateTime,
+            ColType::String => ColumnType::String,
+            ColType::Json => ColumnType::Json,
+        };
+        writer.add_column(&c.name, kind, |_, column| column.nullable = true);
+    }
+    for row in &table.rows {
+        let mut failed = None;
+        writer.add_feature_geom(row.geometry.clone(), |feature| {
+            for (i, (column, value)) in table.columns.iter().zip(&row.values).enumerate() {
+                let Some(value) = value else { continue };
+                let text;
+                let v = match (column.kind, value) {
+                    (ColType::Boolean, serde_json::Value::Bool(b)) => ColumnValue::Bool(*b),
+                    (ColType::Integer, v) => ColumnValue::Long(v.as_i64().unwrap_or_default()),
+                    (ColType::Real, v) => ColumnValue::Double(v.as_f64().unwrap_or_default()),
+                    (ColType::Date | ColType::DateTime, serde_json::Value::String(s)) => {
+                        ColumnValue::DateTime(s)
+                    }
+                    (ColType::Json, v) => {
+                        text = v.to_string();
+                        ColumnValue::Json(&text)
+                    }
+                    (_, v) => {
+                        text = csv_text(v);
+                        ColumnValue::String(&text)
+                    }
+                };
+                if let Err(e) = feature.property(i, &column.name, &v) {
+                    failed = Some(e);
+                }
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        tick();
+    }
+    writer.write(out)?;
+    Ok(())
+}
+
+/// A GeoPackage at `path` (which must not exist or be empty): one feature
+/// table with an R-tree index, EPSG:4326, and its extent in `gpkg_contents`.
+pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportError> {
+    use geopackage::core::types::{ColumnType, GeometryType};
+    use geopackage::{ColumnSpec, GeoPackage, GeometrySpec, NewFeature, TableSchemaBuilder, Value};
+
+    let geometry_type = match table.geometry_type {
+        GeomType::Point => GeometryType::Point,
+        GeomType::MultiPoint => GeometryType::MultiPoint,
+        GeomType::LineString => GeometryType::LineString,
+        GeomType::MultiLineString => GeometryType::MultiLineString,
+        GeomType::Polygon => GeometryType::Polygon,
+        GeomType::MultiPolygon => GeometryType::MultiPolygon,
+    };
+    let gpkg = GeoPackage::create(path)?;
+    let mut schema = TableSchemaBuilder::new(table.name.as_str())
+        .identifier(table.name.as_str())
+        .description(format!("scamatlas {} layer", table.name));
+    for c in &table.columns {
+        let kind = match c.kind {
+            ColType::Boolean => ColumnType::Boolean,
+            ColType::Integer => ColumnType::Integer,
+            ColType::Real => ColumnType::Double,
+            ColType::Date => ColumnType::Date,
+            ColType::DateTime => ColumnType::DateTime,
+            ColType::String | ColType::Json => ColumnType::Text(None),
+        };
+        schema = schema.column(ColumnSpec::new(c.name.as_str(), kind));
+    }
+    schema = schema.geometry(GeometrySpec::new(geometry_type, 4326));
+    gpkg.create_layer(&schema)?;
+    let layer = gpkg.layer(&table.name)?;
+    let mut features = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let mut values = Vec::with_capacity(row.values.len());
+        for (column, value) in table.columns.iter().zip(&row.values) {
+            let v = match (column.kind, value) {
+                (_, None) => Value::Null,
+                (ColType::Boolean, Some(serde_json::Value::Bool(b))) => Value::Boolean(*b),
+                (ColType::Integer, Some(v)) => Value::Integer(v.as_i64().unwrap_or_default()),
+                (ColType::Real, Some(v)) => Value::Float(v.as_f64().unwrap_or_default()),
+                (ColType::Date, Some(serde_json::Value::String(s))) => Value::Date(
+                    geopackage::core::datetime::Date::parse(s)
+                        .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
+                ),
+                (ColType::DateTime, Some(serde_json::Value::String(s))) => Value::DateTime(
+                    geopackage::core::datetime::DateTime::parse_lenient(s)
+                        .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
+                ),
+                (_, Some(v)) => Value::Text(csv_text(v)),
+            };
+            values.push(v);
+        }
+        features.push(NewFeature::new(row.geometry.clone(), values));
+        tick();
+    }
+    layer.write_all(features, 0)?;
+    layer.recompute_extent()?;
+    Ok(())
+}
+
+/// A QGIS style (`.qml`) that draws an events layer by `type`, in the colours
+/// of the map viewer.
+#[must_use]
+pub fn events_qml(colours: &[(&str, &str)]) -> String {
+    let hex = |c: &str| {
+        let c = c.trim_start_matches('#');
+        let byte =
+            |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("99"), 16).unwrap_or(153);
+        format!("{},{},{},255", byte(0), byte(2), byte(4))
+    };
+    let mut categories = String::new();
+    let mut symbols = String::new();
+    for (i, (name, colour)) in colours.iter().enumerate() {
+        categories.push_str(&format!(
+            "      <category value=\"{name}\" label=\"{name}\" symbol=\"{i}\" render=\"true\"/>\n"
+        ));
+        symbols.push_str(&format!(
+            concat!(
+                "      <symbol type=\"marker\" name=\"{i}\" alpha=\"0.85\" clip_to_extent=\"1\" force_rhr=\"0\">\n",
+                "        <layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">\n",
+                "          <Option type=\"Map\">\n",
+                "            <Option name=\"color\" type=\"QString\" value=\"{rgb}\"/>\n",
+                "            <Option name=\"name\" type=\"QString\" value=\"circle\"/>\n",
+                "            <Option name=\"outline_color\" type=\"QString\" value=\"255,255,255,255\"/>\n",
+                "            <Option name=\"outline_width\" type=\"QString\" value=\"0.3\"/>\n",
+                "            <Option name=\"size\" type=\"QString\" value=\"3\"/>\n",
+                "          </Option>\n",
+                "        </layer>\n",
+                "      </symbol>\n",
+            ),
+            i = i,
+            rgb = hex(colour),
+        ));
+    }
+    format!(
+        concat!(
+            "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n",
+            "<qgis version=\"3.28\" styleCategories=\"Symbology\">\n",
+            "  <renderer-v2 type=\"categorizedSymbol\" attr=\"type\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n",
+            "    <categories>\n{categories}    </categories>\n",
+            "    <symbols>\n{symbols}    </symbols>\n",
+            "  </renderer-v2>\n",
+            "</qgis>\n",
+        ),
+        categories = categories,
+        symbols = symbols,
+    )
+}

@@ -15,6 +15,8 @@
 //!   period) and flows (origin-destination movements).
 //! - [`layers`]: "which features does layer L hold for query Q?" The catalog
 //!   of everything the map shows, as GeoJSON features.
+//! - [`export`]: "how does layer L open in QGIS?" A layer as one typed table,
+//!   written as GeoJSON, GeoJSONSeq, FlatGeobuf, GeoPackage or CSV, atomically.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON.
 //! - [`tiles`]: "which bytes go in tile z/x/y?" Tile math, clipping, point
 //!   clustering and MVT encoding; pure and synchronous.

@@ -8,7 +8,7 @@
 //! side.
 //!
 //! Events are read from CSV (ACLED-like columns, place names resolved through the
-//! gazetteer) and GeoJSON (see [`read`]), checked (every problem with its file,
+//! gazetteer) and GeoJSON (see [`read_csv`] and [`read_geojson`]), checked (every problem with its file,
 //! line or feature, and field), and written back as GeoJSON.
 
 mod geojson;

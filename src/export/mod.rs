@@ -2,7 +2,7 @@
 //!
 //! A layer becomes one typed [`Table`] (one geometry type, one type per
 //! column, string ids, coordinates rounded to 7 decimals, polygons by the
-//! right-hand rule), which [`write`] puts out as GeoJSON, GeoJSONSeq,
+//! right-hand rule), which [`write()`](fn@write) puts out as GeoJSON, GeoJSONSeq,
 //! FlatGeobuf (with its spatial index), GeoPackage (feature table, EPSG:4326,
 //! R-tree, extent) or CSV (WKT, lon and lat, with a GDAL `.csvt` of the column
 //! types). An events export gets a QGIS style (`.qml`) beside it.

@@ -82,7 +82,7 @@ impl Default for WebFiles {
 impl WebFiles {
     /// Reads the viewer from `dir`, a folder laid out like this repository's
     /// `web/`: every file of `app/` (served at `/`, `app/index.html` also at
-    /// `/`) and maplibre-gl's files (served under [`VENDOR_PATH`]). Only
+    /// `/`) and maplibre-gl's files (served under `/vendor/maplibre-gl/`). Only
     /// regular files with a known type and a plain name (`A-Z a-z 0-9 . _ -`,
     /// not starting with a dot) are taken.
     ///

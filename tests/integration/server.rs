@@ -47,12 +47,21 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Status, headers and body of a GET.
 pub fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    get_from(app(), uri, headers)
+}
+
+/// Status, headers and body of a GET answered by `app`.
+pub fn get_from(
+    app: Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     runtime().block_on(async {
         let mut request = Request::get(uri);
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        let response = app()
+        let response = app
             .oneshot(request.body(Body::empty()).expect("request"))
             .await
             .expect("response");
@@ -327,21 +336,9 @@ fn a_large_layer_streams_in_chunks_that_add_up_to_the_whole_file() {
         Catalog::new(gazetteer, events).expect("catalog"),
     ));
     let fetch = |headers: &[(&str, &str)]| {
-        runtime().block_on(async {
-            let mut request = Request::get("/api/layers/events.geojson");
-            for (k, v) in headers {
-                request = request.header(*k, *v);
-            }
-            let response = router(state.clone(), &ServerOptions::default())
-                .oneshot(request.body(Body::empty()).expect("request"))
-                .await
-                .expect("response");
-            let status = response.status();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .expect("body");
-            (status, body.to_vec())
-        })
+        let app = router(state.clone(), &ServerOptions::default());
+        let (status, _, body) = get_from(app, "/api/layers/events.geojson", headers);
+        (status, body)
     };
     let (status, streamed) = fetch(&[]);
     assert_eq!(status, StatusCode::OK);

@@ -5,10 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use scamatlas::server::{router, ServerOptions, WebFiles, WebProblem};
-use tower::ServiceExt;
 
 use crate::server::{json, state};
 
@@ -80,24 +78,7 @@ fn get(web: &WebFiles, uri: &str, headers: &[(&str, &str)]) -> (StatusCode, Head
         web: Arc::new(web.clone()),
         ..ServerOptions::default()
     };
-    let app = router(state(), &options);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let mut request = Request::get(uri);
-        for (k, v) in headers {
-            request = request.header(*k, *v);
-        }
-        let response = app
-            .oneshot(request.body(Body::empty()).expect("request"))
-            .await
-            .expect("response");
-        let (parts, body) = response.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.expect("body");
-        (parts.status, parts.headers, bytes.to_vec())
-    })
+    crate::server::get_from(router(state(), &options), uri, headers)
 }
 
 fn content_type(headers: &HeaderMap) -> &str {

@@ -62,6 +62,7 @@ pub mod error;
 pub mod events;
 pub mod gazetteer;
 pub mod geom;
+pub mod geoparse;
 pub mod index;
 pub mod layers;
 pub mod server;

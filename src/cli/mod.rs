@@ -3,7 +3,9 @@
 
 mod analysis;
 pub mod args;
+mod eval;
 mod events;
+mod geoparse;
 mod output;
 mod places;
 mod query;
@@ -47,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Flows(args) => analysis::flows(&gazetteer, &args),
         Command::Query(args) => query::run(&gazetteer, &args),
         Command::Serve(args) => serve::run(gazetteer, &args),
+        Command::Geoparse(args) => geoparse::run(&gazetteer, &args),
+        Command::Eval(args) => eval::run(&gazetteer, &args),
     }
 }
 

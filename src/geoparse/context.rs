@@ -122,7 +122,7 @@ fn name_scores(gazetteer: &Gazetteer, span: &Span) -> Vec<Scored> {
                     (
                         FUZZY * similarity,
                         format!(
-                            "{} edit{} from {matched:?}",
+                            "{} edit{} from \"{matched}\"",
                             edits,
                             if *edits == 1 { "" } else { "s" }
                         ),
@@ -132,8 +132,8 @@ fn name_scores(gazetteer: &Gazetteer, span: &Span) -> Vec<Scored> {
                     CANONICAL,
                     format!("border phrase ({})", countries.join("-")),
                 ),
-                (Found::Name, None) => (CANONICAL, format!("name {:?}", place.name)),
-                (Found::Name, Some(_)) => (ALIAS, format!("alias {:?}", e.name(place))),
+                (Found::Name, None) => (CANONICAL, format!("name \"{}\"", place.name)),
+                (Found::Name, Some(_)) => (ALIAS, format!("alias \"{}\"", e.name(place))),
             };
             Scored {
                 place: e.place,

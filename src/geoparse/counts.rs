@@ -130,7 +130,6 @@ const PEOPLE: &[&str] = &[
     "malaysians",
     "ethiopians",
     "kenyans",
-    "foreign",
     "staff",
     "members",
     "figures",
@@ -138,7 +137,6 @@ const PEOPLE: &[&str] = &[
     "laborers",
     "escapees",
     "refugees",
-    "suspected",
 ];
 
 const CUMULATIVE: &[&str] = &[

@@ -154,7 +154,7 @@ pub fn article_date(text: &str) -> Option<(NaiveDate, String)> {
             text,
             start,
             ..
-        } => Some((v.date, format!("{text:?} at character {start}"))),
+        } => Some((v.date, format!("\"{text}\" at character {start}"))),
         _ => None,
     })
 }

@@ -287,6 +287,24 @@ const ADMIN_SUFFIXES: &[&str] = &[
 /// The same, counted only when capitalised ("Shan State", "Myawaddy Town").
 const ADMIN_SUFFIXES_CAPITALISED: &[&str] = &["State", "Town", "City", "Area", "Division", "Zone"];
 
+/// Generic words written straight before a name in Thai ("district", "province",
+/// "country", "town"): part of the span.
+const UNSPACED_PREFIXES: &[&str] = &["อำเภอ", "จังหวัด", "ประเทศ", "เมือง"];
+/// Generic words written straight after a name in Burmese and Chinese
+/// ("township", "town", "country"; city, county, province, prefecture, town).
+const UNSPACED_SUFFIXES: &[&str] = &[
+    "မြို့နယ်",
+    "မြို့",
+    "နိုင်ငံ",
+    "市",
+    "县",
+    "縣",
+    "省",
+    "州",
+    "镇",
+    "鎮",
+];
+
 /// Names that are also the names of peoples: used for people, they are not places.
 const ETHNONYMS: &[&str] = &[
     "shan", "karen", "kachin", "mon", "chin", "wa", "kokang", "lahu", "akha", "rakhine", "kayin",
@@ -565,16 +583,13 @@ impl Detector {
                 continue;
             }
             let w = word.text(text);
-            if w.len() < 5 || !w.is_ascii() || FUNCTION_WORDS.contains(&w) || is_all_caps(w) {
-                continue;
-            }
-            // A word the text also writes in lower case is an ordinary word.
-            if lowercase_elsewhere(text, w) {
+            if !w.is_ascii() || FUNCTION_WORDS.contains(&w) || is_all_caps(w) {
                 continue;
             }
             // Try the word with the next capitalised word first (Shwe Koko).
             let next = word_after(text, word.end).filter(|n| {
                 is_capitalised(n.text(text))
+                    && n.text(text).is_ascii()
                     && is_space_gap(&text[word.end..n.start])
                     && current_cover.is_none_or(|(s, _)| n.end <= s)
             });
@@ -585,7 +600,10 @@ impl Detector {
                     end: n.end,
                 });
             }
-            tried.push(word);
+            // A word the text also writes in lower case is an ordinary word.
+            if w.len() >= 5 && !lowercase_elsewhere(text, w) {
+                tried.push(word);
+            }
             for candidate in tried {
                 let key = fold_name(candidate.text(text));
                 if self.lexicon.pattern_of(&key).is_some() {
@@ -593,11 +611,12 @@ impl Detector {
                 }
                 let found = self.typos.lookup(&key);
                 if let Some(&(first, edits)) = found.first() {
-                    let entries: Vec<Entry> = found
-                        .iter()
-                        .filter(|(_, e)| *e == edits)
-                        .map(|(entry, _)| *entry)
-                        .collect();
+                    let mut entries: Vec<Entry> = Vec::new();
+                    for (entry, e) in &found {
+                        if *e == edits && !entries.iter().any(|x| x.place == entry.place) {
+                            entries.push(*entry);
+                        }
+                    }
                     let matched = first.name(gazetteer.place(first.place)).to_string();
                     let span = Span {
                         start: candidate.start,
@@ -845,6 +864,34 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
         {
             span.end = next.end;
         }
+    }
+    // Scripts without spaces: generic words glued to the name.
+    if text[..span.start]
+        .chars()
+        .next_back()
+        .is_some_and(is_unspaced_script)
+        || text[span.start..].starts_with(is_unspaced_script)
+    {
+        if let Some(p) = UNSPACED_PREFIXES
+            .iter()
+            .find(|p| text[..span.start].ends_with(*p))
+        {
+            span.start -= p.len();
+        }
+        if let Some(s) = UNSPACED_SUFFIXES
+            .iter()
+            .find(|s| text[span.end..].starts_with(*s))
+        {
+            let end = span.end + s.len();
+            if text[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !super::text::is_mark(c))
+            {
+                span.end = end;
+            }
+        }
+        return;
     }
     if let Some(prev) = word_before(text, span.start) {
         let w = prev.text(text).to_lowercase();

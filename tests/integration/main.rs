@@ -4,6 +4,7 @@ mod analysis;
 mod cli;
 mod curated;
 mod events;
+mod geoparse;
 mod load_errors;
 mod ogc;
 mod query;

@@ -17,6 +17,7 @@
 //! (`0.5 × e^(-km / 150)`). A border line's partner country counts like a
 //! named country.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use super::mentions::{Found, Span};
@@ -60,6 +61,33 @@ struct Context<'g> {
     country_at: Vec<(usize, String)>,
     named: HashSet<PlaceId>,
     anchors: Vec<(LonLat, &'g Place)>,
+    /// Nearest anchor of each place asked about: the distance to a border
+    /// line is costly (thousands of vertices), so it is worked out once.
+    nearest: RefCell<HashMap<PlaceId, Option<Nearest<'g>>>>,
+}
+
+/// Distance in metres, the point of the place nearest the anchor, the anchor.
+type Nearest<'g> = (f64, LonLat, &'g Place);
+
+impl<'g> Context<'g> {
+    /// The settled place nearest `place` (other than itself): the distance
+    /// in metres to the place itself, the point of the place nearest it (a
+    /// line's nearest stretch), and the anchor.
+    fn nearest_anchor(&self, id: PlaceId, place: &Place) -> Option<Nearest<'g>> {
+        *self.nearest.borrow_mut().entry(id).or_insert_with(|| {
+            self.anchors
+                .iter()
+                .filter(|(_, a)| !std::ptr::eq(*a, place))
+                .map(|(p, a)| match place.kind {
+                    Kind::Line => {
+                        let (on_line, d) = place.nearest_point_to(*p);
+                        (d, on_line, *a)
+                    }
+                    _ => (place.distance_from_m(*p), *p, *a),
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        })
+    }
 }
 
 /// Chooses a place for every span; `None` where a span has no candidate.
@@ -76,6 +104,7 @@ pub fn resolve(gazetteer: &Gazetteer, text: &str, spans: &[Span]) -> Vec<Option<
         country_at: Vec::new(),
         named: HashSet::new(),
         anchors: Vec::new(),
+        nearest: RefCell::new(HashMap::new()),
     };
     for (span, scored) in spans.iter().zip(&alone) {
         let Some(place_id) = settled(scored) else {
@@ -92,7 +121,9 @@ pub fn resolve(gazetteer: &Gazetteer, text: &str, spans: &[Span]) -> Vec<Option<
                 context.country_at.push((span.start, c.clone()));
             }
         } else if place.kind != Kind::Line && place.radius_m <= ANCHOR_MAX_RADIUS_M {
-            context.anchors.push((place.point, place));
+            if !context.anchors.iter().any(|(_, a)| std::ptr::eq(*a, place)) {
+                context.anchors.push((place.point, place));
+            }
             // A named town also speaks for its country, more softly.
             for c in &place.countries {
                 *context.countries.entry(c.clone()).or_default() += 0.5;
@@ -209,14 +240,8 @@ fn choose(
             }
         }
         // Nearness to the settled towns and zones.
-        let nearest = context
-            .anchors
-            .iter()
-            .filter(|(_, a)| !std::ptr::eq(*a, place))
-            .map(|(p, a)| (place.distance_from_m(*p), *p, a))
-            .min_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((d, anchor, a)) = nearest {
-            let _ = &s.point;
+        let nearest = context.nearest_anchor(s.place, place);
+        if let Some((d, stretch, a)) = nearest {
             if contested {
                 s.score += NEAR * (-d / 1000.0 / NEAR_SCALE_KM).exp();
                 if d < 150_000.0 {
@@ -227,10 +252,9 @@ fn choose(
                 // The line's representative point stays the answer (a border
                 // phrase names the whole line); the stretch nearest the text's
                 // places is reported.
-                let (p, _) = place.nearest_point_to(anchor);
                 s.why.push(format!(
                     "nearest stretch to {} at {:.3},{:.3}",
-                    a.name, p.lon, p.lat
+                    a.name, stretch.lon, stretch.lat
                 ));
             }
         }
@@ -306,10 +330,13 @@ fn partner_share(
     for p in partners {
         let mut weight = context.countries.get(p.as_str()).copied().unwrap_or(0.0);
         // Named in the same sentence: the strongest hint.
-        let in_sentence = context
+        let first = context
             .country_at
+            .partition_point(|(at, _)| *at < sentence.0);
+        let in_sentence = context.country_at[first..]
             .iter()
-            .any(|(at, c)| c == p && (sentence.0..sentence.1).contains(at));
+            .take_while(|(at, _)| *at < sentence.1)
+            .any(|(_, c)| c == p);
         if in_sentence {
             weight += total.max(1.0);
         }

@@ -354,21 +354,36 @@ fn word_at(text: &str, at: usize, len: usize) -> String {
     text[at..end].to_string()
 }
 
-/// The mention nearest `at` within the sentence, skipping organisation names.
+/// The place of a count: the most specific place named in its sentence, the
+/// nearer among equals (a town before a country: "rescued near Myawaddy,
+/// Myanmar" is Myawaddy), skipping organisation names and the destination.
 fn nearest_place(
     mentions: &[Mention<'_>],
     sentence: (usize, usize),
     at: usize,
     destination: Option<usize>,
 ) -> Option<usize> {
+    let first = mentions.partition_point(|m| m.byte_start < sentence.0);
     mentions
         .iter()
         .enumerate()
+        .skip(first)
+        .take_while(|(_, m)| m.byte_start < sentence.1)
         .filter(|(i, _)| Some(*i) != destination)
-        .filter(|(_, m)| m.byte_start >= sentence.0 && m.byte_end <= sentence.1)
-        .filter(|(_, m)| m.organisation.is_none() && m.place.is_some())
-        .min_by_key(|(_, m)| m.byte_start.abs_diff(at))
-        .map(|(i, _)| i)
+        .filter(|(_, m)| m.byte_end <= sentence.1)
+        .filter(|(_, m)| m.organisation.is_none())
+        .filter_map(|(i, m)| m.place.map(|p| (i, m, p)))
+        .min_by_key(|(_, m, p)| {
+            let breadth = if p.class == "country" || p.radius_m > 1_000_000.0 {
+                2
+            } else if p.radius_m > 100_000.0 {
+                1
+            } else {
+                0
+            };
+            (breadth, m.byte_start.abs_diff(at))
+        })
+        .map(|(i, _, _)| i)
 }
 
 /// The place after "to", "into" or "back to" that follows the verb at `cue`.
@@ -378,10 +393,13 @@ fn destination_after(
     sentence: (usize, usize),
     cue: usize,
 ) -> Option<usize> {
+    let first = mentions.partition_point(|m| m.byte_start <= cue);
     mentions
         .iter()
         .enumerate()
-        .filter(|(_, m)| m.byte_start > cue && m.byte_end <= sentence.1 && m.place.is_some())
+        .skip(first)
+        .take_while(|(_, m)| m.byte_end <= sentence.1)
+        .filter(|(_, m)| m.place.is_some())
         .find(|(_, m)| {
             let before = text[..m.byte_start].trim_end();
             let before = before.strip_suffix("the").map_or(before, str::trim_end);

@@ -549,6 +549,8 @@ impl Detector {
     /// the curated names allowing typing errors.
     fn typo_pass(&self, gazetteer: &Gazetteer, text: &str, spans: &mut Vec<Span>) {
         let mut added: Vec<Span> = Vec::new();
+        // Words the text writes in lower case, gathered once when first needed.
+        let mut lower_words: Option<std::collections::HashSet<&str>> = None;
         let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
         let mut at = 0;
         let mut current_cover: Option<(usize, usize)> = None;
@@ -601,7 +603,11 @@ impl Detector {
                 });
             }
             // A word the text also writes in lower case is an ordinary word.
-            if w.len() >= 5 && !lowercase_elsewhere(text, w) {
+            if w.len() >= 5
+                && !lower_words
+                    .get_or_insert_with(|| lowercase_words(text))
+                    .contains(lower_initial(w).as_str())
+            {
                 tried.push(word);
             }
             for candidate in tried {
@@ -641,15 +647,18 @@ impl Detector {
     }
 }
 
-/// Whether `word` also occurs in the text with a lower-case initial.
-fn lowercase_elsewhere(text: &str, word: &str) -> bool {
+/// The ASCII words of the text that start with a lower-case letter.
+fn lowercase_words(text: &str) -> std::collections::HashSet<&str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+        .collect()
+}
+
+/// `word` with its first letter in lower case.
+fn lower_initial(word: &str) -> String {
     let mut lower = word.to_string();
     lower[..1].make_ascii_lowercase();
-    text.match_indices(lower.as_str()).any(|(i, _)| {
-        let before = text[..i].chars().next_back();
-        let after = text[i + lower.len()..].chars().next();
-        before.is_none_or(|c| !c.is_alphanumeric()) && after.is_none_or(|c| !c.is_alphanumeric())
-    })
+    lower
 }
 
 fn is_all_caps(word: &str) -> bool {
@@ -726,23 +735,27 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
 }
 
 /// Longest spans first; a span is kept unless it overlaps a kept one.
+///
+/// # Runtime
+/// `O(n log n)`: kept spans sit in an ordered map by start, and a new span
+/// only has to be checked against its two neighbours there.
 fn longest_first(mut raw: Vec<Span>) -> Vec<Span> {
     raw.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: Vec<Span> = Vec::new();
+    let mut kept: std::collections::BTreeMap<usize, Span> = std::collections::BTreeMap::new();
     for span in raw {
-        if kept
-            .iter()
-            .all(|k| span.end <= k.start || k.end <= span.start)
-        {
-            kept.push(span);
+        let before = kept.range(..=span.start).next_back();
+        let after = kept.range(span.start..).next();
+        let clash = before.is_some_and(|(_, k)| k.end > span.start)
+            || after.is_some_and(|(_, k)| k.start < span.end);
+        if !clash {
+            kept.insert(span.start, span);
         }
     }
-    kept.sort_by_key(|s| s.start);
-    kept
+    kept.into_values().collect()
 }
 
 fn lower_word(text: &str, w: Option<Word>) -> String {
@@ -1018,6 +1031,12 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
     out
 }
 
+/// Whether `[start, end)` overlaps one of `spans` (sorted, not overlapping).
+fn overlaps_any(spans: &[Span], start: usize, end: usize) -> bool {
+    let i = spans.partition_point(|s| s.end <= start);
+    spans.get(i).is_some_and(|s| s.start < end)
+}
+
 fn demonym_code(word: &str) -> Option<&'static str> {
     let lower = word.to_lowercase();
     BORDER_DEMONYMS
@@ -1063,7 +1082,7 @@ fn demonym_borders(
         if codes.is_empty() || codes.len() != parts.len() {
             continue;
         }
-        if spans.iter().any(|s| s.start < d1.end && d1.start < s.end) {
+        if overlaps_any(&spans, d1.start, d1.end) {
             continue;
         }
         added.push(Span {

@@ -244,11 +244,13 @@ impl<'t> CharOffsets<'t> {
     }
 
     /// The code-point offset of byte offset `at` (a character boundary).
-    /// Offsets must not decrease between calls, else counting starts over.
+    /// Cheap when offsets come in increasing order; a step back costs its
+    /// own length.
     pub fn at(&mut self, at: usize) -> usize {
         if at < self.byte {
-            self.byte = 0;
-            self.chars = 0;
+            self.chars -= self.text[at..self.byte].chars().count();
+            self.byte = at;
+            return self.chars;
         }
         self.chars += self.text[self.byte..at].chars().count();
         self.byte = at;
@@ -296,5 +298,6 @@ mod tests {
         assert_eq!(offsets.at(0), 0);
         assert_eq!(offsets.at(4), 2); // after a and ’ (3 bytes)
         assert_eq!(offsets.at(text.len()), 5);
+        assert_eq!(offsets.at(4), 2);
     }
 }

@@ -65,6 +65,7 @@ pub mod events;
 pub mod export;
 pub mod gazetteer;
 pub mod geom;
+pub mod geoparse;
 pub mod index;
 pub mod layers;
 pub mod server;

@@ -52,6 +52,11 @@ pub enum Command {
     /// Write one layer as GeoJSON, GeoJSONSeq, FlatGeobuf, GeoPackage or CSV
     /// for QGIS and other GIS, filtered like the queries.
     Export(ExportArgs),
+    /// Find the places, dates and counts of news articles, and draft events
+    /// from them.
+    Geoparse(GeoparseArgs),
+    /// Measure quality against gold annotations.
+    Eval(EvalArgs),
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +76,58 @@ pub struct ExportArgs {
     pub bbox: Option<String>,
     #[command(flatten)]
     pub filter: EventFilterArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GeoparseArgs {
+    /// UTF-8 text files (one article each).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The articles' date, YYYY-MM-DD, for relative dates ("yesterday",
+    /// "November 18"); by default a date written near the top of the text.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// As JSON: mentions, dates and counts per file.
+    #[arg(long, conflicts_with_all = ["geojson", "events_csv"])]
+    pub json: bool,
+    /// Mentions as a GeoJSON FeatureCollection.
+    #[arg(long, conflicts_with = "events_csv")]
+    pub geojson: bool,
+    /// Draft events in the events CSV format, for review and `events validate`.
+    #[arg(long)]
+    pub events_csv: bool,
+    /// The articles' web address, named as the drafts' source (default: the
+    /// file as a file:// URL).
+    #[arg(long, value_name = "URL")]
+    pub source_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    #[command(subcommand)]
+    pub what: EvalCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Compare geoparse output with gold NNN.places.tsv files beside NNN.txt:
+    /// toponym precision, recall and F1, referent accuracy, distance errors.
+    Geoparse(EvalGeoparseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalGeoparseArgs {
+    /// Folder of NNN.txt and NNN.places.tsv files.
+    pub dir: PathBuf,
+    /// Leave out place names inside organisation and outlet names.
+    #[arg(long)]
+    pub no_embedded: bool,
+    /// List every gold row with how it fared, and the spurious mentions.
+    #[arg(long)]
+    pub rows: bool,
+    /// As JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -3,8 +3,10 @@
 
 mod analysis;
 pub mod args;
+mod eval;
 mod events;
 mod export;
+mod geoparse;
 mod output;
 mod places;
 mod query;
@@ -49,6 +51,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Query(args) => query::run(&gazetteer, &args),
         Command::Serve(args) => serve::run(gazetteer, &args),
         Command::Export(args) => export::run(gazetteer, &args),
+        Command::Geoparse(args) => geoparse::run(&gazetteer, &args),
+        Command::Eval(args) => eval::run(&gazetteer, &args),
     }
 }
 

@@ -407,8 +407,11 @@ fn read_feature(feature: &Feature, location: &str, problems: &mut Vec<Problem>) 
         );
     }
     for s in &sources {
-        if !super::is_http_url(&s.url) {
-            fail("sources", format!("{:?} is not an http(s) URL", s.url));
+        if !super::is_source_url(&s.url) {
+            fail(
+                "sources",
+                format!("{:?} is not an http(s) or file:// URL", s.url),
+            );
         }
     }
     let actors: Vec<String> = typed("actors")

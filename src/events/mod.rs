@@ -276,11 +276,15 @@ impl Event {
     }
 }
 
-/// Whether a source link is a web address: every event names its source, and a
-/// source is something a reader can open.
+/// Whether a source link is something a reader can open: a web address, or a
+/// `file://` URL of a document the analyst holds (draft events from
+/// `scamatlas geoparse` name the article file that way until its web address
+/// is filled in). Every event names its source.
 #[must_use]
-pub fn is_http_url(url: &str) -> bool {
-    url.starts_with("http://") || url.starts_with("https://")
+pub fn is_source_url(url: &str) -> bool {
+    url.starts_with("http://")
+        || url.starts_with("https://")
+        || url.strip_prefix("file://").is_some_and(|p| p.len() > 1)
 }
 
 /// A time range and a set of event types to keep; empty means keep all.

@@ -479,8 +479,11 @@ fn parse_row(
     let url = get("source_url");
     if url.is_empty() {
         row.fail("source_url", "is empty: every event names its source");
-    } else if !super::is_http_url(url) {
-        row.fail("source_url", format!("{url:?} is not an http(s) URL"));
+    } else if !super::is_source_url(url) {
+        row.fail(
+            "source_url",
+            format!("{url:?} is not an http(s) or file:// URL"),
+        );
     }
     let source_date = match get("source_date") {
         "" => None,

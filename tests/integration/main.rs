@@ -5,6 +5,7 @@ mod cli;
 mod curated;
 mod events;
 mod export;
+mod geoparse;
 mod load_errors;
 mod ogc;
 mod query;

@@ -1,0 +1,144 @@
+//! `scamatlas eval geoparse DIR`: geoparse quality against gold annotations.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use scamatlas::gazetteer::Gazetteer;
+use scamatlas::geoparse::eval::{evaluate_dir, EvalOptions, Scores};
+use scamatlas::geoparse::Geoparser;
+
+use super::args::{EvalArgs, EvalCommand, EvalGeoparseArgs};
+use super::output::{json_pretty, Table};
+
+pub fn run(gazetteer: &Gazetteer, args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    match &args.what {
+        EvalCommand::Geoparse(a) => geoparse(gazetteer, a),
+    }
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.3}", v)
+}
+
+fn km(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{v:.1}"))
+}
+
+fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<ExitCode> {
+    let parser = Geoparser::new(gazetteer).context("building the geoparser")?;
+    let options = EvalOptions {
+        drop_embedded: args.no_embedded,
+    };
+    let report = evaluate_dir(&parser, &args.dir, options)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        json_pretty(&mut out, &report)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut table = Table::new(vec![
+        "FILE",
+        "GOLD",
+        "PRED",
+        "P",
+        "R",
+        "F1",
+        "F1~",
+        "REF",
+        "@1",
+        "@5",
+        "@25",
+        "@161",
+        "MEAN KM",
+        "MEDIAN KM",
+    ]);
+    let row = |name: &str, s: &Scores| {
+        vec![
+            name.to_string(),
+            s.gold.to_string(),
+            s.predicted.to_string(),
+            pct(s.precision_exact),
+            pct(s.recall_exact),
+            pct(s.f1_exact),
+            pct(s.f1_overlap),
+            pct(s.referent_accuracy),
+            pct(s.accuracy_km["1"]),
+            pct(s.accuracy_km["5"]),
+            pct(s.accuracy_km["25"]),
+            pct(s.accuracy_km["161"]),
+            km(s.mean_error_km),
+            km(s.median_error_km),
+        ]
+    };
+    for f in &report.files {
+        table.row(row(&f.file, &f.scores));
+    }
+    table.row(row("ALL", &report.overall));
+    table.write(&mut out)?;
+    let o = &report.overall;
+    writeln!(
+        out,
+        "\ntoponyms: exact span P {} R {} F1 {}; overlapping span P {} R {} F1 {}",
+        pct(o.precision_exact),
+        pct(o.recall_exact),
+        pct(o.f1_exact),
+        pct(o.precision_overlap),
+        pct(o.recall_overlap),
+        pct(o.f1_overlap)
+    )?;
+    writeln!(
+        out,
+        "of {} matched mentions: referent {}; within 1/5/25/161 km {}/{}/{}/{}; approx gold coordinates judged by referent {}/{}/{}/{}; mean {} km, median {} km{}",
+        o.matched,
+        pct(o.referent_accuracy),
+        pct(o.accuracy_km["1"]),
+        pct(o.accuracy_km["5"]),
+        pct(o.accuracy_km["25"]),
+        pct(o.accuracy_km["161"]),
+        pct(o.accuracy_km_by_referent["1"]),
+        pct(o.accuracy_km_by_referent["5"]),
+        pct(o.accuracy_km_by_referent["25"]),
+        pct(o.accuracy_km_by_referent["161"]),
+        km(o.mean_error_km),
+        km(o.median_error_km),
+        if report.drop_embedded {
+            "; names inside organisation names left out"
+        } else {
+            ""
+        }
+    )?;
+    if args.rows {
+        for f in &report.files {
+            writeln!(out, "\n== {}", f.file)?;
+            let mut t = Table::new(vec![
+                "GOLD",
+                "CHARS",
+                "REFERENT",
+                "MATCH",
+                "PREDICTED",
+                "PLACE",
+                "REF OK",
+                "KM",
+            ]);
+            for r in &f.rows {
+                t.row(vec![
+                    r.mention.clone(),
+                    format!("{}-{}", r.start, r.end),
+                    r.referent.clone(),
+                    r.matched.to_string(),
+                    r.predicted.clone().unwrap_or_default(),
+                    r.predicted_place.clone().unwrap_or_default(),
+                    if r.referent_correct { "yes" } else { "no" }.to_string(),
+                    r.error_km.map_or("-".into(), |e| format!("{e:.1}")),
+                ]);
+            }
+            t.write(&mut out)?;
+            for s in &f.spurious {
+                writeln!(out, "spurious: {s}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

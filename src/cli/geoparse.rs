@@ -1,0 +1,305 @@
+//! `scamatlas geoparse`: articles to place mentions, dates and counts (a
+//! table, JSON or GeoJSON), or to draft events (events CSV).
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use scamatlas::events::write_csv;
+use scamatlas::gazetteer::Gazetteer;
+use scamatlas::geoparse::{drafts, Document, DraftOptions, Geoparser, Mention, Options};
+use serde_json::json;
+
+use super::args::GeoparseArgs;
+use super::output::{json_pretty, radius, Table};
+use super::UsageError;
+
+/// Longest evidence or reason shown in a table cell, in characters.
+const CELL_CHARS: usize = 70;
+
+pub fn run(gazetteer: &Gazetteer, args: &GeoparseArgs) -> anyhow::Result<ExitCode> {
+    let article_date = match &args.date {
+        Some(d) => Some(
+            d.parse::<chrono::NaiveDate>()
+                .map_err(|_| UsageError(format!("--date {d:?} is not a date YYYY-MM-DD")))?,
+        ),
+        None => None,
+    };
+    if let Some(url) = &args.source_url {
+        if !scamatlas::events::is_source_url(url) {
+            return Err(UsageError(format!(
+                "--source-url {url:?} is not an http(s) or file:// URL"
+            ))
+            .into());
+        }
+    }
+    let parser = Geoparser::new(gazetteer).context("building the geoparser")?;
+    let options = Options { article_date };
+
+    let mut texts = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        texts.push((path, read_text(path)?));
+    }
+    let docs: Vec<(&PathBuf, &str, Document<'_>)> = texts
+        .iter()
+        .map(|(path, text)| (*path, text.as_str(), parser.parse(text, &options)))
+        .collect();
+
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.events_csv {
+        let mut all = Vec::new();
+        for (path, text, doc) in &docs {
+            let source_url = match &args.source_url {
+                Some(url) => url.clone(),
+                None => file_url(path)?,
+            };
+            let options = DraftOptions {
+                source_url,
+                publisher: None,
+                id_prefix: format!("DRAFT-{}", id_stem(path)),
+            };
+            let (events, skipped) = drafts(doc, text, &options);
+            for s in skipped {
+                tracing::warn!("{}: no draft for {s}", path.display());
+            }
+            eprintln!(
+                "{}: {} draft event{}",
+                path.display(),
+                events.len(),
+                if events.len() == 1 { "" } else { "s" }
+            );
+            all.extend(events);
+        }
+        let refs: Vec<_> = all.iter().collect();
+        out.write_all(write_csv(&refs)?.as_bytes())?;
+    } else if args.json {
+        let value: Vec<_> = docs
+            .iter()
+            .map(|(path, _, doc)| {
+                json!({
+                    "file": path.display().to_string(),
+                    "article_date": doc.article_date,
+                    "article_date_source": doc.article_date_source,
+                    "mentions": doc.mentions.iter().map(mention_json).collect::<Vec<_>>(),
+                    "dates": doc.dates,
+                    "counts": doc.counts,
+                })
+            })
+            .collect();
+        json_pretty(&mut out, &value)?;
+    } else if args.geojson {
+        let features: Vec<_> = docs
+            .iter()
+            .flat_map(|(path, _, doc)| {
+                doc.mentions.iter().filter_map(move |m| {
+                    let p = m.point?;
+                    let mut props = mention_json(m);
+                    props["file"] = json!(path.display().to_string());
+                    Some(json!({
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]},
+                        "properties": props,
+                    }))
+                })
+            })
+            .collect();
+        json_pretty(
+            &mut out,
+            &json!({"type": "FeatureCollection", "features": features}),
+        )?;
+    } else {
+        for (i, (path, _, doc)) in docs.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            write_tables(&mut out, path, doc)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file's text; a clear error naming the file when it is not UTF-8.
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) => Err(UsageError(format!(
+            "{}: not UTF-8 text (invalid byte at offset {}); convert it to UTF-8 first",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .into()),
+    }
+}
+
+/// `file://` and the file's absolute path: the source of its drafts.
+fn file_url(path: &Path) -> anyhow::Result<String> {
+    let absolute =
+        std::fs::canonicalize(path).with_context(|| format!("resolving {}", path.display()))?;
+    Ok(format!("file://{}", absolute.display()))
+}
+
+/// A file name as an id part: letters, digits, `_` and `-`.
+fn id_stem(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let cleaned: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if cleaned.is_empty() {
+        "article".into()
+    } else {
+        cleaned
+    }
+}
+
+fn round6(v: f64) -> f64 {
+    (v * 1e6).round() / 1e6
+}
+
+fn mention_json(m: &Mention<'_>) -> serde_json::Value {
+    let mut v = json!({
+        "start": m.start,
+        "end": m.end,
+        "text": m.text,
+        "kind": m.kind().map(|k| k.as_str()),
+        "confidence": m.confidence,
+        "reason": m.reason,
+        "candidates": m.candidates,
+    });
+    if let Some(p) = m.place {
+        v["place"] = json!({
+            "id": p.id,
+            "name": p.name,
+            "class": p.class,
+            "countries": p.countries,
+            "radius_m": p.radius_m.round(),
+            "estimate": p.estimate,
+        });
+    }
+    if let Some(p) = m.point {
+        v["lon"] = json!(round6(p.lon));
+        v["lat"] = json!(round6(p.lat));
+    }
+    if let Some(org) = &m.organisation {
+        v["organisation"] = json!(org);
+    }
+    v
+}
+
+fn shorten(s: &str) -> String {
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() > CELL_CHARS {
+        format!("{}…", flat.chars().take(CELL_CHARS - 1).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+fn write_tables(out: &mut impl Write, path: &Path, doc: &Document<'_>) -> anyhow::Result<()> {
+    let date = match (&doc.article_date, &doc.article_date_source) {
+        (Some(d), Some(src)) => format!("article date {d} ({src})"),
+        _ => "article date unknown (give --date)".to_string(),
+    };
+    writeln!(
+        out,
+        "== {}: {} place mention{}; {date}",
+        path.display(),
+        doc.mentions.len(),
+        if doc.mentions.len() == 1 { "" } else { "s" }
+    )?;
+    let mut table = Table::new(vec![
+        "CHARS", "TEXT", "PLACE", "ID", "KIND", "CC", "LON", "LAT", "RADIUS", "CONF", "REASON",
+    ]);
+    for m in &doc.mentions {
+        let (name, id, cc, radius_text) = match m.place {
+            Some(p) => (
+                p.name.clone(),
+                p.id.clone(),
+                p.countries.join(";"),
+                format!(
+                    "{}{}",
+                    if p.estimate { "≈" } else { "" },
+                    radius(p.radius_m)
+                ),
+            ),
+            None => (
+                "(no line in the gazetteer)".into(),
+                "-".into(),
+                String::new(),
+                String::new(),
+            ),
+        };
+        let mut reason = m.reason.clone();
+        if let Some(org) = &m.organisation {
+            reason = format!("in organisation name {org:?}; {reason}");
+        }
+        table.row(vec![
+            format!("{}-{}", m.start, m.end),
+            m.text.clone(),
+            name,
+            id,
+            m.kind().map_or("-", |k| k.as_str()).to_string(),
+            cc,
+            m.point.map_or(String::new(), |p| format!("{:.5}", p.lon)),
+            m.point.map_or(String::new(), |p| format!("{:.5}", p.lat)),
+            radius_text,
+            format!("{:.2}", m.confidence),
+            shorten(&reason),
+        ]);
+    }
+    table.write(out)?;
+    if !doc.dates.is_empty() {
+        writeln!(out)?;
+        let mut table = Table::new(vec!["CHARS", "DATE", "FORM", "VALUE"]);
+        for d in &doc.dates {
+            table.row(vec![
+                format!("{}-{}", d.start, d.end),
+                d.text.clone(),
+                format!("{:?}", d.form).to_lowercase(),
+                d.value.map_or("-".into(), |v| v.to_event_date()),
+            ]);
+        }
+        table.write(out)?;
+    }
+    if !doc.counts.is_empty() {
+        writeln!(out)?;
+        let mut table = Table::new(vec![
+            "CHARS", "COUNT", "VALUE", "KIND", "EVENT", "PLACE", "TO", "TOTAL",
+        ]);
+        for c in &doc.counts {
+            let place =
+                |i: Option<usize>| i.map_or(String::new(), |i| doc.mentions[i].text.clone());
+            table.row(vec![
+                format!("{}-{}", c.start, c.end),
+                shorten(&c.text),
+                c.value.to_string(),
+                c.kind.as_str().to_string(),
+                c.event_type.map_or("-".into(), |t| t.as_str().to_string()),
+                place(c.place),
+                place(c.destination),
+                if c.cumulative {
+                    "yes".into()
+                } else {
+                    String::new()
+                },
+            ]);
+        }
+        table.write(out)?;
+    }
+    Ok(())
+}

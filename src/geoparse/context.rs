@@ -1,0 +1,346 @@
+//! Choosing each span's place from the rest of the document.
+//!
+//! Spans with one candidate (or one clear winner by name alone) are settled
+//! first; they form the document's context:
+//! - the **countries** it names, weighted by how often, and counted twice
+//!   in the same sentence as the span;
+//! - the **places** it names, so that a town whose zone is named ("Laukkai" in
+//!   an article that names Kokang) beats its namesake abroad;
+//! - the **local anchors** (towns, compounds and zones settled so far), so that
+//!   the nearer candidate wins and a border resolves to its stretch nearest them.
+//!
+//! # Scores
+//! name: canonical 1.0, alias 0.9, typing errors `0.8 × similarity`; layer:
+//! curated +0.15, GeoNames up to +0.1 by population; context: a named ancestor
+//! +0.6, the share of the document's country weight held by the candidate's
+//! countries × 0.6, nearness to the nearest anchor up to +0.5
+//! (`0.5 × e^(-km / 150)`). A border line's partner country counts like a
+//! named country.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+
+use super::mentions::{Found, Span};
+use super::words::sentence_around;
+use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
+use crate::geom::LonLat;
+
+const CANONICAL: f64 = 1.0;
+const ALIAS: f64 = 0.9;
+const FUZZY: f64 = 0.8;
+const CURATED: f64 = 0.15;
+const POPULATION_MAX: f64 = 0.1;
+const ANCESTOR: f64 = 0.6;
+const COUNTRY_SHARE: f64 = 0.6;
+const NEAR: f64 = 0.5;
+const NEAR_SCALE_KM: f64 = 150.0;
+/// A place wider than this does not anchor the document's locality.
+const ANCHOR_MAX_RADIUS_M: f64 = 200_000.0;
+
+/// The chosen place of a span.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub place: PlaceId,
+    /// The point to use: the place's, or the point of a line nearest the anchors.
+    pub point: LonLat,
+    pub confidence: f64,
+    pub reason: String,
+}
+
+struct Scored {
+    place: PlaceId,
+    score: f64,
+    why: Vec<String>,
+    point: LonLat,
+}
+
+/// What the document says around its spans.
+struct Context<'g> {
+    countries: HashMap<String, f64>,
+    /// Where each country is named: (byte offset, ISO code).
+    country_at: Vec<(usize, String)>,
+    named: HashSet<PlaceId>,
+    anchors: Vec<(LonLat, &'g Place)>,
+    /// Nearest anchor of each place asked about: the distance to a border
+    /// line is costly (thousands of vertices), so it is worked out once.
+    nearest: RefCell<HashMap<PlaceId, Option<Nearest<'g>>>>,
+}
+
+/// Distance in metres, the point of the place nearest the anchor, the anchor.
+type Nearest<'g> = (f64, LonLat, &'g Place);
+
+impl<'g> Context<'g> {
+    /// The settled place nearest `place` (other than itself): the distance
+    /// in metres to the place itself, the point of the place nearest it (a
+    /// line's nearest stretch), and the anchor.
+    fn nearest_anchor(&self, id: PlaceId, place: &Place) -> Option<Nearest<'g>> {
+        *self.nearest.borrow_mut().entry(id).or_insert_with(|| {
+            self.anchors
+                .iter()
+                .filter(|(_, a)| !std::ptr::eq(*a, place))
+                .map(|(p, a)| match place.kind {
+                    Kind::Line => {
+                        let (on_line, d) = place.nearest_point_to(*p);
+                        (d, on_line, *a)
+                    }
+                    _ => (place.distance_from_m(*p), *p, *a),
+                })
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        })
+    }
+}
+
+/// Chooses a place for every span; `None` where a span has no candidate.
+pub fn resolve(gazetteer: &Gazetteer, text: &str, spans: &[Span]) -> Vec<Option<Choice>> {
+    // Pass 1: names alone.
+    let alone: Vec<Vec<Scored>> = spans.iter().map(|s| name_scores(gazetteer, s)).collect();
+    let settled = |scored: &[Scored]| match scored {
+        [only] => Some(only.place),
+        [a, b, ..] if a.score - b.score >= 0.3 => Some(a.place),
+        _ => None,
+    };
+    let mut context = Context {
+        countries: HashMap::new(),
+        country_at: Vec::new(),
+        named: HashSet::new(),
+        anchors: Vec::new(),
+        nearest: RefCell::new(HashMap::new()),
+    };
+    for (span, scored) in spans.iter().zip(&alone) {
+        let Some(place_id) = settled(scored) else {
+            continue;
+        };
+        if matches!(span.found, Found::Fuzzy { .. }) {
+            continue;
+        }
+        let place = gazetteer.place(place_id);
+        context.named.insert(place_id);
+        if place.class == "country" {
+            for c in &place.countries {
+                *context.countries.entry(c.clone()).or_default() += 1.0;
+                context.country_at.push((span.start, c.clone()));
+            }
+        } else if place.kind != Kind::Line && place.radius_m <= ANCHOR_MAX_RADIUS_M {
+            if !context.anchors.iter().any(|(_, a)| std::ptr::eq(*a, place)) {
+                context.anchors.push((place.point, place));
+            }
+            // A named town also speaks for its country, more softly.
+            for c in &place.countries {
+                *context.countries.entry(c.clone()).or_default() += 0.5;
+            }
+        }
+    }
+
+    // Pass 2: every span with the document's context.
+    spans
+        .iter()
+        .zip(alone)
+        .map(|(span, scored)| choose(gazetteer, text, span, scored, &context))
+        .collect()
+}
+
+/// Scores from the name alone: how it matched and the place's layer.
+fn name_scores(gazetteer: &Gazetteer, span: &Span) -> Vec<Scored> {
+    let mut scored: Vec<Scored> = span
+        .entries
+        .iter()
+        .map(|e| {
+            let place = gazetteer.place(e.place);
+            let (base, how) = match (&span.found, e.alias) {
+                (Found::Fuzzy { edits, matched }, _) => {
+                    let len = matched.chars().count().max(1) as f64;
+                    let similarity = 1.0 - f64::from(*edits) / len;
+                    (
+                        FUZZY * similarity,
+                        format!(
+                            "{} edit{} from \"{matched}\"",
+                            edits,
+                            if *edits == 1 { "" } else { "s" }
+                        ),
+                    )
+                }
+                (Found::Border { countries }, _) => (
+                    CANONICAL,
+                    format!("border phrase ({})", countries.join("-")),
+                ),
+                (Found::Name, None) => (CANONICAL, format!("name \"{}\"", place.name)),
+                (Found::Name, Some(_)) => (ALIAS, format!("alias \"{}\"", e.name(place))),
+            };
+            Scored {
+                place: e.place,
+                score: base + prior(place),
+                why: vec![how],
+                point: place.point,
+            }
+        })
+        .collect();
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score));
+    scored
+}
+
+fn prior(place: &Place) -> f64 {
+    match place.layer {
+        Layer::Curated => CURATED,
+        Layer::GeoNames => {
+            let population = place.population.unwrap_or(0) as f64;
+            (population.ln_1p() / 10f64.ln() / 6.0 * POPULATION_MAX).min(POPULATION_MAX)
+        }
+    }
+}
+
+fn choose(
+    gazetteer: &Gazetteer,
+    text: &str,
+    span: &Span,
+    mut scored: Vec<Scored>,
+    context: &Context<'_>,
+) -> Option<Choice> {
+    if scored.is_empty() {
+        return None;
+    }
+    let (s_start, s_end) = sentence_around(text, span.start);
+    let total_weight: f64 = context.countries.values().sum();
+    let contested = scored.len() > 1;
+    for s in &mut scored {
+        let place = gazetteer.place(s.place);
+        // A named ancestor: Laukkai when Kokang is named.
+        if contested {
+            if let Some(a) = gazetteer.ancestors(place).find(|a| {
+                context
+                    .named
+                    .iter()
+                    .any(|&n| std::ptr::eq(gazetteer.place(n), *a) && a.class != "country")
+            }) {
+                s.score += ANCESTOR;
+                s.why.push(format!("{} named in the text", a.name));
+            }
+        }
+        // Countries: the candidate's own, or a border's partner country.
+        if contested && total_weight > 0.0 {
+            let share = if place.kind == Kind::Line {
+                partner_share(place, span, context, (s_start, s_end))
+            } else {
+                place
+                    .countries
+                    .iter()
+                    .map(|c| context.countries.get(c).copied().unwrap_or(0.0))
+                    .fold(0.0, f64::max)
+                    / total_weight
+            };
+            if share > 0.0 {
+                s.score += COUNTRY_SHARE * share;
+                s.why.push(format!(
+                    "{} named in the text",
+                    if place.kind == Kind::Line {
+                        "the neighbouring country"
+                    } else {
+                        "its country"
+                    }
+                ));
+            }
+        }
+        // Nearness to the settled towns and zones.
+        let nearest = context.nearest_anchor(s.place, place);
+        if let Some((d, stretch, a)) = nearest {
+            if contested {
+                s.score += NEAR * (-d / 1000.0 / NEAR_SCALE_KM).exp();
+                if d < 150_000.0 {
+                    s.why.push(format!("{:.0} km from {}", d / 1000.0, a.name));
+                }
+            }
+            if place.kind == Kind::Line && d < 150_000.0 {
+                // The line's representative point stays the answer (a border
+                // phrase names the whole line); the stretch nearest the text's
+                // places is reported.
+                s.why.push(format!(
+                    "nearest stretch to {} at {:.3},{:.3}",
+                    a.name, stretch.lon, stretch.lat
+                ));
+            }
+        }
+    }
+    scored.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| {
+            gazetteer
+                .place(a.place)
+                .id
+                .cmp(&gazetteer.place(b.place).id)
+        })
+    });
+    let best = &scored[0];
+    let margin = scored
+        .get(1)
+        .map_or(1.0, |second| best.score - second.score);
+    let base = match &span.found {
+        Found::Fuzzy { edits, .. } => 0.75 - 0.1 * f64::from(*edits),
+        _ => match gazetteer.place(best.place).layer {
+            Layer::Curated => 0.95,
+            Layer::GeoNames => 0.7,
+        },
+    };
+    let confidence = if scored.len() > 1 {
+        base * (0.5 + 0.5 * (margin / 0.5).min(1.0))
+    } else {
+        base
+    };
+    let mut reason = best.why.join("; ");
+    if let Some(part) = &span.part {
+        reason.push_str(&format!(
+            "; {part} part of the place: its whole area is given"
+        ));
+    }
+    if scored.len() > 1 {
+        let second = gazetteer.place(scored[1].place);
+        reason.push_str(&format!(
+            "; over {} ({}) of {} candidates",
+            second.name,
+            second.countries.join(";"),
+            scored.len()
+        ));
+    }
+    Some(Choice {
+        place: best.place,
+        point: best.point,
+        confidence: (confidence * 100.0).round() / 100.0,
+        reason,
+    })
+}
+
+/// For a border line: how much the document speaks of the country on the
+/// other side, relative to all countries it names; a country named in the
+/// same sentence counts double. "the Myanmar border" in a sentence about
+/// China is the China–Myanmar border.
+fn partner_share(
+    line: &Place,
+    span: &Span,
+    context: &Context<'_>,
+    sentence: (usize, usize),
+) -> f64 {
+    let named: Vec<&String> = match &span.found {
+        Found::Border { countries } => countries.iter().collect(),
+        _ => Vec::new(),
+    };
+    let partners: Vec<&String> = line
+        .countries
+        .iter()
+        .filter(|c| !named.contains(c))
+        .collect();
+    let total: f64 = context.countries.values().sum();
+    let mut best: f64 = 0.0;
+    for p in partners {
+        let mut weight = context.countries.get(p.as_str()).copied().unwrap_or(0.0);
+        // Named in the same sentence: the strongest hint.
+        let first = context
+            .country_at
+            .partition_point(|(at, _)| *at < sentence.0);
+        let in_sentence = context.country_at[first..]
+            .iter()
+            .take_while(|(at, _)| *at < sentence.1)
+            .any(|(_, c)| c == p);
+        if in_sentence {
+            weight += total.max(1.0);
+        }
+        best = best.max(weight / (total + if in_sentence { total.max(1.0) } else { 0.0 }).max(1.0));
+    }
+    best
+}

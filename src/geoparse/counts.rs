@@ -1,0 +1,471 @@
+//! Counts of people: "31,000 suspects", "over 50,000 people deported",
+//! "about 41 thousand people", "3.1万名", "300 คน".
+//!
+//! A number counts people when a word for people follows it within a few words
+//! ("individuals", "suspects", "foreign nationals", "of them"). Its kind and
+//! event type come from the nearest verb of the sentence ("deported":
+//! deportation; "handed over": handover; "arrested": raid). It is linked to the
+//! nearest place named in the same sentence, and to the place after "to" as
+//! the destination of a movement. Words such as "since", "so far" or "in
+//! total" mark a running total.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::Serialize;
+
+use super::text::CharOffsets;
+use super::words::sentence_around;
+use super::Mention;
+use crate::events::{CountKind, EventType};
+
+/// Who was counted, with the event type that goes with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct PersonsKind {
+    pub kind: CountKind,
+    pub event_type: Option<EventType>,
+    /// The verb or noun that decided, as written.
+    #[serde(skip)]
+    pub cue_at: Option<usize>,
+}
+
+/// One count of people in the text.
+#[derive(Debug, Clone, Serialize)]
+pub struct CountMention {
+    /// Code-point offsets of the number and its noun, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    #[serde(skip)]
+    pub byte_start: usize,
+    #[serde(skip)]
+    pub byte_end: usize,
+    pub text: String,
+    pub value: u64,
+    /// "over", "about", ...: the figure is a bound or an estimate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+    pub kind: CountKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<EventType>,
+    /// The verb that gave the kind ("deported").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+    /// A running total ("since October", "so far").
+    pub cumulative: bool,
+    /// Index in the document's mentions of the nearest place in the sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<usize>,
+    /// Index of the place people were moved to ("deported to China").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination: Option<usize>,
+    /// Byte range of the sentence, the evidence for a draft event.
+    #[serde(skip)]
+    pub sentence: (usize, usize),
+}
+
+/// (cue prefix, count kind, event type); the first that matches a word wins.
+const CUES: &[(&str, CountKind, EventType)] = &[
+    ("deport", CountKind::Deported, EventType::Deportation),
+    ("repatriat", CountKind::Deported, EventType::Deportation),
+    ("expel", CountKind::Deported, EventType::Deportation),
+    ("sent back", CountKind::Deported, EventType::Deportation),
+    ("extradit", CountKind::HandedOver, EventType::Extradition),
+    ("handed over", CountKind::HandedOver, EventType::Handover),
+    ("handed to", CountKind::HandedOver, EventType::Handover),
+    ("turned over", CountKind::HandedOver, EventType::Handover),
+    ("handover", CountKind::HandedOver, EventType::Handover),
+    ("transferred", CountKind::HandedOver, EventType::Handover),
+    ("arrest", CountKind::Arrested, EventType::Raid),
+    ("detain", CountKind::Arrested, EventType::Raid),
+    ("apprehend", CountKind::Arrested, EventType::Raid),
+    ("rounded up", CountKind::Arrested, EventType::Raid),
+    ("raid", CountKind::Arrested, EventType::Raid),
+    ("caught", CountKind::Arrested, EventType::Raid),
+    ("rescu", CountKind::Rescued, EventType::Rescue),
+    ("freed", CountKind::Rescued, EventType::Rescue),
+    ("releas", CountKind::Released, EventType::Release),
+    ("traffick", CountKind::Trafficked, EventType::Other),
+    ("recruit", CountKind::Trafficked, EventType::Other),
+    ("遣返", CountKind::Deported, EventType::Deportation),
+    ("移交", CountKind::HandedOver, EventType::Handover),
+    ("抓获", CountKind::Arrested, EventType::Raid),
+    ("逮捕", CountKind::Arrested, EventType::Raid),
+    ("解救", CountKind::Rescued, EventType::Rescue),
+    ("จับกุม", CountKind::Arrested, EventType::Raid),
+    ("ส่งกลับ", CountKind::Deported, EventType::Deportation),
+    ("ส่งตัว", CountKind::HandedOver, EventType::Handover),
+    ("ช่วยเหลือ", CountKind::Rescued, EventType::Rescue),
+];
+
+/// Words for people that make a number a count of people.
+const PEOPLE: &[&str] = &[
+    "people",
+    "persons",
+    "individuals",
+    "suspects",
+    "foreigners",
+    "nationals",
+    "citizens",
+    "workers",
+    "victims",
+    "detainees",
+    "scammers",
+    "fraudsters",
+    "criminals",
+    "employees",
+    "hostages",
+    "fugitives",
+    "deportees",
+    "men",
+    "women",
+    "children",
+    "survivors",
+    "migrants",
+    "chinese",
+    "thais",
+    "vietnamese",
+    "indonesians",
+    "filipinos",
+    "indians",
+    "malaysians",
+    "ethiopians",
+    "kenyans",
+    "staff",
+    "members",
+    "figures",
+    "labourers",
+    "laborers",
+    "escapees",
+    "refugees",
+];
+
+const CUMULATIVE: &[&str] = &[
+    "since",
+    "so far",
+    "to date",
+    "in total",
+    "a total of",
+    "over the past",
+    "cumulative",
+    "altogether",
+    "累计",
+    "共计",
+];
+
+fn number_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            (?:(?P<q>(?i:over|more\ than|nearly|almost|about|around|approximately|some|at\ least|up\ to|roughly|an\ estimated|close\ to|at\ most|fewer\ than|less\ than))\s+)?
+            (?P<num>\d{1,3}(?:,\d{3})+\b|\d+(?:\.\d+)?)
+            (?:\s*(?P<mult>thousand|million|万|千|พัน|หมื่น))?
+            (?P<cjk>\s*(?:多)?(?:名|人|คน|ราย))?
+            ",
+        )
+        .unwrap_or_else(|e| panic!("count pattern: {e}"))
+    })
+}
+
+/// Every count of people in `text`, linked to the mentions.
+#[must_use]
+pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
+    let mut out = Vec::new();
+    let mut offsets = CharOffsets::new(text);
+    for caps in number_re().captures_iter(text) {
+        let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
+            continue;
+        };
+        // Not part of a longer number, a date or an identifier.
+        let before = text[..num.start()].chars().next_back();
+        if before
+            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '-' | '/' | '.' | ','))
+        {
+            continue;
+        }
+        let digits: String = num.as_str().chars().filter(|c| *c != ',').collect();
+        let Ok(base) = digits.parse::<f64>() else {
+            continue;
+        };
+        let multiplier = match caps.name("mult").map(|m| m.as_str()) {
+            Some("thousand" | "千" | "พัน") => 1_000.0,
+            Some("million") => 1_000_000.0,
+            Some("万" | "หมื่น") => 10_000.0,
+            _ => 1.0,
+        };
+        let value = (base * multiplier).round();
+        if !(1.0..1e9).contains(&value) {
+            continue;
+        }
+        let value = value as u64;
+        let mut end = whole.end();
+        if caps.name("cjk").is_none() {
+            // A people word within the next four words.
+            let Some(noun_end) = people_word_after(text, end) else {
+                continue;
+            };
+            // Years are not counts ("2021 coup"), whatever follows.
+            if caps.name("mult").is_none()
+                && num.as_str().len() == 4
+                && (1900..2100).contains(&value)
+            {
+                continue;
+            }
+            end = noun_end;
+        }
+        let sentence = sentence_around(text, whole.start());
+        let cue = cue_near(text, sentence, whole.start(), end);
+        let clause = &text[sentence.0..sentence.1].to_lowercase();
+        let cumulative = CUMULATIVE.iter().any(|c| clause.contains(c));
+        let destination = cue
+            .as_ref()
+            .and_then(|(_, _, at, _)| destination_after(text, mentions, sentence, *at));
+        let place = nearest_place(mentions, sentence, whole.start(), destination);
+        let (kind, event_type, cue_text) = match cue {
+            Some((kind, et, at, len)) => (kind, Some(et), Some(word_at(text, at, len))),
+            None => (CountKind::Other, None, None),
+        };
+        let byte_start = whole.start();
+        out.push(CountMention {
+            start: offsets.at(byte_start),
+            end: offsets.at(end),
+            byte_start,
+            byte_end: end,
+            text: text[byte_start..end].to_string(),
+            value,
+            qualifier: caps.name("q").map(|q| q.as_str().to_lowercase()),
+            kind,
+            event_type,
+            cue: cue_text,
+            cumulative,
+            place,
+            destination,
+            sentence,
+        });
+    }
+    out
+}
+
+/// End of a word for people within the next four words after `at`.
+fn people_word_after(text: &str, at: usize) -> Option<usize> {
+    let tail = &text[at..];
+    let mut pos = 0;
+    for i in 0..5 {
+        let rest = &tail[pos..];
+        let skipped = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+        if i > 0 && skipped == 0 {
+            return None;
+        }
+        let word_start = pos + skipped;
+        let word_len = tail[word_start..]
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(tail.len() - word_start);
+        if word_len == 0 {
+            return None;
+        }
+        let word = tail[word_start..word_start + word_len].to_lowercase();
+        if PEOPLE.contains(&word.as_str()) {
+            // "foreign nationals", "Chinese suspects": take the whole noun.
+            let mut end = word_start + word_len;
+            while let Some(next) = next_word(&tail[end..]) {
+                if PEOPLE.contains(&next.1.to_lowercase().as_str()) {
+                    end += next.0 + next.1.len();
+                } else {
+                    break;
+                }
+            }
+            return Some(at + end);
+        }
+        if word == "of"
+            && tail[word_start + word_len..]
+                .trim_start()
+                .starts_with("them")
+        {
+            let t = tail[word_start + word_len..].find("them")? + word_start + word_len + 4;
+            return Some(at + t);
+        }
+        // Numbers and verbs end the search: "18 | 75" is a table, not a count.
+        if word.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        pos = word_start + word_len;
+    }
+    None
+}
+
+/// The next word after single spaces: (offset of its end minus its length, word).
+fn next_word(rest: &str) -> Option<(usize, &str)> {
+    let trimmed = rest.trim_start_matches([' ', '\u{a0}']);
+    let skipped = rest.len() - trimmed.len();
+    if skipped == 0 || skipped > 2 {
+        return None;
+    }
+    let len = trimmed
+        .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .unwrap_or(trimmed.len());
+    (len > 0).then(|| (skipped, &trimmed[..len]))
+}
+
+/// The cue nearest the count in its sentence: (kind, type, byte offset).
+fn cue_near(
+    text: &str,
+    sentence: (usize, usize),
+    start: usize,
+    end: usize,
+) -> Option<(CountKind, EventType, usize, usize)> {
+    let s = &text[sentence.0..sentence.1];
+    let lower = s.to_lowercase();
+    // Lower-casing may change byte lengths outside ASCII; fall back to the
+    // original for such sentences.
+    let hay = if lower.len() == s.len() {
+        lower.as_str()
+    } else {
+        s
+    };
+    let mut best: Option<(usize, CountKind, EventType, usize, usize)> = None;
+    for (cue, kind, et) in CUES {
+        for (i, _) in hay.match_indices(cue) {
+            let at = sentence.0 + i;
+            let distance = if at >= end {
+                at - end
+            } else if at < start {
+                // Verbs before the count weigh a little more ("deported over 50,000").
+                (start - at) + 10
+            } else {
+                0
+            };
+            if best.is_none_or(|b| distance < b.0) {
+                best = Some((distance, *kind, *et, at, cue.len()));
+            }
+        }
+    }
+    best.map(|(_, k, e, at, len)| (k, e, at, len))
+}
+
+/// The cue as written: from `at` over `len` bytes to the end of that word.
+fn word_at(text: &str, at: usize, len: usize) -> String {
+    let from = (at + len).min(text.len());
+    let from = (from..=text.len())
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(text.len());
+    let end = text[from..]
+        .find(|c: char| !(c.is_alphanumeric() || super::text::is_mark(c)))
+        .map_or(text.len(), |e| from + e);
+    text[at..end].to_string()
+}
+
+/// The place of a count: the most specific place named in its sentence, the
+/// nearer among equals (a town before a country: "rescued near Myawaddy,
+/// Myanmar" is Myawaddy), skipping organisation names and the destination.
+fn nearest_place(
+    mentions: &[Mention<'_>],
+    sentence: (usize, usize),
+    at: usize,
+    destination: Option<usize>,
+) -> Option<usize> {
+    let first = mentions.partition_point(|m| m.byte_start < sentence.0);
+    mentions
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take_while(|(_, m)| m.byte_start < sentence.1)
+        .filter(|(i, _)| Some(*i) != destination)
+        .filter(|(_, m)| m.byte_end <= sentence.1)
+        .filter(|(_, m)| m.organisation.is_none())
+        .filter_map(|(i, m)| m.place.map(|p| (i, m, p)))
+        .min_by_key(|(_, m, p)| {
+            let breadth = if p.class == "country" || p.radius_m > 1_000_000.0 {
+                2
+            } else if p.radius_m > 100_000.0 {
+                1
+            } else {
+                0
+            };
+            (breadth, m.byte_start.abs_diff(at))
+        })
+        .map(|(i, _, _)| i)
+}
+
+/// The place after "to", "into" or "back to" that follows the verb at `cue`.
+fn destination_after(
+    text: &str,
+    mentions: &[Mention<'_>],
+    sentence: (usize, usize),
+    cue: usize,
+) -> Option<usize> {
+    let first = mentions.partition_point(|m| m.byte_start <= cue);
+    mentions
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take_while(|(_, m)| m.byte_end <= sentence.1)
+        .filter(|(_, m)| m.place.is_some())
+        .find(|(_, m)| {
+            let before = text[..m.byte_start].trim_end();
+            let before = before.strip_suffix("the").map_or(before, str::trim_end);
+            before.ends_with(" to")
+                || before.ends_with(" into")
+                || before.ends_with("到")
+                || before.ends_with("往")
+        })
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(text: &str) -> Vec<(u64, CountKind, Option<EventType>, bool)> {
+        find(text, &[])
+            .into_iter()
+            .map(|c| (c.value, c.kind, c.event_type, c.cumulative))
+            .collect()
+    }
+
+    #[test]
+    fn counts_of_people_with_their_kind() {
+        assert_eq!(
+            counts("authorities had turned over approximately 31,000 suspects."),
+            [(
+                31_000,
+                CountKind::HandedOver,
+                Some(EventType::Handover),
+                false
+            )]
+        );
+        assert_eq!(
+            counts("with over 50,000 people deported to China since October 2023."),
+            [(
+                50_000,
+                CountKind::Deported,
+                Some(EventType::Deportation),
+                true
+            )]
+        );
+        assert_eq!(
+            counts("about 41 thousand people were handed over"),
+            [(
+                41_000,
+                CountKind::HandedOver,
+                Some(EventType::Handover),
+                false
+            )]
+        );
+        assert_eq!(
+            counts("Police arrested 63 individuals."),
+            [(63, CountKind::Arrested, Some(EventType::Raid), false)]
+        );
+    }
+
+    #[test]
+    fn numbers_that_are_not_people() {
+        assert!(counts("| April 2024 | 18 | 75 | 120 Computers |").is_empty());
+        assert!(counts("a 2021 coup; $5 billion; 70% of users").is_empty());
+    }
+
+    #[test]
+    fn chinese_and_thai_counts() {
+        assert_eq!(counts("缅北累计移交3.1万名犯罪嫌疑人")[0].0, 31_000);
+        assert_eq!(counts("จับกุมผู้ต้องหา 300 คน")[0].1, CountKind::Arrested);
+    }
+}

@@ -1,0 +1,496 @@
+//! Dates in text: absolute ("18 November 2023", "2023-12-06", "2023年11月18日"),
+//! partial ("April 2024", "November 18", "in October", "in 2021") and relative
+//! to the article's date ("yesterday", "last week", "on Monday", "two days ago").
+//!
+//! A partial date without a year takes the article's year, or the year before
+//! when that would put it after the article ("November 18" in an article of
+//! 6 December 2023 is 18 November 2023). Without an article date it takes the
+//! last year written before it, and stays unresolved when there is none.
+
+use std::sync::OnceLock;
+
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use regex::Regex;
+use serde::Serialize;
+
+use super::text::CharOffsets;
+use crate::events::DatePrecision;
+
+/// What a date mention says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct DateValue {
+    /// The day, or the first day of the month or year.
+    pub date: NaiveDate,
+    pub precision: DatePrecision,
+}
+
+impl DateValue {
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, as precise as the value.
+    #[must_use]
+    pub fn to_event_date(&self) -> String {
+        match self.precision {
+            DatePrecision::Day => self.date.format("%Y-%m-%d").to_string(),
+            DatePrecision::Month => self.date.format("%Y-%m").to_string(),
+            DatePrecision::Year => self.date.format("%Y").to_string(),
+        }
+    }
+}
+
+/// How a date is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DateForm {
+    /// Day, month and year written out.
+    Absolute,
+    /// Part of a date: a month and year, a day and month, a month, a year.
+    Partial,
+    /// Relative to the article's date.
+    Relative,
+}
+
+/// One date in the text.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateMention {
+    /// Code-point offsets, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    #[serde(skip)]
+    pub byte_start: usize,
+    #[serde(skip)]
+    pub byte_end: usize,
+    pub text: String,
+    pub form: DateForm,
+    /// `None` when a partial or relative date has nothing to be read against.
+    pub value: Option<DateValue>,
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+const THAI_MONTHS: [&str; 12] = [
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
+];
+
+const MONTH_RE: &str = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:t\.?|tember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)";
+
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.trim_end_matches('.').to_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    MONTHS
+        .iter()
+        .position(|m| m.starts_with(&w[..3]) && m.starts_with(w.as_str()))
+        .or_else(|| (w == "sept").then_some(8))
+        .map(|i| i as u32 + 1)
+}
+
+struct Patterns {
+    all: Regex,
+}
+
+fn patterns() -> &'static Patterns {
+    static P: OnceLock<Patterns> = OnceLock::new();
+    P.get_or_init(|| {
+        let thai = THAI_MONTHS.join("|");
+        let all = format!(
+            r"(?x)
+            (?P<iso>\b(?P<iy>(?:19|20)\d{{2}})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d)\b)
+          | (?P<mdy>\b(?P<m1>{m})\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>(?:19|20)\d{{2}})\b)?)
+          | (?P<dmy>\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{m})\b(?:,?\s+(?P<y2>(?:19|20)\d{{2}})\b)?)
+          | (?P<my>\b(?P<m3>{m})\s+(?P<y3>(?:19|20)\d{{2}})\b)
+          | (?P<mo>\b(?P<m4>January|February|March|April|May|June|July|August|September|October|November|December)\b)
+          | (?P<yr>\b(?P<y5>(?:19|20)\d{{2}})\b)
+          | (?P<zh>(?P<zy>\d{{4}})年(?P<zm>\d{{1,2}})月(?:(?P<zd>\d{{1,2}})日)?)
+          | (?P<zmd>(?P<zm2>\d{{1,2}})月(?P<zd2>\d{{1,2}})日)
+          | (?P<th>(?:(?P<td>\d{{1,2}})\s*)?(?P<tm>{thai})(?:\s*(?:พ\.ศ\.\s*)?(?P<ty>\d{{4}}))?)
+          | (?P<rel>\b(?i:yesterday|today|tonight|last\s+(?:week|month|year|weekend)|this\s+(?:week|month|year)|earlier\s+this\s+(?:week|month|year)|over\s+the\s+weekend)\b)
+          | (?P<ago>\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b)
+          | (?P<wd>\b(?i:on|last)\s+(?P<wday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+            ",
+            m = MONTH_RE,
+            thai = thai
+        );
+        Patterns {
+            all: Regex::new(&all).unwrap_or_else(|e| panic!("date pattern: {e}")),
+        }
+    })
+}
+
+/// The article's own date: a full date written in the first 300 characters
+/// (a dateline such as "date 2023-12-06" or "November 20, 2023"), with where
+/// it was found.
+#[must_use]
+pub fn article_date(text: &str) -> Option<(NaiveDate, String)> {
+    let head_end = text.char_indices().nth(300).map_or(text.len(), |(i, _)| i);
+    let head = &text[..head_end];
+    find(head, None).into_iter().find_map(|d| match d {
+        DateMention {
+            form: DateForm::Absolute,
+            value: Some(v),
+            text,
+            start,
+            ..
+        } => Some((v.date, format!("\"{text}\" at character {start}"))),
+        _ => None,
+    })
+}
+
+/// Every date in `text`, in order, read against `article` where needed.
+#[must_use]
+pub fn find(text: &str, article: Option<NaiveDate>) -> Vec<DateMention> {
+    let p = patterns();
+    let mut out = Vec::new();
+    let mut offsets = CharOffsets::new(text);
+    let mut last_year: Option<i32> = article.map(|a| a.year());
+    for caps in p.all.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        let g = |name: &str| caps.name(name).map(|m| m.as_str());
+        let num = |name: &str| g(name).and_then(|s| s.parse::<u32>().ok());
+        let (start, end) = (whole.start(), whole.end());
+        let mut form = DateForm::Partial;
+        let value: Option<DateValue> = if g("iso").is_some() {
+            form = DateForm::Absolute;
+            ymd(num("iy").map(|y| y as i32), num("im"), num("id"))
+        } else if g("mdy").is_some() || g("dmy").is_some() {
+            let (m, d, y) = if g("mdy").is_some() {
+                (g("m1"), num("d1"), num("y1"))
+            } else {
+                (g("m2"), num("d2"), num("y2"))
+            };
+            let month = m.and_then(month_number);
+            match (month, d, y) {
+                (Some(mo), Some(day), Some(year)) => {
+                    form = DateForm::Absolute;
+                    ymd(Some(year as i32), Some(mo), Some(day))
+                }
+                (Some(mo), Some(day), None) => {
+                    // "May 5" needs the capital: "may" is also a verb.
+                    if m.is_some_and(|m| m.starts_with(|c: char| c.is_lowercase())) {
+                        None
+                    } else {
+                        infer_year(mo, Some(day), article, last_year)
+                    }
+                }
+                _ => None,
+            }
+        } else if g("my").is_some() {
+            let month = g("m3").and_then(month_number);
+            ymd(num("y3").map(|y| y as i32), month, None)
+        } else if g("mo").is_some() {
+            // A month alone is a date only after a word that makes it one
+            // ("in October", "since October").
+            if !after_date_word(text, start) {
+                continue;
+            }
+            let month = g("m4").and_then(month_number);
+            month.and_then(|mo| infer_year(mo, None, article, last_year))
+        } else if g("yr").is_some() {
+            if !after_date_word(text, start) {
+                continue;
+            }
+            num("y5")
+                .and_then(|y| NaiveDate::from_ymd_opt(y as i32, 1, 1))
+                .map(|date| DateValue {
+                    date,
+                    precision: DatePrecision::Year,
+                })
+        } else if g("zh").is_some() {
+            let v = ymd(num("zy").map(|y| y as i32), num("zm"), num("zd"));
+            if num("zd").is_some() {
+                form = DateForm::Absolute;
+            }
+            v
+        } else if g("zmd").is_some() {
+            num("zm")
+                .or(num("zm2"))
+                .and_then(|mo| infer_year(mo, num("zd2"), article, last_year))
+        } else if g("th").is_some() {
+            let month = g("tm")
+                .and_then(|m| THAI_MONTHS.iter().position(|t| *t == m))
+                .map(|i| i as u32 + 1);
+            // Thai years are Buddhist Era: 2566 is 2023.
+            let year = num("ty").map(|y| if y > 2400 { y as i32 - 543 } else { y as i32 });
+            match (month, num("td"), year) {
+                (Some(mo), day, Some(y)) => {
+                    if day.is_some() {
+                        form = DateForm::Absolute;
+                    }
+                    ymd(Some(y), Some(mo), day)
+                }
+                (Some(mo), day, None) => infer_year(mo, day, article, last_year),
+                _ => None,
+            }
+        } else {
+            form = DateForm::Relative;
+            relative(&caps, article)
+        };
+        if let Some(v) = value {
+            if form != DateForm::Relative {
+                last_year = Some(v.date.year());
+            }
+        }
+        let (byte_start, byte_end) = (start, end);
+        let start = offsets.at(byte_start);
+        let end = offsets.at(byte_end);
+        out.push(DateMention {
+            start,
+            end,
+            byte_start,
+            byte_end,
+            text: text[byte_start..byte_end].to_string(),
+            form,
+            value,
+        });
+    }
+    out
+}
+
+/// Whether a word that introduces a date stands right before `at`.
+fn after_date_word(text: &str, at: usize) -> bool {
+    const WORDS: &[&str] = &[
+        "in", "since", "during", "from", "until", "till", "by", "last", "early", "late", "mid",
+        "this", "of", "next", "before", "after", "between", "and", "to",
+    ];
+    let head = text[..at].trim_end_matches([' ', '-']);
+    let word_start = head.rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| {
+        i + head[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    WORDS.contains(&head[word_start..].to_lowercase().as_str())
+}
+
+fn ymd(y: Option<i32>, m: Option<u32>, d: Option<u32>) -> Option<DateValue> {
+    let (y, m) = (y?, m?);
+    match d {
+        Some(d) => NaiveDate::from_ymd_opt(y, m, d).map(|date| DateValue {
+            date,
+            precision: DatePrecision::Day,
+        }),
+        None => NaiveDate::from_ymd_opt(y, m, 1).map(|date| DateValue {
+            date,
+            precision: DatePrecision::Month,
+        }),
+    }
+}
+
+/// The year of a month (and day) written without one: the article's year, or
+/// the year before if that would be after the article; else the last year
+/// written before it in the text.
+fn infer_year(
+    month: u32,
+    day: Option<u32>,
+    article: Option<NaiveDate>,
+    last_year: Option<i32>,
+) -> Option<DateValue> {
+    let v = |y: i32| ymd(Some(y), Some(month), day);
+    match article {
+        Some(a) => {
+            let same = v(a.year())?;
+            if same.date > a {
+                v(a.year() - 1)
+            } else {
+                Some(same)
+            }
+        }
+        None => v(last_year?),
+    }
+}
+
+fn relative(caps: &regex::Captures<'_>, article: Option<NaiveDate>) -> Option<DateValue> {
+    let a = article?;
+    let day = |date: NaiveDate| DateValue {
+        date,
+        precision: DatePrecision::Day,
+    };
+    let month_of = |date: NaiveDate| ymd(Some(date.year()), Some(date.month()), None);
+    if let Some(rel) = caps.name("rel") {
+        let r = rel.as_str().to_lowercase();
+        let r: Vec<&str> = r.split_whitespace().collect();
+        return match r.as_slice() {
+            ["yesterday"] => Some(day(a - Duration::days(1))),
+            ["today"] | ["tonight"] => Some(day(a)),
+            ["last", "week"] => Some(day(a - Duration::days(7))),
+            ["last", "weekend"] | ["over", "the", "weekend"] => {
+                let back = (a.weekday().num_days_from_monday() + 2) % 7;
+                Some(day(a - Duration::days(i64::from(if back == 0 {
+                    7
+                } else {
+                    back
+                }))))
+            }
+            ["last", "month"] => month_of(a - Duration::days(i64::from(a.day()))),
+            ["last", "year"] => NaiveDate::from_ymd_opt(a.year() - 1, 1, 1).map(|date| DateValue {
+                date,
+                precision: DatePrecision::Year,
+            }),
+            [.., "week"] => Some(day(a)),
+            [.., "month"] => month_of(a),
+            [.., "year"] => NaiveDate::from_ymd_opt(a.year(), 1, 1).map(|date| DateValue {
+                date,
+                precision: DatePrecision::Year,
+            }),
+            _ => None,
+        };
+    }
+    if caps.name("ago").is_some() {
+        let n = match caps.name("n")?.as_str().to_lowercase().as_str() {
+            "a" | "an" | "one" => 1,
+            "two" => 2,
+            "three" => 3,
+            "four" => 4,
+            "five" => 5,
+            "six" => 6,
+            "seven" => 7,
+            "eight" => 8,
+            "nine" => 9,
+            "ten" => 10,
+            digits => digits.parse().ok()?,
+        };
+        let unit = caps.name("unit")?.as_str();
+        return if unit.starts_with("day") {
+            Some(day(a - Duration::days(n)))
+        } else if unit.starts_with("week") {
+            Some(day(a - Duration::days(7 * n)))
+        } else if unit.starts_with("month") {
+            let total = i64::from(a.year()) * 12 + i64::from(a.month0()) - n;
+            ymd(
+                Some((total / 12) as i32),
+                Some((total % 12) as u32 + 1),
+                None,
+            )
+        } else {
+            NaiveDate::from_ymd_opt(a.year() - n as i32, 1, 1).map(|date| DateValue {
+                date,
+                precision: DatePrecision::Year,
+            })
+        };
+    }
+    if let Some(w) = caps.name("wday") {
+        let target: Weekday = w.as_str().parse().ok()?;
+        let back = (7 + a.weekday().num_days_from_monday() - target.num_days_from_monday()) % 7;
+        return Some(day(a - Duration::days(i64::from(back))));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn values(text: &str, article: Option<NaiveDate>) -> Vec<(String, Option<String>)> {
+        find(text, article)
+            .into_iter()
+            .map(|m| (m.text, m.value.map(|v| v.to_event_date())))
+            .collect()
+    }
+
+    #[test]
+    fn absolute_and_partial_dates() {
+        let v = values(
+            "On 4 January 2024 and October 5, 2024; in April 2024; date 2023-12-06.",
+            None,
+        );
+        assert_eq!(
+            v,
+            [
+                ("4 January 2024".into(), Some("2024-01-04".into())),
+                ("October 5, 2024".into(), Some("2024-10-05".into())),
+                ("April 2024".into(), Some("2024-04".into())),
+                ("2023-12-06".into(), Some("2023-12-06".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn partial_dates_take_the_article_year() {
+        let a = Some(d(2023, 12, 6));
+        assert_eq!(
+            values("on November 18 the ministry said", a),
+            [("November 18".into(), Some("2023-11-18".into()))]
+        );
+        // After the article date: the year before.
+        assert_eq!(
+            values("since December 20", a)[0].1.as_deref(),
+            Some("2022-12-20")
+        );
+        assert_eq!(
+            values("deported since October", a),
+            [("October".into(), Some("2023-10".into()))]
+        );
+        assert!(values("a 2021 coup", a).is_empty());
+        assert_eq!(
+            values("in October 2023", a),
+            [("October 2023".into(), Some("2023-10".into()))]
+        );
+        assert_eq!(values("the coup in 2021", a)[0].1.as_deref(), Some("2021"));
+        // "may" the verb is not a month.
+        assert!(values("they may 5 times", a).is_empty());
+    }
+
+    #[test]
+    fn relative_dates() {
+        let a = Some(d(2024, 1, 10)); // a Wednesday
+        let v = values(
+            "yesterday, last week, two days ago, on Monday, last month",
+            a,
+        );
+        let got: Vec<Option<String>> = v.into_iter().map(|(_, v)| v).collect();
+        assert_eq!(
+            got,
+            [
+                Some("2024-01-09".into()),
+                Some("2024-01-03".into()),
+                Some("2024-01-08".into()),
+                Some("2024-01-08".into()),
+                Some("2023-12".into()),
+            ]
+        );
+        assert_eq!(values("yesterday", None)[0].1, None);
+    }
+
+    #[test]
+    fn chinese_and_thai_dates() {
+        assert_eq!(
+            values("2023年11月18日，缅北", None)[0].1.as_deref(),
+            Some("2023-11-18")
+        );
+        assert_eq!(
+            values("เมื่อ 18 พฤศจิกายน 2566", None)[0].1.as_deref(),
+            Some("2023-11-18")
+        );
+    }
+
+    #[test]
+    fn article_date_from_a_dateline() {
+        let (date, _) = article_date(" date 2023-12-06 (MENAFN) In an").unwrap();
+        assert_eq!(date, d(2023, 12, 6));
+        assert_eq!(article_date("No date here."), None);
+    }
+}

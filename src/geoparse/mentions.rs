@@ -1,0 +1,1241 @@
+//! Mention detection: where a text names places.
+//!
+//! 1. Every gazetteer name is searched at once in the folded text (one
+//!    Aho-Corasick pass, see [`lexicon`](super::lexicon)).
+//! 2. A match must stand as a word of its own (Latin script: no letter touches
+//!    it; Thai and Burmese: it does not cut a syllable) and be capitalised like
+//!    a name ("Muse" but not "muse"; codes such as "US" in capitals).
+//! 3. The longest matches win and never overlap: "Asia-Pacific", not "Asia".
+//! 4. Spans grow over the generic word of a name ("Kokan region") and a
+//!    direction in front of a region ("northern Shan"); "X border" and
+//!    "X-Y border" become one border span.
+//! 5. What is not a place is dropped: person names (after a title such as
+//!    "General"), ethnic names used for people ("Karen rebels"), and bulk
+//!    (GeoNames) names with no locative cue around them ("Reported by Xinhua").
+//! 6. A place name inside an organisation's name ("United Wa State Army",
+//!    "China Daily") is kept and marked with the organisation.
+//! 7. Capitalised words still unmatched are compared with the curated names
+//!    allowing typing errors ("Myawady", "Shwe Koko").
+
+use std::collections::HashMap;
+
+use super::lexicon::{Entry, Lexicon};
+use super::text::{fold_name, is_unspaced_script, Folded, HARD};
+use super::words::{is_capitalised, is_space_gap, starts_sentence, word_after, word_before, Word};
+use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
+
+/// How a span was found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    /// A gazetteer name, as written (after folding).
+    Name,
+    /// A name with typing errors.
+    Fuzzy { edits: u32, matched: String },
+    /// "X border" / "X-Y border": the countries named.
+    Border { countries: Vec<String> },
+}
+
+/// A span of the text that names a place, before its referent is chosen.
+#[derive(Debug, Clone)]
+pub struct Span {
+    /// Byte offsets in the original text.
+    pub start: usize,
+    pub end: usize,
+    /// The places the span may name.
+    pub entries: Vec<Entry>,
+    pub found: Found,
+    /// Byte range of the organisation name the span sits in, if any.
+    pub organisation: Option<(usize, usize)>,
+    /// A direction word in front ("northern"): the span names part of the place.
+    pub part: Option<String>,
+}
+
+/// Words that make a capitalised sequence an organisation's name.
+const ORG_HEADS: &[&str] = &[
+    "Academy",
+    "Agency",
+    "Airlines",
+    "Airport",
+    "Airways",
+    "Alliance",
+    "Army",
+    "Association",
+    "Authority",
+    "Bank",
+    "Brigade",
+    "Bureau",
+    "Channel",
+    "Club",
+    "Coalition",
+    "College",
+    "Commission",
+    "Committee",
+    "Company",
+    "Congress",
+    "Corporation",
+    "Corp",
+    "Council",
+    "Court",
+    "Daily",
+    "Embassy",
+    "Federation",
+    "Force",
+    "Forces",
+    "Foundation",
+    "Front",
+    "Gazette",
+    "Group",
+    "Herald",
+    "Inc",
+    "Institute",
+    "Journal",
+    "League",
+    "Light",
+    "Ltd",
+    "Mail",
+    "Media",
+    "Ministry",
+    "Monitor",
+    "Movement",
+    "Network",
+    "News",
+    "Observer",
+    "Office",
+    "Online",
+    "Organisation",
+    "Organization",
+    "Party",
+    "Police",
+    "Post",
+    "Press",
+    "Radio",
+    "Review",
+    "Society",
+    "Telegraph",
+    "Television",
+    "Times",
+    "Tribune",
+    "TV",
+    "Union",
+    "University",
+    "Watch",
+    "Weekly",
+];
+
+/// Lower-case words that may join the words of an organisation's name.
+const ORG_JOINERS: &[&str] = &["of", "and", "for", "the", "&", "on", "de"];
+
+/// Titles in front of a person's name.
+const TITLES: &[&str] = &[
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "General",
+    "Gen",
+    "President",
+    "Minister",
+    "Senator",
+    "Commander",
+    "Colonel",
+    "Col",
+    "Captain",
+    "Capt",
+    "Lt",
+    "Lieutenant",
+    "Sergeant",
+    "Chairman",
+    "Chairwoman",
+    "Secretary",
+    "Ambassador",
+    "Spokesman",
+    "Spokeswoman",
+    "Spokesperson",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Pastor",
+    "Father",
+    "Brigadier",
+    "Major",
+    "Premier",
+    "Governor",
+    "Director",
+    "Judge",
+    "Officer",
+    "Daw",
+    "Sir",
+    "Lord",
+    "Lady",
+    "Saint",
+];
+
+/// Capitalised words that begin a sentence or a list without being names.
+const FUNCTION_WORDS: &[&str] = &[
+    "A",
+    "An",
+    "The",
+    "In",
+    "At",
+    "On",
+    "From",
+    "To",
+    "Into",
+    "Near",
+    "Of",
+    "For",
+    "By",
+    "With",
+    "And",
+    "But",
+    "Or",
+    "As",
+    "After",
+    "Before",
+    "Since",
+    "While",
+    "When",
+    "Where",
+    "Across",
+    "Along",
+    "Around",
+    "Outside",
+    "Inside",
+    "Over",
+    "Under",
+    "Both",
+    "Meanwhile",
+    "Also",
+    "Even",
+    "Some",
+    "Many",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Its",
+    "Their",
+    "His",
+    "Her",
+    "Our",
+    "Via",
+    "Between",
+    "Within",
+    "Through",
+    "Last",
+    "Since",
+    "Unlike",
+    "Like",
+    "Despite",
+    "Amid",
+    "Among",
+    "If",
+    "Yet",
+    "So",
+    "Then",
+    "Now",
+    "Here",
+    "There",
+    "Why",
+    "How",
+    "What",
+    "Who",
+];
+
+/// Direction words that make a region of a place ("northern Myanmar").
+const DIRECTIONS: &[&str] = &[
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeastern",
+    "northwestern",
+    "southeastern",
+    "southwestern",
+    "north-eastern",
+    "north-western",
+    "south-eastern",
+    "south-western",
+    "north-east",
+    "north-west",
+    "south-east",
+    "south-west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "central",
+    "upper",
+    "lower",
+];
+
+/// Generic words that belong to a place's name when they follow it.
+const ADMIN_SUFFIXES: &[&str] = &[
+    "region",
+    "township",
+    "district",
+    "province",
+    "prefecture",
+    "county",
+    "subdistrict",
+];
+/// The same, counted only when capitalised ("Shan State", "Myawaddy Town").
+const ADMIN_SUFFIXES_CAPITALISED: &[&str] = &["State", "Town", "City", "Area", "Division", "Zone"];
+
+/// Generic words written straight before a name in Thai ("district", "province",
+/// "country", "town"): part of the span.
+const UNSPACED_PREFIXES: &[&str] = &["อำเภอ", "จังหวัด", "ประเทศ", "เมือง"];
+/// Generic words written straight after a name in Burmese and Chinese
+/// ("township", "town", "country"; city, county, province, prefecture, town).
+const UNSPACED_SUFFIXES: &[&str] = &[
+    "မြို့နယ်",
+    "မြို့",
+    "နိုင်ငံ",
+    "市",
+    "县",
+    "縣",
+    "省",
+    "州",
+    "镇",
+    "鎮",
+];
+
+/// Names that are also the names of peoples: used for people, they are not places.
+const ETHNONYMS: &[&str] = &[
+    "shan", "karen", "kachin", "mon", "chin", "wa", "kokang", "lahu", "akha", "rakhine", "kayin",
+    "kayah", "karenni", "palaung", "ta'ang", "lao",
+];
+/// Nouns for people after which an ethnic name is not a place.
+const PEOPLE_NOUNS: &[&str] = &[
+    "people",
+    "peoples",
+    "rebel",
+    "rebels",
+    "fighters",
+    "militia",
+    "militias",
+    "insurgents",
+    "insurgent",
+    "armed",
+    "ethnic",
+    "refugees",
+    "villagers",
+    "community",
+    "communities",
+    "language",
+    "minority",
+    "minorities",
+    "soldiers",
+    "troops",
+    "men",
+    "women",
+    "man",
+    "woman",
+    "leader",
+    "leaders",
+    "families",
+    "family",
+    "population",
+    "civilians",
+    "traders",
+    "workers",
+];
+
+/// Words in front of a name that say a place follows.
+const LOCATIVE: &[&str] = &[
+    "in", "at", "near", "from", "to", "into", "outside", "around", "across", "toward", "towards",
+    "via", "between", "inside", "through", "reached", "entered", "left", "fled", "crossed",
+    "along", "nearby",
+];
+/// Words after a name that say it is a place.
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "township",
+    "village",
+    "city",
+    "district",
+    "province",
+    "region",
+    "area",
+    "border",
+    "state",
+    "county",
+    "prefecture",
+    "airport",
+    "checkpoint",
+    "crossing",
+];
+/// Nouns before "of" that say a place follows ("the town of Laukkai").
+const PLACE_OF: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "province",
+    "district",
+    "capital",
+    "outskirts",
+    "township",
+    "region",
+    "state",
+    "county",
+    "border",
+    "streets",
+    "centre",
+    "center",
+    "heart",
+];
+
+/// Demonyms that name a country in a border phrase ("the Thai-Cambodian border").
+const BORDER_DEMONYMS: &[(&str, &str)] = &[
+    ("thai", "TH"),
+    ("chinese", "CN"),
+    ("sino", "CN"),
+    ("burmese", "MM"),
+    ("lao", "LA"),
+    ("laotian", "LA"),
+    ("cambodian", "KH"),
+    ("khmer", "KH"),
+    ("vietnamese", "VN"),
+    ("indian", "IN"),
+    ("bangladeshi", "BD"),
+];
+
+/// Curated Latin names for the typo-tolerant pass, by first letter.
+#[derive(Debug, Default)]
+pub struct TypoIndex {
+    by_initial: HashMap<char, Vec<(Vec<char>, Entry)>>,
+}
+
+impl TypoIndex {
+    pub fn build(gazetteer: &Gazetteer) -> Self {
+        let mut index = TypoIndex::default();
+        for (pi, place) in gazetteer.places().iter().enumerate() {
+            if place.layer != Layer::Curated {
+                continue;
+            }
+            let names = std::iter::once((None, place.name.as_str())).chain(
+                place
+                    .aliases
+                    .iter()
+                    .enumerate()
+                    .map(|(ai, a)| (Some(ai as u32), a.name.as_str())),
+            );
+            for (alias, name) in names {
+                // Only names listed by hand: bulk alternate names are too many
+                // and too short to guess typos against.
+                if alias.is_some_and(|a| super::lexicon::is_bulk_alias(place, a)) {
+                    continue;
+                }
+                let key = fold_name(name);
+                if !key.is_ascii() || key.len() < 5 || key.contains(HARD as char) {
+                    continue;
+                }
+                let chars: Vec<char> = key.chars().collect();
+                let entry = Entry {
+                    place: PlaceId(pi as u32),
+                    alias,
+                    case_exact: false,
+                    bulk: false,
+                };
+                index
+                    .by_initial
+                    .entry(chars[0])
+                    .or_default()
+                    .push((chars, entry));
+            }
+        }
+        index
+    }
+
+    /// Curated names within a few typing errors of `key` (1 edit up to 7
+    /// letters, 2 beyond), nearest first; demonym-like extensions ("Asian",
+    /// "Indian") excluded.
+    fn lookup(&self, key: &str) -> Vec<(Entry, u32)> {
+        let chars: Vec<char> = key.chars().collect();
+        if chars.len() < 5 {
+            return Vec::new();
+        }
+        let budget = if chars.len() <= 7 { 1 } else { 2 };
+        let Some(list) = self.by_initial.get(&chars[0]) else {
+            return Vec::new();
+        };
+        let comparator = rapidfuzz::distance::osa::BatchComparator::new(chars.iter().copied());
+        let args = rapidfuzz::distance::osa::Args::default().score_cutoff(budget);
+        let mut found: Vec<(Entry, u32)> = Vec::new();
+        for (name, entry) in list {
+            if name.len().abs_diff(chars.len()) > budget {
+                continue;
+            }
+            let Some(edits) = comparator.distance_with_args(name.iter().copied(), &args) else {
+                continue;
+            };
+            if edits == 0 || edits > budget {
+                continue;
+            }
+            // "Asian" is not a typo of "Asia", nor "Cambodian" of "Cambodia".
+            let stem = &name[..name.len() - 1];
+            if chars.len() > name.len() && chars.starts_with(stem) {
+                continue;
+            }
+            found.push((*entry, edits as u32));
+        }
+        found.sort_by_key(|(e, edits)| (*edits, e.place));
+        found
+    }
+}
+
+/// Everything mention detection needs, built once.
+#[derive(Debug)]
+pub struct Detector {
+    pub lexicon: Lexicon,
+    typos: TypoIndex,
+}
+
+impl Detector {
+    pub fn build(gazetteer: &Gazetteer) -> Result<Self, aho_corasick::BuildError> {
+        Ok(Self {
+            lexicon: Lexicon::build(gazetteer)?,
+            typos: TypoIndex::build(gazetteer),
+        })
+    }
+
+    /// The place-naming spans of `text`, in order, not overlapping.
+    pub fn detect(&self, gazetteer: &Gazetteer, text: &str, folded: &Folded) -> Vec<Span> {
+        let mut raw: Vec<Span> = Vec::new();
+        for (pattern, from, to) in self.lexicon.find_all(&folded.text) {
+            let (start, end) = folded.original_span(text, from, to);
+            if !stands_alone(text, start, end) {
+                continue;
+            }
+            let written = &text[start..end];
+            let entries: Vec<Entry> = self
+                .lexicon
+                .entries(pattern)
+                .iter()
+                .copied()
+                .filter(|e| case_fits(written, e))
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            raw.push(Span {
+                start,
+                end,
+                entries,
+                found: Found::Name,
+                organisation: None,
+                part: None,
+            });
+        }
+        let mut spans = longest_first(raw);
+        spans.retain_mut(|s| keep(text, s));
+        for span in &mut spans {
+            extend(gazetteer, text, span);
+        }
+        spans = borders(gazetteer, text, spans);
+        self.typo_pass(gazetteer, text, &mut spans);
+        for span in &mut spans {
+            span.organisation = organisation(text, span.start, span.end);
+        }
+        spans
+    }
+
+    /// Capitalised words (and pairs of them) not inside a span, compared with
+    /// the curated names allowing typing errors.
+    fn typo_pass(&self, gazetteer: &Gazetteer, text: &str, spans: &mut Vec<Span>) {
+        let mut added: Vec<Span> = Vec::new();
+        // Words the text writes in lower case, gathered once when first needed.
+        let mut lower_words: Option<std::collections::HashSet<&str>> = None;
+        let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
+        let mut at = 0;
+        let mut current_cover: Option<(usize, usize)> = None;
+        while at < text.len() {
+            // Jump to the next capital letter that starts a word.
+            let Some(offset) = text[at..].find(|c: char| c.is_uppercase()) else {
+                break;
+            };
+            let start = at + offset;
+            let Some(word) = word_after(text, start) else {
+                at = start + 1;
+                continue;
+            };
+            at = word.end.max(start + 1);
+            if start > 0
+                && text[..start]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            while let Some(&(s, e)) = covered.peek() {
+                if e <= word.start {
+                    covered.next();
+                    continue;
+                }
+                current_cover = Some((s, e));
+                break;
+            }
+            if current_cover.is_some_and(|(s, e)| s < word.end && word.start < e) {
+                continue;
+            }
+            let w = word.text(text);
+            if !w.is_ascii() || FUNCTION_WORDS.contains(&w) || is_all_caps(w) {
+                continue;
+            }
+            // Try the word with the next capitalised word first (Shwe Koko).
+            let next = word_after(text, word.end).filter(|n| {
+                is_capitalised(n.text(text))
+                    && n.text(text).is_ascii()
+                    && is_space_gap(&text[word.end..n.start])
+                    && current_cover.is_none_or(|(s, _)| n.end <= s)
+            });
+            let mut tried: Vec<Word> = Vec::new();
+            if let Some(n) = next {
+                tried.push(Word {
+                    start: word.start,
+                    end: n.end,
+                });
+            }
+            // A word the text also writes in lower case is an ordinary word.
+            if w.len() >= 5
+                && !lower_words
+                    .get_or_insert_with(|| lowercase_words(text))
+                    .contains(lower_initial(w).as_str())
+            {
+                tried.push(word);
+            }
+            for candidate in tried {
+                let key = fold_name(candidate.text(text));
+                if self.lexicon.pattern_of(&key).is_some() {
+                    break;
+                }
+                let found = self.typos.lookup(&key);
+                if let Some(&(first, edits)) = found.first() {
+                    let mut entries: Vec<Entry> = Vec::new();
+                    for (entry, e) in &found {
+                        if *e == edits && !entries.iter().any(|x| x.place == entry.place) {
+                            entries.push(*entry);
+                        }
+                    }
+                    let matched = first.name(gazetteer.place(first.place)).to_string();
+                    let span = Span {
+                        start: candidate.start,
+                        end: candidate.end,
+                        entries,
+                        found: Found::Fuzzy { edits, matched },
+                        organisation: None,
+                        part: None,
+                    };
+                    if keep(text, &mut span.clone()) {
+                        at = candidate.end;
+                        added.push(span);
+                    }
+                    break;
+                }
+            }
+        }
+        if !added.is_empty() {
+            spans.extend(added);
+            spans.sort_by_key(|s| s.start);
+        }
+    }
+}
+
+/// The ASCII words of the text that start with a lower-case letter.
+fn lowercase_words(text: &str) -> std::collections::HashSet<&str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+        .collect()
+}
+
+/// `word` with its first letter in lower case.
+fn lower_initial(word: &str) -> String {
+    let mut lower = word.to_string();
+    lower[..1].make_ascii_lowercase();
+    lower
+}
+
+fn is_all_caps(word: &str) -> bool {
+    word.chars().all(|c| !c.is_lowercase())
+}
+
+/// Whether the span `[start, end)` stands as a word of its own.
+fn stands_alone(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let first = text[start..].chars().next().unwrap_or(' ');
+    let last = text[..end].chars().next_back().unwrap_or(' ');
+    let word_char = |c: char| c.is_alphanumeric() || super::text::is_mark(c);
+    // Left edge.
+    if let Some(b) = before {
+        if is_unspaced_script(first) {
+            // Thai leading vowels belong to the syllable that follows them.
+            if matches!(b, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}') {
+                return false;
+            }
+        } else if word_char(b) {
+            return false;
+        }
+    }
+    // Right edge.
+    if let Some(a) = after {
+        if super::text::is_mark(a) {
+            return false;
+        }
+        if is_unspaced_script(last) {
+            // A Thai or Lao following vowel, or a Burmese killer/medial, ends the syllable.
+            if matches!(
+                a,
+                '\u{0E30}'
+                    | '\u{0E32}'
+                    | '\u{0E33}'
+                    | '\u{0E45}'
+                    | '\u{0EB0}'
+                    | '\u{0EB2}'
+                    | '\u{0EB3}'
+            ) {
+                return false;
+            }
+        } else if word_char(a) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether the written form is capitalised as a name: codes in capitals; a
+/// Latin name's first word (after any direction word) capitalised.
+fn case_fits(written: &str, entry: &Entry) -> bool {
+    if !written.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return true;
+    }
+    if entry.case_exact {
+        return written
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .all(char::is_uppercase);
+    }
+    for word in written.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        if DIRECTIONS.contains(&lower.as_str()) || lower == "the" {
+            continue;
+        }
+        return is_capitalised(word) || word.chars().next().is_some_and(|c| !c.is_alphabetic());
+    }
+    false
+}
+
+/// Longest spans first; a span is kept unless it overlaps a kept one.
+///
+/// # Runtime
+/// `O(n log n)`: kept spans sit in an ordered map by start, and a new span
+/// only has to be checked against its two neighbours there.
+fn longest_first(mut raw: Vec<Span>) -> Vec<Span> {
+    raw.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(a.start.cmp(&b.start))
+    });
+    let mut kept: std::collections::BTreeMap<usize, Span> = std::collections::BTreeMap::new();
+    for span in raw {
+        let before = kept.range(..=span.start).next_back();
+        let after = kept.range(span.start..).next();
+        let clash = before.is_some_and(|(_, k)| k.end > span.start)
+            || after.is_some_and(|(_, k)| k.start < span.end);
+        if !clash {
+            kept.insert(span.start, span);
+        }
+    }
+    kept.into_values().collect()
+}
+
+fn lower_word(text: &str, w: Option<Word>) -> String {
+    w.map(|w| w.text(text).to_lowercase()).unwrap_or_default()
+}
+
+/// Whether a span is a place mention in its context; may trim its entries.
+fn keep(text: &str, span: &mut Span) -> bool {
+    let written = &text[span.start..span.end];
+    let before = word_before(text, span.start);
+    let after = word_after(text, span.end);
+    let after_gap_is_space = after.is_some_and(|a| is_space_gap(&text[span.end..a.start]));
+
+    // A person's name: a title within the capitalised words in front.
+    if written.bytes().any(|b| b.is_ascii_alphabetic()) && preceded_by_title(text, span.start) {
+        return false;
+    }
+    // An ethnic name used for people.
+    let key = written.to_lowercase();
+    if ETHNONYMS.contains(&key.as_str())
+        && after_gap_is_space
+        && PEOPLE_NOUNS.contains(&lower_word(text, after).as_str())
+    {
+        return false;
+    }
+    // Bulk names need a locative cue, and must not sit in a run of capitalised
+    // words (a person's or an organisation's name).
+    if span.entries.iter().all(|e| e.bulk) {
+        if written.bytes().any(|b| b.is_ascii_alphabetic()) {
+            let prev_cap = before.is_some_and(|b| {
+                let w = b.text(text);
+                is_capitalised(w)
+                    && !FUNCTION_WORDS.contains(&w)
+                    && is_space_gap(&text[b.end..span.start])
+                    && !starts_sentence(text, b.start)
+            }) || before.is_some_and(|b| {
+                let w = b.text(text);
+                is_capitalised(w)
+                    && is_space_gap(&text[b.end..span.start])
+                    && !FUNCTION_WORDS.contains(&w)
+            });
+            let next_cap = after_gap_is_space
+                && after.is_some_and(|a| {
+                    let w = a.text(text);
+                    is_capitalised(w) && !PLACE_NOUNS.contains(&w.to_lowercase().as_str())
+                });
+            if prev_cap || next_cap {
+                return false;
+            }
+        }
+        if !locative_cue(text, span.start, span.end) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether a title ("General", "Mr") stands among the capitalised words
+/// right in front of `at`.
+fn preceded_by_title(text: &str, at: usize) -> bool {
+    let mut pos = at;
+    for _ in 0..4 {
+        let Some(w) = word_before(text, pos) else {
+            return false;
+        };
+        if !is_space_gap(&text[w.end..pos]) && pos != at {
+            return false;
+        }
+        let word = w.text(text).trim_end_matches('.');
+        if TITLES.contains(&word) {
+            return true;
+        }
+        if !is_capitalised(word) {
+            return false;
+        }
+        pos = w.start;
+    }
+    false
+}
+
+/// A word around the span that says it is a place: "in", "near", "town of"
+/// before it, "town", "border" after it.
+fn locative_cue(text: &str, start: usize, end: usize) -> bool {
+    let mut before = word_before(text, start);
+    if lower_word(text, before) == "the" {
+        before = before.and_then(|b| word_before(text, b.start));
+    }
+    let prev = lower_word(text, before);
+    if LOCATIVE.contains(&prev.as_str()) {
+        return true;
+    }
+    if prev == "of" {
+        let noun = before.and_then(|b| word_before(text, b.start));
+        if PLACE_OF.contains(&lower_word(text, noun).as_str()) {
+            return true;
+        }
+    }
+    let next = lower_word(text, word_after(text, end));
+    PLACE_NOUNS.contains(&next.as_str())
+}
+
+/// Grows a span over a generic word after it ("Kokan region") and a direction
+/// word before it ("northern Shan").
+fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
+    let is_country = span
+        .entries
+        .iter()
+        .all(|e| gazetteer.place(e.place).class == "country");
+    let kind_of = |e: &Entry| gazetteer.place(e.place).kind;
+    if let Some(next) = word_after(text, span.end) {
+        let w = next.text(text);
+        let gap = &text[span.end..next.start];
+        let generic = ADMIN_SUFFIXES.contains(&w.to_lowercase().as_str())
+            || ADMIN_SUFFIXES_CAPITALISED.contains(&w);
+        if generic
+            && is_space_gap(gap)
+            && !is_country
+            && span.entries.iter().all(|e| kind_of(e) != Kind::Line)
+        {
+            span.end = next.end;
+        }
+    }
+    // Scripts without spaces: generic words glued to the name.
+    if text[..span.start]
+        .chars()
+        .next_back()
+        .is_some_and(is_unspaced_script)
+        || text[span.start..].starts_with(is_unspaced_script)
+    {
+        if let Some(p) = UNSPACED_PREFIXES
+            .iter()
+            .find(|p| text[..span.start].ends_with(*p))
+        {
+            span.start -= p.len();
+        }
+        if let Some(s) = UNSPACED_SUFFIXES
+            .iter()
+            .find(|s| text[span.end..].starts_with(*s))
+        {
+            let end = span.end + s.len();
+            if text[end..]
+                .chars()
+                .next()
+                .is_none_or(|c| !super::text::is_mark(c))
+            {
+                span.end = end;
+            }
+        }
+        return;
+    }
+    if let Some(prev) = word_before(text, span.start) {
+        let w = prev.text(text).to_lowercase();
+        let gap = &text[prev.end..span.start];
+        let areal = span.entries.iter().any(|e| kind_of(e) == Kind::Area);
+        if DIRECTIONS.contains(&w.as_str()) && areal && (is_space_gap(gap) || gap == "-") {
+            // "northern Myanmar" may already be a name of its own.
+            span.part = Some(w);
+            span.start = prev.start;
+        }
+    }
+}
+
+/// Joins "X border" and "X-Y border" (X, Y countries or their demonyms) into
+/// one border span.
+fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
+    let country_of = |span: &Span| -> Option<String> {
+        let mut codes = span.entries.iter().filter_map(|e| {
+            let p = gazetteer.place(e.place);
+            (p.class == "country")
+                .then(|| p.countries.first().cloned())
+                .flatten()
+        });
+        let first = codes.next()?;
+        Some(first)
+    };
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    let mut i = 0;
+    let lines: Vec<(usize, &Place)> = gazetteer
+        .places()
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == Kind::Line && p.class == "border")
+        .collect();
+    let line_entries = |codes: &[String]| -> Vec<Entry> {
+        lines
+            .iter()
+            .filter(|(_, p)| codes.iter().all(|c| p.in_country(c)))
+            .filter(|(_, p)| codes.len() < 2 || p.countries.len() == codes.len())
+            .map(|(i, _)| Entry {
+                place: PlaceId(*i as u32),
+                alias: None,
+                case_exact: false,
+                bulk: false,
+            })
+            .collect()
+    };
+    // Demonyms and country spans, in order, as border parts.
+    while i < spans.len() {
+        let span = &spans[i];
+        // A span that is already a border line (an alias) stays as it is.
+        let Some(code) = country_of(span) else {
+            out.push(span.clone());
+            i += 1;
+            continue;
+        };
+        let Some(next) = word_after(text, span.end) else {
+            out.push(span.clone());
+            i += 1;
+            continue;
+        };
+        let gap = &text[span.end..next.start];
+        let mut codes = vec![code];
+        let mut start = span.start;
+        let mut end_word = next;
+        let joined = gap
+            .chars()
+            .all(|c| matches!(c, '-' | '–' | '—' | '/' | '\u{2010}' | '\u{2011}'))
+            && !gap.is_empty();
+        if joined {
+            // X-Y border: Y is the next span or a demonym.
+            let second = spans
+                .get(i + 1)
+                .filter(|s| s.start == next.start)
+                .and_then(|s| country_of(s).map(|c| (c, s.end)))
+                .or_else(|| demonym_code(next.text(text)).map(|c| (c.to_string(), next.end)));
+            if let Some((c2, end2)) = second {
+                if let Some(b) =
+                    word_after(text, end2).filter(|b| is_space_gap(&text[end2..b.start]))
+                {
+                    codes.push(c2);
+                    end_word = b;
+                }
+            }
+        } else if let Some(prev) = word_before(text, span.start) {
+            // Y-X border where Y is a demonym ("Thai-Myanmar").
+            let g = &text[prev.end..span.start];
+            if matches!(g, "-" | "–" | "—" | "/" | "\u{2010}") {
+                if let Some(c) = demonym_code(prev.text(text)) {
+                    codes.insert(0, c.to_string());
+                    start = prev.start;
+                }
+            }
+        }
+        let is_border = matches!(end_word.text(text), "border" | "Border" | "borders")
+            && (is_space_gap(&text[span.end..end_word.start]) || codes.len() == 2);
+        if is_border && codes.iter().collect::<std::collections::HashSet<_>>().len() == codes.len()
+        {
+            let skip = if codes.len() == 2
+                && spans
+                    .get(i + 1)
+                    .is_some_and(|s| s.end <= end_word.start && s.start >= span.end)
+            {
+                2
+            } else {
+                1
+            };
+            out.push(Span {
+                start,
+                end: end_word.end,
+                entries: line_entries(&codes),
+                found: Found::Border { countries: codes },
+                organisation: None,
+                part: None,
+            });
+            i += skip;
+            continue;
+        }
+        out.push(span.clone());
+        i += 1;
+    }
+    // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
+    out = demonym_borders(text, out, &line_entries);
+    out
+}
+
+/// Whether `[start, end)` overlaps one of `spans` (sorted, not overlapping).
+fn overlaps_any(spans: &[Span], start: usize, end: usize) -> bool {
+    let i = spans.partition_point(|s| s.end <= start);
+    spans.get(i).is_some_and(|s| s.start < end)
+}
+
+fn demonym_code(word: &str) -> Option<&'static str> {
+    let lower = word.to_lowercase();
+    BORDER_DEMONYMS
+        .iter()
+        .find(|(d, _)| *d == lower)
+        .map(|(_, c)| *c)
+        .filter(|_| is_capitalised(word))
+}
+
+/// "the Thai border", "the Thai-Cambodian border": demonyms before "border"
+/// that no name span covers.
+fn demonym_borders(
+    text: &str,
+    mut spans: Vec<Span>,
+    line_entries: &dyn Fn(&[String]) -> Vec<Entry>,
+) -> Vec<Span> {
+    let mut added = Vec::new();
+    let mut search = 0;
+    while let Some(offset) = text[search..].find("border") {
+        let at = search + offset;
+        search = at + "border".len();
+        let Some(word) = word_after(text, at).filter(|w| w.start == at) else {
+            continue;
+        };
+        if word.text(text) != "border" && word.text(text) != "borders" {
+            continue;
+        }
+        if spans
+            .iter()
+            .any(|s| s.start < word.end && word.start < s.end)
+        {
+            continue;
+        }
+        let Some(d1) = word_before(text, at).filter(|w| is_space_gap(&text[w.end..at])) else {
+            continue;
+        };
+        // The demonym word may be "Thai-Cambodian" as one hyphenated word.
+        let parts: Vec<&str> = d1.text(text).split(['-', '\u{2010}', '\u{2011}']).collect();
+        let codes: Vec<String> = parts
+            .iter()
+            .filter_map(|p| demonym_code(p).map(String::from))
+            .collect();
+        if codes.is_empty() || codes.len() != parts.len() {
+            continue;
+        }
+        if overlaps_any(&spans, d1.start, d1.end) {
+            continue;
+        }
+        added.push(Span {
+            start: d1.start,
+            end: word.end,
+            entries: line_entries(&codes),
+            found: Found::Border { countries: codes },
+            organisation: None,
+            part: None,
+        });
+    }
+    if !added.is_empty() {
+        spans.extend(added);
+        spans.sort_by_key(|s| s.start);
+    }
+    spans
+}
+
+/// The organisation name a span sits in: capitalised words around it ending
+/// in an organisation word ("United Wa State Army", "China Daily"), or
+/// "X of PLACE" after such a name ("Global New Light of Myanmar").
+fn organisation(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if !text[start..end].bytes().any(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    // Capitalised words before the span, back to a function word.
+    let mut org_start = start;
+    let mut pos = start;
+    for _ in 0..4 {
+        let Some(w) = word_before(text, pos) else {
+            break;
+        };
+        let word = w.text(text);
+        if !is_space_gap(&text[w.end..pos])
+            || !is_capitalised(word)
+            || FUNCTION_WORDS.contains(&word)
+        {
+            break;
+        }
+        org_start = w.start;
+        pos = w.start;
+    }
+    // Forward: capitalised words (and joiners) after the span, up to a head.
+    let mut pos = end;
+    let mut head_end = None;
+    for _ in 0..6 {
+        let Some(w) = word_after(text, pos) else {
+            break;
+        };
+        if !is_space_gap(&text[pos..w.start]) {
+            break;
+        }
+        let word = w.text(text);
+        if ORG_JOINERS.contains(&word) {
+            pos = w.end;
+            continue;
+        }
+        if !is_capitalised(word) {
+            break;
+        }
+        if ORG_HEADS.contains(&word) {
+            head_end = Some(w.end);
+        }
+        pos = w.end;
+    }
+    if let Some(e) = head_end {
+        return Some((org_start, e));
+    }
+    // Backward: "<Capitalised ... Head> of [the] PLACE".
+    let mut before = word_before(text, start)?;
+    if before.text(text) == "the" {
+        before = word_before(text, before.start)?;
+    }
+    if before.text(text) != "of" {
+        return None;
+    }
+    let mut pos = before.start;
+    let mut first = None;
+    let mut has_head = false;
+    for _ in 0..5 {
+        let Some(w) = word_before(text, pos) else {
+            break;
+        };
+        let word = w.text(text);
+        if !is_space_gap(&text[w.end..pos])
+            || !is_capitalised(word)
+            || FUNCTION_WORDS.contains(&word)
+        {
+            break;
+        }
+        has_head |= ORG_HEADS.contains(&word);
+        first = Some(w.start);
+        pos = w.start;
+    }
+    match first {
+        Some(s) if has_head => Some((s, end)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alone_means_no_letter_touches_a_latin_name() {
+        let t = "Asian Asia";
+        assert!(!stands_alone(t, 0, 4));
+        assert!(stands_alone(t, 6, 10));
+    }
+
+    #[test]
+    fn case_rules() {
+        let e = Entry {
+            place: PlaceId(0),
+            alias: None,
+            case_exact: false,
+            bulk: false,
+        };
+        assert!(case_fits("Muse", &e));
+        assert!(!case_fits("muse", &e));
+        assert!(case_fits("northern Myanmar", &e));
+        assert!(case_fits("老街", &e));
+        let code = Entry {
+            case_exact: true,
+            ..e
+        };
+        assert!(case_fits("US", &code));
+        assert!(!case_fits("us", &code));
+        assert!(!case_fits("Us", &code));
+    }
+
+    #[test]
+    fn organisations_around_a_name() {
+        let t = "the United Wa State Army said";
+        let s = t.find("Wa State").unwrap();
+        let (a, b) = organisation(t, s, s + 8).unwrap();
+        assert_eq!(&t[a..b], "United Wa State Army");
+        let t = "outlet China Daily, China's";
+        let (a, b) = organisation(t, 7, 12).unwrap();
+        assert_eq!(&t[a..b], "China Daily");
+        let t = "in the Global New Light of Myanmar newspaper";
+        let s = t.find("Myanmar").unwrap();
+        let (a, b) = organisation(t, s, s + 7).unwrap();
+        assert_eq!(&t[a..b], "Global New Light of Myanmar");
+        let t = "the Myanmar government";
+        assert_eq!(organisation(t, 4, 11), None);
+    }
+
+    #[test]
+    fn titles_mark_persons() {
+        let t = "Senior General Min Aung Hlaing met";
+        assert!(preceded_by_title(t, t.find("Hlaing").unwrap()));
+        assert!(!preceded_by_title("troops in Myawaddy", 10));
+    }
+}

@@ -1,0 +1,303 @@
+//! The folded form of a text, in which place names are searched, and the way
+//! back to the original.
+//!
+//! Folding lower-cases, removes Latin diacritics and compatibility forms
+//! (NFKC), and drops the *soft* separators that may sit inside a name (spaces,
+//! hyphens, dashes, apostrophes, full stops): "Shwe Kokko", "Shwe-Kokko" and
+//! "Shwekokko" fold the same. Every other character that is not a letter, mark
+//! or digit (a comma, a bracket, a line break) becomes a *hard* separator, [`HARD`],
+//! which no folded name contains, so no match runs across it.
+//!
+//! Each folded byte remembers the byte offset of the original character it came
+//! from, so a match in the folded text maps back to an exact span of the
+//! original.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The byte that stands for a hard separator in folded text.
+pub const HARD: u8 = b'\n';
+
+/// A text folded for matching, with the map back to the original.
+#[derive(Debug, Default)]
+pub struct Folded {
+    /// The folded text; only [`HARD`] marks separators.
+    pub text: String,
+    /// For each byte of `text`, the byte offset in the original of the
+    /// character it came from.
+    pub origin: Vec<u32>,
+}
+
+impl Folded {
+    /// The original byte span `[start, end)` of the folded bytes `[from, to)`.
+    #[must_use]
+    pub fn original_span(&self, original: &str, from: usize, to: usize) -> (usize, usize) {
+        let start = self.origin[from] as usize;
+        let last = self.origin[to - 1] as usize;
+        let end = last + original[last..].chars().next().map_or(0, char::len_utf8);
+        (start, end)
+    }
+}
+
+/// What one character of the original becomes.
+enum Fold {
+    Keep,
+    Soft,
+    Hard,
+}
+
+fn classify_ascii(b: u8) -> Fold {
+    match b {
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => Fold::Keep,
+        b' ' | b'\t' | b'-' | b'\'' | b'`' | b'.' => Fold::Soft,
+        _ => Fold::Hard,
+    }
+}
+
+/// Whether `c` may sit inside a name without being part of its key.
+pub fn is_soft(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(classify_ascii(c as u8), Fold::Soft);
+    }
+    (c.is_whitespace() && c != '\u{2028}' && c != '\u{2029}')
+        || matches!(
+            c,
+            '\u{2010}'
+                ..='\u{2015}'
+                    | '\u{2212}'
+                    | '’'
+                    | '‘'
+                    | 'ʼ'
+                    | 'ʻ'
+                    | '´'
+                    | '′'
+                    | '·'
+                    | '\u{200B}'
+                    | '\u{FEFF}'
+        )
+}
+
+/// Folds `text` for matching; see the module docs.
+///
+/// # Runtime
+/// One pass; ASCII bytes take a table-free fast path.
+#[must_use]
+pub fn fold(text: &str) -> Folded {
+    let mut out = Folded {
+        text: String::with_capacity(text.len()),
+        origin: Vec::with_capacity(text.len()),
+    };
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut last_hard = true;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            match classify_ascii(b) {
+                Fold::Keep => {
+                    out.text.push(b.to_ascii_lowercase() as char);
+                    out.origin.push(i as u32);
+                    last_hard = false;
+                }
+                Fold::Soft => {}
+                Fold::Hard => {
+                    if !last_hard {
+                        out.text.push(HARD as char);
+                        out.origin.push(i as u32);
+                        last_hard = true;
+                    }
+                }
+            }
+            i += 1;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
+        let width = c.len_utf8();
+        if is_soft(c) {
+            i += width;
+            continue;
+        }
+        if c.is_alphanumeric() || is_mark(c) {
+            let before = out.text.len();
+            fold_char(c, &mut out.text);
+            for _ in before..out.text.len() {
+                out.origin.push(i as u32);
+            }
+            if out.text.len() > before {
+                last_hard = false;
+            }
+        } else if !last_hard {
+            out.text.push(HARD as char);
+            out.origin.push(i as u32);
+            last_hard = true;
+        }
+        i += width;
+    }
+    out
+}
+
+/// Folds a name the way [`fold`] folds text: the key a name is searched under.
+#[must_use]
+pub fn fold_name(name: &str) -> String {
+    fold(name).text
+}
+
+/// Appends the folded form of one non-ASCII letter, mark or digit.
+fn fold_char(c: char, out: &mut String) {
+    for k in std::iter::once(c).nfkc() {
+        for l in k.to_lowercase() {
+            if is_latin_letter_range(l) {
+                for d in std::iter::once(l).nfd() {
+                    if !is_latin_diacritic(d) {
+                        push_latin(d, out);
+                    }
+                }
+            } else if is_latin_diacritic(l) {
+                // A combining diacritic of decomposed Latin text.
+            } else if l.is_ascii() {
+                if l.is_ascii_alphanumeric() {
+                    out.push(l.to_ascii_lowercase());
+                }
+            } else {
+                out.push(l);
+            }
+        }
+    }
+}
+
+fn push_latin(d: char, out: &mut String) {
+    match d {
+        'đ' | 'ð' => out.push('d'),
+        'ø' => out.push('o'),
+        'ł' => out.push('l'),
+        'ı' => out.push('i'),
+        'ß' => out.push_str("ss"),
+        'æ' => out.push_str("ae"),
+        'œ' => out.push_str("oe"),
+        'þ' => out.push_str("th"),
+        _ => out.push(d),
+    }
+}
+
+fn is_latin_letter_range(c: char) -> bool {
+    matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+fn is_latin_diacritic(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Combining marks of the scripts that matter here (Thai, Lao, Burmese,
+/// Khmer vowel signs and tone marks) and the general combining blocks.
+pub fn is_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{0E31}' | '\u{0E34}'..='\u{0E3A}' | '\u{0E47}'..='\u{0E4E}'
+        | '\u{0EB1}' | '\u{0EB4}'..='\u{0EBC}' | '\u{0EC8}'..='\u{0ECD}'
+        | '\u{102B}'..='\u{103E}' | '\u{1056}'..='\u{1059}' | '\u{105E}'..='\u{1060}'
+        | '\u{1062}'..='\u{1064}' | '\u{1067}'..='\u{106D}' | '\u{1071}'..='\u{1074}'
+        | '\u{1082}'..='\u{108D}' | '\u{108F}' | '\u{109A}'..='\u{109D}'
+        | '\u{17B4}'..='\u{17D3}' | '\u{17DD}'
+        | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
+}
+
+/// Scripts written without spaces between words, where a name may touch the
+/// words around it.
+#[must_use]
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'   // Thai, Lao
+        | '\u{1000}'..='\u{109F}' // Burmese
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{2E80}'..='\u{9FFF}' // CJK
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Han (Chinese) characters.
+#[must_use]
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FFFF}')
+}
+
+/// Code-point offsets of byte offsets, for offsets given in increasing order.
+#[derive(Debug)]
+pub struct CharOffsets<'t> {
+    text: &'t str,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'t> CharOffsets<'t> {
+    #[must_use]
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    /// The code-point offset of byte offset `at` (a character boundary).
+    /// Cheap when offsets come in increasing order; a step back costs its
+    /// own length.
+    pub fn at(&mut self, at: usize) -> usize {
+        if at < self.byte {
+            self.chars -= self.text[at..self.byte].chars().count();
+            self.byte = at;
+            return self.chars;
+        }
+        self.chars += self.text[self.byte..at].chars().count();
+        self.byte = at;
+        self.chars
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn soft_separators_vanish_and_hard_ones_stay() {
+        assert_eq!(fold("Shwe Kokko").text, "shwekokko");
+        assert_eq!(fold("Shwe-Kokko").text, fold("shwekokko").text);
+        assert_eq!(fold("Myanmar’s").text, "myanmars");
+        assert_eq!(fold("Laukkai, Kokang").text, "laukkai\nkokang");
+        assert_eq!(fold("Möng La").text, "mongla");
+        assert_eq!(fold("China–Myanmar border").text, "chinamyanmarborder");
+    }
+
+    #[test]
+    fn spans_map_back_to_the_original() {
+        let text = "“Möng La” and 老街";
+        let f = fold(text);
+        let at = f.text.find("mongla").unwrap();
+        let (s, e) = f.original_span(text, at, at + "mongla".len());
+        assert_eq!(&text[s..e], "Möng La");
+        let at = f.text.find("老街").unwrap();
+        let (s, e) = f.original_span(text, at, at + "老街".len());
+        assert_eq!(&text[s..e], "老街");
+    }
+
+    #[test]
+    fn other_scripts_keep_their_marks() {
+        assert_eq!(fold("เมียวดี").text, "เมียวดี");
+        assert_eq!(fold("မြဝတီ").text, "မြဝတီ");
+        assert_eq!(fold("ＭＹＡＮＭＡＲ").text, "myanmar");
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let text = "a’b老c";
+        let mut offsets = CharOffsets::new(text);
+        assert_eq!(offsets.at(0), 0);
+        assert_eq!(offsets.at(4), 2); // after a and ’ (3 bytes)
+        assert_eq!(offsets.at(text.len()), 5);
+        assert_eq!(offsets.at(4), 2);
+    }
+}

@@ -1,0 +1,197 @@
+//! Small word-level helpers over the original text: the word before or after a
+//! byte offset, capitalisation, sentence boundaries.
+
+/// A word of the original text: `[start, end)` in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Word {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Word {
+    #[must_use]
+    pub fn text<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.start..self.end]
+    }
+}
+
+/// Letters, digits and marks make words; an apostrophe or hyphen inside a word
+/// keeps it whole ("Myanmar's", "state-run").
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || super::text::is_mark(c)
+}
+
+fn is_inner_joiner(c: char) -> bool {
+    matches!(c, '\'' | '’' | '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Whether only spaces or tabs (no line break, no punctuation) lie in `gap`.
+#[must_use]
+pub fn is_space_gap(gap: &str) -> bool {
+    !gap.is_empty()
+        && gap
+            .chars()
+            .all(|c| c == ' ' || c == '\t' || c == '\u{a0}' || c == '\u{202f}')
+}
+
+/// The word that ends at or before byte `at`, with only spaces between; `None`
+/// across punctuation or a line break.
+#[must_use]
+pub fn word_before(text: &str, at: usize) -> Option<Word> {
+    let head = &text[..at];
+    let trimmed = head.trim_end_matches([' ', '\t', '\u{a0}', '\u{202f}']);
+    let end = trimmed.len();
+    let mut start = end;
+    let mut chars = trimmed.char_indices().rev().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = is_inner_joiner(c)
+            && start == i + c.len_utf8()
+            && chars.peek().is_some_and(|&(_, p)| is_word_char(p));
+        if is_word_char(c) || joins {
+            start = i;
+        } else {
+            break;
+        }
+    }
+    (start < end).then_some(Word { start, end })
+}
+
+/// The word that starts at or after byte `at`, with only spaces between.
+#[must_use]
+pub fn word_after(text: &str, at: usize) -> Option<Word> {
+    let tail = &text[at..];
+    let skipped = tail.len()
+        - tail
+            .trim_start_matches([' ', '\t', '\u{a0}', '\u{202f}'])
+            .len();
+    let start = at + skipped;
+    let mut end = start;
+    let rest = &text[start..];
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let joins = is_inner_joiner(c)
+            && end == start + i
+            && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+        if is_word_char(c) || joins {
+            end = start + i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    (end > start).then_some(Word { start, end })
+}
+
+/// Whether the word starts with a capital letter.
+#[must_use]
+pub fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether byte `at` starts a sentence: only spaces, quotes or brackets lie
+/// between it and the start of the text, a line break, or `.`, `!`, `?`, `:`.
+#[must_use]
+pub fn starts_sentence(text: &str, at: usize) -> bool {
+    for (i, c) in text[..at].char_indices().rev() {
+        match c {
+            ' ' | '\t' | '"' | '“' | '‘' | '(' | '[' | '\'' | '\u{a0}' | '*' | '#' | '|' | '-'
+            | '—' | '–' => {}
+            '.' => return !is_abbreviation_dot(text, i),
+            '!' | '?' | ':' | '\n' | '\r' | '•' => return true,
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// The byte range of the sentence around `at`: from after the previous `.`,
+/// `!`, `?` or line break to the next one.
+#[must_use]
+pub fn sentence_around(text: &str, at: usize) -> (usize, usize) {
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | '။');
+    let mut start = 0;
+    for (i, c) in text[..at].char_indices().rev() {
+        if is_end(c) && !is_abbreviation_dot(text, i) {
+            start = i + c.len_utf8();
+            break;
+        }
+    }
+    let mut end = text.len();
+    for (i, c) in text[at..].char_indices() {
+        if is_end(c) && !is_abbreviation_dot(text, at + i) {
+            end = at + i + c.len_utf8();
+            break;
+        }
+    }
+    (start, end)
+}
+
+/// A full stop that does not end a sentence: in "U.S.", "D.C.", "Nov. 18",
+/// "1.5 million".
+fn is_abbreviation_dot(text: &str, i: usize) -> bool {
+    if text.as_bytes().get(i) != Some(&b'.') {
+        return false;
+    }
+    let before = text[..i].chars().next_back();
+    let after = text[i + 1..].chars().next();
+    match (before, after) {
+        (Some(b), Some(a)) if b.is_ascii_digit() && a.is_ascii_digit() => true,
+        (Some(b), Some(a)) if b.is_uppercase() && a.is_uppercase() => true,
+        (Some(b), _) if b.is_uppercase() => {
+            // A single capital before the dot: an initial.
+            let prev = text[..i - b.len_utf8()].chars().next_back();
+            prev.is_none_or(|p| !p.is_alphabetic())
+        }
+        _ => {
+            let word = word_before(text, i).map(|w| w.text(text)).unwrap_or("");
+            matches!(
+                word,
+                "Jan"
+                    | "Feb"
+                    | "Mar"
+                    | "Apr"
+                    | "Aug"
+                    | "Sep"
+                    | "Sept"
+                    | "Oct"
+                    | "Nov"
+                    | "Dec"
+                    | "Mr"
+                    | "Mrs"
+                    | "Ms"
+                    | "Dr"
+                    | "Gen"
+                    | "Col"
+                    | "Lt"
+                    | "St"
+                    | "No"
+                    | "vs"
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_around_an_offset() {
+        let t = "sent back to China via the Myanmar border";
+        let at = t.find("Myanmar").unwrap();
+        assert_eq!(word_before(t, at).unwrap().text(t), "the");
+        assert_eq!(word_after(t, at + 7).unwrap().text(t), "border");
+        let t = "Myanmar’s junta";
+        assert_eq!(word_after(t, 0).unwrap().text(t), "Myanmar’s");
+        assert_eq!(word_before("a, b", 3), None);
+    }
+
+    #[test]
+    fn sentences() {
+        let t = "He left. In the U.S. it rained on Nov. 18 again. End";
+        let at = t.find("rained").unwrap();
+        let (s, e) = sentence_around(t, at);
+        assert_eq!(&t[s..e], " In the U.S. it rained on Nov. 18 again.");
+        assert!(starts_sentence(t, t.find("In").unwrap()));
+        assert!(!starts_sentence(t, t.find("it").unwrap()));
+    }
+}

@@ -158,7 +158,7 @@ fn number_re() -> &'static Regex {
         Regex::new(
             r"(?x)
             (?:(?P<q>(?i:over|more\ than|nearly|almost|about|around|approximately|some|at\ least|up\ to|roughly|an\ estimated|close\ to|at\ most|fewer\ than|less\ than))\s+)?
-            (?P<num>\d{1,3}(?:,\d{3})+\b|\d+(?:\.\d+)?)
+            (?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?-u:\b)|[0-9]+(?:\.[0-9]+)?)
             (?:\s*(?P<mult>thousand|million|万|千|พัน|หมื่น))?
             (?P<cjk>\s*(?:多)?(?:名|人|คน|ราย))?
             ",

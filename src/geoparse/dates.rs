@@ -108,36 +108,63 @@ fn month_number(word: &str) -> Option<u32> {
         .map(|i| i as u32 + 1)
 }
 
+/// The date patterns in two parts, both fast (lazy-DFA) searches: the
+/// patterns with word boundaries run over an ASCII shadow of the text (see
+/// [`ascii_shadow`]), the Chinese and Thai ones over the text itself.
 struct Patterns {
-    all: Regex,
+    latin: Regex,
+    cjk: Regex,
 }
 
 fn patterns() -> &'static Patterns {
     static P: OnceLock<Patterns> = OnceLock::new();
     P.get_or_init(|| {
         let thai = THAI_MONTHS.join("|");
-        let all = format!(
+        let latin = format!(
             r"(?x)
-            (?P<iso>\b(?P<iy>(?:19|20)\d{{2}})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d)\b)
-          | (?P<mdy>\b(?P<m1>{m})\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>(?:19|20)\d{{2}})\b)?)
-          | (?P<dmy>\b(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{m})\b(?:,?\s+(?P<y2>(?:19|20)\d{{2}})\b)?)
-          | (?P<my>\b(?P<m3>{m})\s+(?P<y3>(?:19|20)\d{{2}})\b)
-          | (?P<mo>\b(?P<m4>January|February|March|April|May|June|July|August|September|October|November|December)\b)
-          | (?P<yr>\b(?P<y5>(?:19|20)\d{{2}})\b)
-          | (?P<zh>(?P<zy>\d{{4}})年(?P<zm>\d{{1,2}})月(?:(?P<zd>\d{{1,2}})日)?)
-          | (?P<zmd>(?P<zm2>\d{{1,2}})月(?P<zd2>\d{{1,2}})日)
-          | (?P<th>(?:(?P<td>\d{{1,2}})\s*)?(?P<tm>{thai})(?:\s*(?:พ\.ศ\.\s*)?(?P<ty>\d{{4}}))?)
-          | (?P<rel>\b(?i:yesterday|today|tonight|last\s+(?:week|month|year|weekend)|this\s+(?:week|month|year)|earlier\s+this\s+(?:week|month|year)|over\s+the\s+weekend)\b)
-          | (?P<ago>\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago\b)
-          | (?P<wd>\b(?i:on|last)\s+(?P<wday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)
+            (?P<iso>(?-u:\b)(?P<iy>(?:19|20)\d{{2}})-(?P<im>0[1-9]|1[0-2])-(?P<id>[0-3]\d)(?-u:\b))
+          | (?P<mdy>(?-u:\b)(?P<m1>{m})\s+(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?(?-u:\b)(?:,?\s+(?P<y1>(?:19|20)\d{{2}})(?-u:\b))?)
+          | (?P<dmy>(?-u:\b)(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{m})(?-u:\b)(?:,?\s+(?P<y2>(?:19|20)\d{{2}})(?-u:\b))?)
+          | (?P<my>(?-u:\b)(?P<m3>{m})\s+(?P<y3>(?:19|20)\d{{2}})(?-u:\b))
+          | (?P<mo>(?-u:\b)(?P<m4>January|February|March|April|May|June|July|August|September|October|November|December)(?-u:\b))
+          | (?P<yr>(?-u:\b)(?P<y5>(?:19|20)\d{{2}})(?-u:\b))
+          | (?P<rel>(?-u:\b)(?i:yesterday|today|tonight|last\s+(?:week|month|year|weekend)|this\s+(?:week|month|year)|earlier\s+this\s+(?:week|month|year)|over\s+the\s+weekend)(?-u:\b))
+          | (?P<ago>(?-u:\b)(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?|months?|years?)\s+ago(?-u:\b))
+          | (?P<wd>(?-u:\b)(?i:on|last)\s+(?P<wday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?-u:\b))
             ",
             m = MONTH_RE,
+        );
+        let cjk = format!(
+            r"(?x)
+            (?P<zh>(?P<zy>\d{{4}})年(?P<zm>\d{{1,2}})月(?:(?P<zd>\d{{1,2}})日)?)
+          | (?P<zmd>(?P<zm2>\d{{1,2}})月(?P<zd2>\d{{1,2}})日)
+          | (?P<th>(?:(?P<td>\d{{1,2}})\s*)?(?P<tm>{thai})(?:\s*(?:พ\.ศ\.\s*)?(?P<ty>\d{{4}}))?)
+            ",
             thai = thai
         );
         Patterns {
-            all: Regex::new(&all).unwrap_or_else(|e| panic!("date pattern: {e}")),
+            latin: Regex::new(&latin).unwrap_or_else(|e| panic!("date pattern: {e}")),
+            cjk: Regex::new(&cjk).unwrap_or_else(|e| panic!("date pattern: {e}")),
         }
     })
+}
+
+/// `text` with the same byte offsets, in ASCII: every other character becomes
+/// as many `x` bytes if it is a word character and spaces if not. ASCII word
+/// boundaries in the shadow are then exactly the Unicode word boundaries of
+/// the text, and a regex with `(?-u:\b)` searches it with a lazy DFA instead
+/// of the much slower engine that Unicode `\b` over non-ASCII text needs.
+fn ascii_shadow(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let fill = if regex_syntax::is_word_character(c) { 'x' } else { ' ' };
+            out.extend(std::iter::repeat_n(fill, c.len_utf8()));
+        }
+    }
+    out
 }
 
 /// The article's own date: a full date written in the first 300 characters
@@ -166,8 +193,22 @@ pub fn find(text: &str, article: Option<NaiveDate>) -> Vec<DateMention> {
     let mut out = Vec::new();
     let mut offsets = CharOffsets::new(text);
     let mut last_year: Option<i32> = article.map(|a| a.year());
-    for caps in p.all.captures_iter(text) {
+    // Both parts' matches in text order; where they overlap the earlier wins,
+    // as one pattern searched left to right would have it.
+    let shadow = ascii_shadow(text);
+    let mut found: Vec<regex::Captures<'_>> = p
+        .latin
+        .captures_iter(&shadow)
+        .chain(p.cjk.captures_iter(text))
+        .collect();
+    found.sort_by_key(|c| c.get(0).map(|m| (m.start(), std::cmp::Reverse(m.end()))));
+    let mut taken_to = 0;
+    for caps in found {
         let Some(whole) = caps.get(0) else { continue };
+        if whole.start() < taken_to {
+            continue;
+        }
+        taken_to = whole.end();
         let g = |name: &str| caps.name(name).map(|m| m.as_str());
         let num = |name: &str| g(name).and_then(|s| s.parse::<u32>().ok());
         let (start, end) = (whole.start(), whole.end());
@@ -426,6 +467,26 @@ mod tests {
                 ("2023-12-06".into(), Some("2023-12-06".into())),
             ]
         );
+    }
+
+    #[test]
+    fn word_boundaries_are_unicode_ones_next_to_other_scripts() {
+        // Curly quotes and a no-break space are not letters: the dates stand.
+        assert_eq!(
+            values("“October 5,\u{a0}2024” – 2023-12-06…", None),
+            [
+                ("October 5,\u{a0}2024".into(), Some("2024-10-05".into())),
+                ("2023-12-06".into(), Some("2023-12-06".into())),
+            ]
+        );
+        // A letter of another script is a word character: no date inside.
+        assert!(values("éOctober 5, 2024 ก2023-12-06", None).is_empty());
+        // The shadow keeps every byte offset.
+        let text = "ย่างกุ้ง 5 มีนาคม 2567, “May 2024”";
+        let shadow = ascii_shadow(text);
+        assert_eq!(shadow.len(), text.len());
+        assert!(shadow.is_ascii());
+        assert_eq!(values(text, None).len(), 2, "{:?}", values(text, None));
     }
 
     #[test]

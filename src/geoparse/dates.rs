@@ -160,7 +160,11 @@ fn ascii_shadow(text: &str) -> String {
         if c.is_ascii() {
             out.push(c);
         } else {
-            let fill = if regex_syntax::is_word_character(c) { 'x' } else { ' ' };
+            let fill = if regex_syntax::is_word_character(c) {
+                'x'
+            } else {
+                ' '
+            };
             out.extend(std::iter::repeat_n(fill, c.len_utf8()));
         }
     }

@@ -16,7 +16,7 @@ mod country;
 mod feature;
 mod fuzzy;
 mod load;
-mod normalize;
+pub(crate) mod normalize;
 mod resolve;
 
 use std::collections::HashMap;

@@ -87,25 +87,31 @@ fn fold_unicode(name: &str) -> String {
     let lower: String = name.nfkc().flat_map(char::to_lowercase).collect();
     let mut out = String::with_capacity(lower.len());
     for c in lower.nfd() {
-        if is_latin_diacritic(c) {
-            continue;
-        }
-        match c {
-            'đ' | 'ð' => out.push('d'),
-            'ø' => out.push('o'),
-            'ł' => out.push('l'),
-            'ı' => out.push('i'),
-            'ß' => out.push_str("ss"),
-            'æ' => out.push_str("ae"),
-            'œ' => out.push_str("oe"),
-            'þ' => out.push_str("th"),
-            _ => out.push(c),
+        if !is_latin_diacritic(c) {
+            push_latin(c, &mut out);
         }
     }
     out.nfc().collect()
 }
 
-fn is_latin_diacritic(c: char) -> bool {
+/// Appends a decomposed, lower-case letter, spelling out the Latin letters
+/// that have no decomposition (đ, ø, ł, ß, æ, ...).
+pub(crate) fn push_latin(c: char, out: &mut String) {
+    match c {
+        'đ' | 'ð' => out.push('d'),
+        'ø' => out.push('o'),
+        'ł' => out.push('l'),
+        'ı' => out.push('i'),
+        'ß' => out.push_str("ss"),
+        'æ' => out.push_str("ae"),
+        'œ' => out.push_str("oe"),
+        'þ' => out.push_str("th"),
+        _ => out.push(c),
+    }
+}
+
+/// A combining diacritic (accents of decomposed Latin letters).
+pub(crate) fn is_latin_diacritic(c: char) -> bool {
     matches!(c,
         '\u{0300}'..='\u{036F}'
         | '\u{1AB0}'..='\u{1AFF}'

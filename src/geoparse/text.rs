@@ -14,6 +14,8 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::gazetteer::normalize::{is_latin_diacritic, push_latin};
+
 /// The byte that stands for a hard separator in folded text.
 pub const HARD: u8 = b'\n';
 
@@ -164,31 +166,8 @@ fn fold_char(c: char, out: &mut String) {
     }
 }
 
-fn push_latin(d: char, out: &mut String) {
-    match d {
-        'đ' | 'ð' => out.push('d'),
-        'ø' => out.push('o'),
-        'ł' => out.push('l'),
-        'ı' => out.push('i'),
-        'ß' => out.push_str("ss"),
-        'æ' => out.push_str("ae"),
-        'œ' => out.push_str("oe"),
-        'þ' => out.push_str("th"),
-        _ => out.push(d),
-    }
-}
-
 fn is_latin_letter_range(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
-}
-
-fn is_latin_diacritic(c: char) -> bool {
-    matches!(c,
-        '\u{0300}'..='\u{036F}'
-        | '\u{1AB0}'..='\u{1AFF}'
-        | '\u{1DC0}'..='\u{1DFF}'
-        | '\u{20D0}'..='\u{20FF}'
-        | '\u{FE20}'..='\u{FE2F}')
 }
 
 /// Combining marks of the scripts that matter here (Thai, Lao, Burmese,

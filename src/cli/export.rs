@@ -7,7 +7,6 @@ use scamatlas::export::{self, Destination, Format, Table};
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::Bbox;
 use scamatlas::layers::{Catalog, LayerKind, LayerQuery};
-use scamatlas::server::TYPE_COLOURS;
 
 use super::args::ExportArgs;
 use super::UsageError;
@@ -57,8 +56,7 @@ pub fn run(gazetteer: Gazetteer, args: &ExportArgs) -> anyhow::Result<ExitCode> 
             bar.inc(1);
         }
     };
-    let colours: Vec<(&str, &str)> = TYPE_COLOURS.iter().map(|(t, c)| (t.as_str(), *c)).collect();
-    let style = (kind == LayerKind::Events).then(|| export::events_qml(&colours));
+    let style = (kind == LayerKind::Events).then(export::events_qml);
     let written = export::write(&table, format, &to, style.as_deref(), &tick).map_err(|e| {
         // A path error names the path already.
         match e {

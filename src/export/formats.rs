@@ -273,9 +273,10 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
 }
 
 /// A QGIS style (`.qml`) that draws an events layer by `type`, in the colours
-/// of the map viewer.
+/// of the map viewer ([`TYPE_COLOURS`](crate::layers::TYPE_COLOURS)).
 #[must_use]
-pub fn events_qml(colours: &[(&str, &str)]) -> String {
+pub fn events_qml() -> String {
+    let colours = crate::layers::TYPE_COLOURS.map(|(t, c)| (t.as_str(), c));
     let hex = |c: &str| {
         let c = c.trim_start_matches('#');
         let byte =

@@ -134,6 +134,24 @@ struct Made {
     fields: OnceLock<Vec<(String, FieldType)>>,
 }
 
+/// Colours of event types: the map style, its legend, and the QGIS style of
+/// event exports all draw with these.
+pub const TYPE_COLOURS: [(EventType, &str); 13] = [
+    (EventType::Raid, "#d62728"),
+    (EventType::Handover, "#1f77b4"),
+    (EventType::Deportation, "#9467bd"),
+    (EventType::Extradition, "#8c564b"),
+    (EventType::Release, "#2ca02c"),
+    (EventType::Rescue, "#17becf"),
+    (EventType::Relocation, "#ff7f0e"),
+    (EventType::Offensive, "#7f7f7f"),
+    (EventType::Capture, "#bcbd22"),
+    (EventType::Demolition, "#e377c2"),
+    (EventType::Sanction, "#393b79"),
+    (EventType::PowerCut, "#637939"),
+    (EventType::Other, "#999999"),
+];
+
 const BORDERS: &str = include_str!("../../geojson/borders.geojson");
 const COUNTRIES: &str = include_str!("../../geojson/countries.geojson");
 

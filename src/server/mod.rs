@@ -31,7 +31,6 @@ use crate::layers::Catalog;
 
 pub use error::ApiError;
 pub use params::Params;
-pub use tiles::TYPE_COLOURS;
 pub use web::{WebFiles, WebProblem};
 
 /// What every handler reads: built once at start; only the tile cache fills.

@@ -17,7 +17,7 @@ use super::api::{params, QueryParams};
 use super::error::ApiError;
 use super::AppState;
 use crate::events::EventType;
-use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
+use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM, TYPE_COLOURS};
 use crate::tiles::TileCoord;
 
 type Shared = State<Arc<AppState>>;
@@ -278,23 +278,6 @@ fn encode(v: &str) -> String {
         })
         .collect()
 }
-
-/// Colours of event types, shared by the style and its legend.
-pub const TYPE_COLOURS: [(EventType, &str); 13] = [
-    (EventType::Raid, "#d62728"),
-    (EventType::Handover, "#1f77b4"),
-    (EventType::Deportation, "#9467bd"),
-    (EventType::Extradition, "#8c564b"),
-    (EventType::Release, "#2ca02c"),
-    (EventType::Rescue, "#17becf"),
-    (EventType::Relocation, "#ff7f0e"),
-    (EventType::Offensive, "#7f7f7f"),
-    (EventType::Capture, "#bcbd22"),
-    (EventType::Demolition, "#e377c2"),
-    (EventType::Sanction, "#393b79"),
-    (EventType::PowerCut, "#637939"),
-    (EventType::Other, "#999999"),
-];
 
 /// `/style.json`: a MapLibre style over our own sources only: the countries
 /// and borders as basemap, then flows, drift, hubs and events. No glyphs or

@@ -83,14 +83,8 @@ impl NameIndex {
         let mut index = NameIndex::default();
         for (pi, place) in places.iter().enumerate() {
             let place_id = PlaceId(pi as u32);
-            let names = std::iter::once((NameRef::Canonical, place.name.as_str())).chain(
-                place
-                    .aliases
-                    .iter()
-                    .enumerate()
-                    .map(|(ai, a)| (NameRef::Alias(ai as u32), a.name.as_str())),
-            );
-            for (name_ref, name) in names {
+            for (alias, name) in place.names() {
+                let name_ref = alias.map_or(NameRef::Canonical, NameRef::Alias);
                 let key = normalize(name);
                 if key.is_empty() {
                     continue;

@@ -136,6 +136,17 @@ pub struct Place {
 }
 
 impl Place {
+    /// Every name of the place: its own (`None`), then each alias with its
+    /// index in `aliases`.
+    pub fn names(&self) -> impl Iterator<Item = (Option<u32>, &str)> {
+        std::iter::once((None, self.name.as_str())).chain(
+            self.aliases
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (Some(i as u32), a.name.as_str())),
+        )
+    }
+
     /// Whether `code` (ISO2, upper case) is one of the place's countries.
     #[must_use]
     pub fn in_country(&self, code: &str) -> bool {

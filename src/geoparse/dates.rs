@@ -64,7 +64,8 @@ pub struct DateMention {
     pub value: Option<DateValue>,
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names, lower case (also words the lexicon never takes for places).
+pub(crate) const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

@@ -168,17 +168,6 @@ const COMMON_WORDS: &[&str] = &[
     "western",
     "white",
     "world",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "monday",
     "tuesday",
     "wednesday",
@@ -239,14 +228,7 @@ impl Lexicon {
         let mut patterns: Vec<String> = Vec::new();
         let mut entries: Vec<Vec<Entry>> = Vec::new();
         for (pi, place) in gazetteer.places().iter().enumerate() {
-            let names = std::iter::once((None, place.name.as_str())).chain(
-                place
-                    .aliases
-                    .iter()
-                    .enumerate()
-                    .map(|(ai, a)| (Some(ai as u32), a.name.as_str())),
-            );
-            for (alias, name) in names {
+            for (alias, name) in place.names() {
                 let bulk = place.layer == Layer::GeoNames
                     || alias.is_some_and(|a| is_bulk_alias(place, a));
                 let Some(key) = pattern_key(name, bulk) else {
@@ -342,7 +324,11 @@ fn pattern_key(name: &str, bulk: bool) -> Option<String> {
     // GeoNames: only the region's scripts, no codes, no common words.
     let first = key.chars().next()?;
     if key.is_ascii() {
-        if chars < 4 || is_code(name) || COMMON_WORDS.contains(&key.as_str()) {
+        if chars < 4
+            || is_code(name)
+            || COMMON_WORDS.contains(&key.as_str())
+            || super::dates::MONTHS.contains(&key.as_str())
+        {
             return None;
         }
         if key.contains(HARD as char) {

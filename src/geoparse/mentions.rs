@@ -418,14 +418,7 @@ impl TypoIndex {
             if place.layer != Layer::Curated {
                 continue;
             }
-            let names = std::iter::once((None, place.name.as_str())).chain(
-                place
-                    .aliases
-                    .iter()
-                    .enumerate()
-                    .map(|(ai, a)| (Some(ai as u32), a.name.as_str())),
-            );
-            for (alias, name) in names {
+            for (alias, name) in place.names() {
                 // Only names listed by hand: bulk alternate names are too many
                 // and too short to guess typos against.
                 if alias.is_some_and(|a| super::lexicon::is_bulk_alias(place, a)) {
@@ -1109,22 +1102,9 @@ fn organisation(text: &str, start: usize, end: usize) -> Option<(usize, usize)> 
         return None;
     }
     // Capitalised words before the span, back to a function word.
-    let mut org_start = start;
-    let mut pos = start;
-    for _ in 0..4 {
-        let Some(w) = word_before(text, pos) else {
-            break;
-        };
-        let word = w.text(text);
-        if !is_space_gap(&text[w.end..pos])
-            || !is_capitalised(word)
-            || FUNCTION_WORDS.contains(&word)
-        {
-            break;
-        }
-        org_start = w.start;
-        pos = w.start;
-    }
+    let org_start = capitalised_before(text, start, 4)
+        .last()
+        .map_or(start, |w| w.start);
     // Forward: capitalised words (and joiners) after the span, up to a head.
     let mut pos = end;
     let mut head_end = None;
@@ -1159,10 +1139,20 @@ fn organisation(text: &str, start: usize, end: usize) -> Option<(usize, usize)> 
     if before.text(text) != "of" {
         return None;
     }
-    let mut pos = before.start;
-    let mut first = None;
-    let mut has_head = false;
-    for _ in 0..5 {
+    let words = capitalised_before(text, before.start, 5);
+    let has_head = words.iter().any(|w| ORG_HEADS.contains(&w.text(text)));
+    match words.last() {
+        Some(first) if has_head => Some((first.start, end)),
+        _ => None,
+    }
+}
+
+/// Up to `most` capitalised words right before byte `at`, nearest first, each
+/// separated from the next by spaces only; a function word stops the run.
+fn capitalised_before(text: &str, at: usize, most: usize) -> Vec<Word> {
+    let mut words = Vec::new();
+    let mut pos = at;
+    while words.len() < most {
         let Some(w) = word_before(text, pos) else {
             break;
         };
@@ -1173,14 +1163,10 @@ fn organisation(text: &str, start: usize, end: usize) -> Option<(usize, usize)> 
         {
             break;
         }
-        has_head |= ORG_HEADS.contains(&word);
-        first = Some(w.start);
         pos = w.start;
+        words.push(w);
     }
-    match first {
-        Some(s) if has_head => Some((s, end)),
-        _ => None,
-    }
+    words
 }
 
 #[cfg(test)]

@@ -2,16 +2,33 @@
 //! index, built once, then read-only. Also the spatial questions people ask,
 //! turned into index queries: near a place, inside an area, along a border.
 
-use crate::events::{Event, Filter};
+use chrono::NaiveDate;
+
+use crate::events::{Event, Filter, PackedEvents};
 use crate::gazetteer::{country_at, Gazetteer, Kind, Place};
-use crate::geom::LonLat;
-use crate::index::{Area, EventIndex, Query, Spatial};
+use crate::geom::{Bbox, LonLat};
+use crate::index::{Area, EventIndex, IndexBuilder, Query, Spatial};
 
 /// Events with their index.
+///
+/// The events are kept packed ([`PackedEvents`], about a quarter of their
+/// size as structs) and decoded when asked for; what maps and tiles read for
+/// every event (its point, persons, days) is kept plain beside them.
 #[derive(Debug)]
 pub struct Dataset {
-    events: Vec<Event>,
+    events: PackedEvents,
+    /// Per event: its representative point ([`Event::point`]) and
+    /// [`Event::persons_best`].
+    summaries: Vec<Summary>,
     index: EventIndex,
+    /// The box around every place of every event.
+    extent: Option<Bbox>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Summary {
+    point: LonLat,
+    persons: u64,
 }
 
 /// A spatial question in the user's terms.
@@ -50,14 +67,97 @@ pub enum WhereError {
 }
 
 impl Dataset {
+    /// Packs and indexes `events`, one at a time: each is dropped once packed.
     #[must_use]
-    pub fn new(events: Vec<Event>) -> Self {
-        let index = EventIndex::build(&events);
-        Self { events, index }
+    pub fn new(events: impl IntoIterator<Item = Event>) -> Self {
+        let events = events.into_iter();
+        let mut packed = PackedEvents::default();
+        let mut summaries = Vec::with_capacity(events.size_hint().0);
+        let mut index = IndexBuilder::with_capacity(events.size_hint().0);
+        let mut extent: Option<Bbox> = None;
+        for event in events {
+            packed.push(&event);
+            index.push(&event);
+            summaries.push(Summary {
+                point: event.point(),
+                persons: event.persons_best(),
+            });
+            for p in &event.places {
+                let at = Bbox {
+                    west: p.point.lon,
+                    south: p.point.lat,
+                    east: p.point.lon,
+                    north: p.point.lat,
+                };
+                extent = Some(extent.map_or(at, |b| b.union(&at)));
+            }
+        }
+        packed.shrink_to_fit();
+        summaries.shrink_to_fit();
+        Self {
+            events: packed,
+            summaries,
+            index: index.finish(),
+            extent,
+        }
     }
 
-    pub fn events(&self) -> &[Event] {
-        &self.events
+    /// The number of events.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// The event at position `pos`, decoded; `None` past the end.
+    #[must_use]
+    pub fn event(&self, pos: u32) -> Option<Event> {
+        self.events.get(pos as usize)
+    }
+
+    /// Every event in order, decoded one at a time.
+    pub fn events(&self) -> impl ExactSizeIterator<Item = Event> + '_ {
+        self.events.iter()
+    }
+
+    /// The representative point of the event at `pos` ([`Event::point`]).
+    #[must_use]
+    pub fn point(&self, pos: u32) -> Option<LonLat> {
+        self.summaries.get(pos as usize).map(|s| s.point)
+    }
+
+    /// [`Event::persons_best`] of the event at `pos`.
+    #[must_use]
+    pub fn persons(&self, pos: u32) -> Option<u64> {
+        self.summaries.get(pos as usize).map(|s| s.persons)
+    }
+
+    /// The middle day of the event at `pos` ([`crate::events::EventDate::midpoint`]).
+    #[must_use]
+    pub fn midpoint(&self, pos: u32) -> Option<NaiveDate> {
+        let (first, last) = self.index.days(pos)?;
+        NaiveDate::from_num_days_from_ce_opt(first + (last - first) / 2)
+    }
+
+    /// The box around every place of every event, if there is any.
+    #[must_use]
+    pub fn extent(&self) -> Option<Bbox> {
+        self.extent
+    }
+
+    /// The first and last day of all events, if there are any.
+    #[must_use]
+    pub fn time_extent(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let days = (0..self.len() as u32).filter_map(|pos| self.index.days(pos));
+        let (first, last) = days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
+        Some((
+            NaiveDate::from_num_days_from_ce_opt(first)?,
+            NaiveDate::from_num_days_from_ce_opt(last)?,
+        ))
     }
 
     /// Events matching the spatial question and the filter, in data order
@@ -65,15 +165,11 @@ impl Dataset {
     ///
     /// # Errors
     /// A line given as an area, or a non-line given as a line.
-    pub fn query(
-        &self,
-        at: Option<&Where<'_>>,
-        filter: &Filter,
-    ) -> Result<Vec<&Event>, WhereError> {
+    pub fn query(&self, at: Option<&Where<'_>>, filter: &Filter) -> Result<Vec<Event>, WhereError> {
         Ok(self
             .query_positions(at, filter)?
             .into_iter()
-            .map(|i| &self.events[i as usize])
+            .filter_map(|i| self.event(i))
             .collect())
     }
 
@@ -132,10 +228,11 @@ impl Dataset {
         if let Some(code) = country {
             // The circle is only a prefilter: a country is its boundary.
             found.retain(|&i| {
-                self.events[i as usize]
-                    .places
-                    .iter()
-                    .any(|p| country_at(p.point).as_deref() == Some(code.as_str()))
+                self.event(i).is_some_and(|e| {
+                    e.places
+                        .iter()
+                        .any(|p| country_at(p.point).as_deref() == Some(code.as_str()))
+                })
             });
         }
         Ok(found)
@@ -165,4 +262,50 @@ pub fn border<'g>(gazetteer: &'g Gazetteer, word: &str) -> Option<&'g Place> {
         .into_iter()
         .find(|c| c.place.kind == Kind::Line)
         .map(|c| c.place)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::synthetic;
+
+    #[test]
+    fn packed_events_and_their_summaries_match_the_events() {
+        let events = synthetic::events(3_000, 11);
+        let dataset = Dataset::new(events.clone());
+        assert_eq!(dataset.len(), events.len());
+        assert!(dataset.events().eq(events.iter().cloned()));
+        for (pos, e) in (0_u32..).zip(&events) {
+            assert_eq!(dataset.event(pos).as_ref(), Some(e));
+            assert_eq!(dataset.point(pos), Some(e.point()));
+            assert_eq!(dataset.persons(pos), Some(e.persons_best()));
+            assert_eq!(dataset.midpoint(pos), Some(e.date.midpoint()), "{e:?}");
+        }
+        let past = events.len() as u32;
+        assert_eq!(dataset.event(past), None);
+        assert_eq!(dataset.point(past), None);
+
+        let points = || events.iter().flat_map(|e| &e.places).map(|p| p.point);
+        let extent = dataset.extent().unwrap_or_else(|| panic!("an extent"));
+        assert_eq!(
+            extent.west,
+            points().map(|p| p.lon).fold(f64::MAX, f64::min)
+        );
+        assert_eq!(
+            extent.north,
+            points().map(|p| p.lat).fold(f64::MIN, f64::max)
+        );
+        let first = events.iter().map(|e| e.date.first_day()).min();
+        let last = events.iter().map(|e| e.date.last_day()).max();
+        assert_eq!(dataset.time_extent(), first.zip(last));
+    }
+
+    #[test]
+    fn an_empty_dataset_has_no_extents() {
+        let dataset = Dataset::new(Vec::new());
+        assert!(dataset.is_empty());
+        assert_eq!(dataset.extent(), None);
+        assert_eq!(dataset.time_extent(), None);
+        assert_eq!(dataset.events().count(), 0);
+    }
 }

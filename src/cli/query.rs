@@ -65,8 +65,8 @@ pub fn run(gazetteer: &Gazetteer, args: &QueryArgs) -> anyhow::Result<ExitCode> 
     let found = dataset
         .query(at.as_ref(), &filter)
         .map_err(|e| UsageError(e.to_string()))?;
-    write(&found, output)?;
-    eprintln!("{} of {} events", found.len(), dataset.events().len());
+    write(&found.iter().collect::<Vec<_>>(), output)?;
+    eprintln!("{} of {} events", found.len(), dataset.len());
     Ok(ExitCode::SUCCESS)
 }
 

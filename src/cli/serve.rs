@@ -12,11 +12,14 @@ use super::args::ServeArgs;
 
 pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let events = match args.synthetic {
-        Some(n) => scamatlas::events::synthetic::events(n, 2026),
-        None => super::load_events(&gazetteer, &args.events)?.events,
+    let catalog = match args.synthetic {
+        // Made one at a time straight into the packed store.
+        Some(n) => Catalog::new(gazetteer, scamatlas::events::synthetic::iter(n, 2026))?,
+        None => {
+            let events = super::load_events(&gazetteer, &args.events)?.events;
+            Catalog::new(gazetteer, events)?
+        }
     };
-    let catalog = Catalog::new(gazetteer, events)?;
     let state = Arc::new(AppState::new(catalog));
     let options = ServerOptions {
         cors: args.cors.clone(),

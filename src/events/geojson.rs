@@ -173,19 +173,41 @@ const BLOCK: usize = 2_048;
 /// Only what `out` reports.
 pub fn write_geojson<'a, W: std::io::Write>(
     events: impl IntoIterator<Item = &'a Event>,
-    mut out: W,
+    out: W,
 ) -> std::io::Result<()> {
     let events: Vec<&Event> = events.into_iter().collect();
+    write_geojson_with(events.len(), |i| events.get(i).copied(), out)
+}
+
+/// Like [`write_geojson`], for `len` events that `event` gives by position
+/// (decoded from a packed store, say), on all cores; positions where it gives
+/// `None` are left out.
+///
+/// # Errors
+/// Only what `out` reports.
+pub fn write_geojson_with<E, W>(
+    len: usize,
+    event: impl Fn(usize) -> Option<E> + Sync,
+    mut out: W,
+) -> std::io::Result<()>
+where
+    E: std::borrow::Borrow<Event>,
+    W: std::io::Write,
+{
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let event = &event;
+    let block = |range: std::ops::Range<usize>| write_block(range.len(), range.filter_map(event));
     out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
-    for (round, batch) in events.chunks(BLOCK * threads).enumerate() {
+    let mut first = true;
+    for round in (0..len).step_by(BLOCK * threads) {
+        let batch = round..len.min(round + BLOCK * threads);
         let blocks = if batch.len() <= BLOCK {
-            vec![write_block(batch)?]
+            vec![block(batch)?]
         } else {
             std::thread::scope(|scope| {
                 let workers: Vec<_> = batch
-                    .chunks(BLOCK)
-                    .map(|block| scope.spawn(move || write_block(block)))
+                    .step_by(BLOCK)
+                    .map(|start| scope.spawn(move || block(start..len.min(start + BLOCK))))
                     .collect();
                 workers
                     .into_iter()
@@ -197,24 +219,28 @@ pub fn write_geojson<'a, W: std::io::Write>(
                     .collect::<std::io::Result<Vec<_>>>()
             })?
         };
-        for (i, block) in blocks.iter().enumerate() {
-            if round > 0 || i > 0 {
+        for block in blocks.iter().filter(|b| !b.is_empty()) {
+            if !first {
                 out.write_all(b",")?;
             }
+            first = false;
             out.write_all(block)?;
         }
     }
     out.write_all(b"]}")
 }
 
-/// Comma-separated features of `events`.
-fn write_block(events: &[&Event]) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(events.len() * 768);
-    for (i, event) in events.iter().enumerate() {
+/// Comma-separated features of `events`, about `len` of them.
+fn write_block<E: std::borrow::Borrow<Event>>(
+    len: usize,
+    events: impl Iterator<Item = E>,
+) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(len * 768);
+    for (i, event) in events.enumerate() {
         if i > 0 {
             buf.push(b',');
         }
-        serde_json::to_writer(&mut buf, &FeatureView::new(event))?;
+        serde_json::to_writer(&mut buf, &FeatureView::new(event.borrow()))?;
     }
     Ok(buf)
 }

@@ -13,6 +13,7 @@
 
 mod geojson;
 mod load;
+mod packed;
 mod read;
 mod store;
 #[doc(hidden)]
@@ -28,8 +29,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::geom::LonLat;
 
-pub use geojson::{event_to_feature, events_to_geojson, read_geojson, write_geojson};
+pub use geojson::{
+    event_to_feature, events_to_geojson, read_geojson, write_geojson, write_geojson_with,
+};
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
+pub use packed::PackedEvents;
 pub use read::{read_csv, Problem, ReadReport};
 pub use store::write_atomic;
 pub(crate) use store::{persist, temp_beside};

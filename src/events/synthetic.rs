@@ -36,43 +36,46 @@ const HUBS: [(&str, f64, f64); 8] = [
 /// Linear in `n`; about half a second for 10^6 events in a release build.
 #[must_use]
 pub fn events(n: usize, seed: u64) -> Vec<Event> {
+    iter(n, seed).collect()
+}
+
+/// The same events as [`events`], made one at a time.
+pub fn iter(n: usize, seed: u64) -> impl ExactSizeIterator<Item = Event> {
     let mut rng = Rng::new(seed);
     let first = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default();
     let days = 1096; // 2023-01-01 ..= 2025-12-31
-    (0..n)
-        .map(|i| {
-            let date = random_date(&mut rng, first, days);
-            let event_type = EventType::ALL[rng.below(EventType::ALL.len())];
-            let count = if rng.below(10) == 0 { 2 } else { 1 };
-            let places = (0..count).map(|_| random_place(&mut rng)).collect();
-            let best = 1 + rng.below(500) as u64;
-            let kind = CountKind::ALL[rng.below(CountKind::ALL.len())];
-            Event {
-                id: compact_str::format_compact!("S{i}"),
-                date,
-                event_type,
-                places,
-                origin: None,
-                destination: None,
-                counts: vec![Count {
-                    kind,
-                    low: best / 2,
-                    best,
-                    high: best * 2,
-                }],
-                sources: vec![Source {
-                    url: format!("https://example.org/synthetic/{i}"),
-                    publisher: None,
-                    date: None,
-                    count: Some(best),
-                    count_kind: Some(kind),
-                }],
-                actors: Vec::new(),
-                notes: String::new(),
-                aggregate: false,
-            }
-        })
-        .collect()
+    (0..n).map(move |i| {
+        let date = random_date(&mut rng, first, days);
+        let event_type = EventType::ALL[rng.below(EventType::ALL.len())];
+        let count = if rng.below(10) == 0 { 2 } else { 1 };
+        let places = (0..count).map(|_| random_place(&mut rng)).collect();
+        let best = 1 + rng.below(500) as u64;
+        let kind = CountKind::ALL[rng.below(CountKind::ALL.len())];
+        Event {
+            id: compact_str::format_compact!("S{i}"),
+            date,
+            event_type,
+            places,
+            origin: None,
+            destination: None,
+            counts: vec![Count {
+                kind,
+                low: best / 2,
+                best,
+                high: best * 2,
+            }],
+            sources: vec![Source {
+                url: format!("https://example.org/synthetic/{i}"),
+                publisher: None,
+                date: None,
+                count: Some(best),
+                count_kind: Some(kind),
+            }],
+            actors: Vec::new(),
+            notes: String::new(),
+            aggregate: false,
+        }
+    })
 }
 
 /// A day, month or year between `first` and `first + days`; some day-precise

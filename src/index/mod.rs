@@ -163,6 +163,56 @@ pub struct EventIndex {
     meta: Vec<EventMeta>,
 }
 
+/// Builds an [`EventIndex`] one event at a time, so that the events need not
+/// all be in memory at once (see [`crate::dataset::Dataset::new`]).
+#[derive(Debug, Default)]
+pub struct IndexBuilder {
+    meta: Vec<EventMeta>,
+    entries: Vec<Entry>,
+}
+
+impl IndexBuilder {
+    #[must_use]
+    pub fn with_capacity(events: usize) -> Self {
+        Self {
+            meta: Vec::with_capacity(events),
+            entries: Vec::with_capacity(events),
+        }
+    }
+
+    /// Adds the next event: its position is the number pushed before it.
+    /// Places with coordinates that are not finite are left out; events past
+    /// position `u32::MAX` are not indexed.
+    pub fn push(&mut self, event: &Event) {
+        use chrono::Datelike;
+        let Ok(pos) = u32::try_from(self.meta.len()) else {
+            return;
+        };
+        self.meta.push(EventMeta {
+            first: event.date.first_day().num_days_from_ce(),
+            last: event.date.last_day().num_days_from_ce(),
+            event_type: event.event_type,
+        });
+        self.entries.extend(
+            event
+                .places
+                .iter()
+                .filter(|p| p.point.lon.is_finite() && p.point.lat.is_finite())
+                .map(|p| Entry::new([p.point.lon, p.point.lat], pos)),
+        );
+    }
+
+    /// The index of everything pushed.
+    #[must_use]
+    pub fn finish(mut self) -> EventIndex {
+        self.meta.shrink_to_fit();
+        EventIndex {
+            tree: RTree::bulk_load(self.entries),
+            meta: self.meta,
+        }
+    }
+}
+
 impl EventIndex {
     /// Indexes every place point of every event; the answers of the queries
     /// are positions in `events`. Places with coordinates that are not finite
@@ -173,33 +223,18 @@ impl EventIndex {
     /// about a third of a second for a million events in a release build.
     #[must_use]
     pub fn build(events: &[Event]) -> Self {
-        use chrono::Datelike;
-        let meta = events
-            .iter()
-            .map(|e| EventMeta {
-                first: e.date.first_day().num_days_from_ce(),
-                last: e.date.last_day().num_days_from_ce(),
-                event_type: e.event_type,
-            })
-            .collect();
-        let points: usize = events.iter().map(|e| e.places.len()).sum();
-        let mut entries = Vec::with_capacity(points);
-        for (pos, event) in events.iter().enumerate() {
-            let Ok(pos) = u32::try_from(pos) else {
-                break;
-            };
-            entries.extend(
-                event
-                    .places
-                    .iter()
-                    .filter(|p| p.point.lon.is_finite() && p.point.lat.is_finite())
-                    .map(|p| Entry::new([p.point.lon, p.point.lat], pos)),
-            );
+        let mut builder = IndexBuilder::with_capacity(events.len());
+        for event in events {
+            builder.push(event);
         }
-        Self {
-            tree: RTree::bulk_load(entries),
-            meta,
-        }
+        builder.finish()
+    }
+
+    /// The first and last day of the event at `pos`, as days from the common
+    /// era (`num_days_from_ce`); `None` past the end.
+    #[must_use]
+    pub fn days(&self, pos: u32) -> Option<(i32, i32)> {
+        self.meta.get(pos as usize).map(|m| (m.first, m.last))
     }
 
     /// The number of events indexed (not of places).

@@ -168,7 +168,10 @@ impl Catalog {
     ///
     /// # Errors
     /// Only if a bundled GeoJSON file does not parse.
-    pub fn new(gazetteer: Gazetteer, events: Vec<Event>) -> Result<Self, CatalogError> {
+    pub fn new(
+        gazetteer: Gazetteer,
+        events: impl IntoIterator<Item = Event>,
+    ) -> Result<Self, CatalogError> {
         let parse = |path: &str, text: &str| -> Result<Vec<Feature>, CatalogError> {
             text.parse::<FeatureCollection>()
                 .map(|c| c.features)
@@ -225,16 +228,10 @@ impl Catalog {
         })
     }
 
-    /// Hubs, drift or flows of the events that pass `filter` (all events,
-    /// borrowed, when the filter keeps everything).
+    /// Hubs, drift or flows of the events that pass `filter`, decoded for the
+    /// analysis and dropped after it.
     fn analysed(&self, kind: LayerKind, filter: &Filter) -> Vec<Feature> {
-        let selected;
-        let events: &[Event] = if *filter == Filter::default() {
-            self.dataset.events()
-        } else {
-            selected = filter.select(self.dataset.events());
-            &selected
-        };
+        let events = &self.dataset.query(None, filter).unwrap_or_default();
         match kind {
             LayerKind::Hubs => {
                 analysis::hubs_to_geojson(&analysis::hubs(events, &self.hub_params)).features
@@ -265,10 +262,17 @@ impl Catalog {
         if kind == LayerKind::Events {
             let at = query.bbox.map(Where::Bbox);
             // Bbox, time and type are all answered by the index.
-            let found = self.dataset.query(at.as_ref(), &filter).unwrap_or_default();
+            let found = self
+                .dataset
+                .query_positions(at.as_ref(), &filter)
+                .unwrap_or_default();
             let page = paged(found.len(), query);
             return LayerPage {
-                features: found[page].iter().map(|e| event_to_feature(e)).collect(),
+                features: found[page]
+                    .iter()
+                    .filter_map(|&i| self.dataset.event(i))
+                    .map(|e| event_to_feature(&e))
+                    .collect(),
                 matched: found.len(),
             };
         }
@@ -327,9 +331,13 @@ impl Catalog {
                 types: query.types.clone(),
             };
             let at = query.bbox.map(Where::Bbox);
-            let found = self.dataset.query(at.as_ref(), &filter).unwrap_or_default();
-            let page = paged(found.len(), query);
-            return crate::events::write_geojson(found[page].iter().copied(), out);
+            let found = self
+                .dataset
+                .query_positions(at.as_ref(), &filter)
+                .unwrap_or_default();
+            let page = &found[paged(found.len(), query)];
+            let dataset = &self.dataset;
+            return crate::events::write_geojson_with(page.len(), |i| dataset.event(page[i]), out);
         }
         let page = self.features(kind, query);
         let collection = FeatureCollection {
@@ -345,17 +353,7 @@ impl Catalog {
     pub fn extent(&self, kind: LayerKind) -> Option<Bbox> {
         *self.made[&kind].extent.get_or_init(|| {
             if kind == LayerKind::Events {
-                self.dataset
-                    .events()
-                    .iter()
-                    .flat_map(|e| e.places.iter().map(|p| p.point))
-                    .map(|p| Bbox {
-                        west: p.lon,
-                        south: p.lat,
-                        east: p.lon,
-                        north: p.lat,
-                    })
-                    .reduce(|a, b| a.union(&b))
+                self.dataset.extent()
             } else {
                 self.fixed(kind)
                     .iter()
@@ -368,10 +366,7 @@ impl Catalog {
     /// First and last day of the events, if any.
     #[must_use]
     pub fn time_extent(&self) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-        let events = self.dataset.events();
-        let first = events.iter().map(|e| e.date.first_day()).min()?;
-        let last = events.iter().map(|e| e.date.last_day()).max()?;
-        Some((first, last))
+        self.dataset.time_extent()
     }
 }
 

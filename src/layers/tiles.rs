@@ -6,7 +6,7 @@ use geojson::Feature;
 use super::{Catalog, LayerKind, LayerQuery};
 use crate::analysis::Period;
 use crate::dataset::Where;
-use crate::events::{Event, Filter};
+use crate::events::Filter;
 use crate::geom::LonLat;
 use crate::tiles::{
     cluster_feature, encode_tile, event_tile_feature, mark_single, Grouping, TileCoord,
@@ -66,51 +66,48 @@ impl Catalog {
                 .dataset
                 .query_positions(Some(&Where::Bbox(area)), &filter)
                 .unwrap_or_default();
-            let events = self.dataset.events();
+            let dataset = &self.dataset;
+            let full = |i: u32| {
+                dataset
+                    .event(i)
+                    .map(|e| event_tile_feature(&e, u64::from(i)))
+            };
             if coord.z < CLUSTER_BELOW_ZOOM {
                 // Group plain (point, quarter) pairs; only the points left
-                // alone are made into full features.
-                let quarter = |e: &Event| Period::Quarter.key_of(e.date.midpoint());
+                // alone are decoded and made into full features.
                 let points: Vec<(Option<LonLat>, i32)> = positions
                     .iter()
                     .map(|&i| {
-                        let e = &events[i as usize];
-                        (
-                            Some(e.places.first().map_or(e.point(), |p| p.point)),
-                            quarter(e),
-                        )
+                        let quarter = dataset.midpoint(i).map_or(0, |d| Period::Quarter.key_of(d));
+                        (dataset.point(i), quarter)
                     })
                     .collect();
                 let grouping = Grouping::new(&points, coord, CLUSTER_RADIUS);
                 return grouping
                     .groups
                     .iter()
-                    .map(|members| {
+                    .filter_map(|members| {
                         let i = positions[members[0]];
-                        let seed = &events[i as usize];
-                        let period = Period::Quarter.of_event(seed).label;
+                        let period = Period::Quarter.span_of(dataset.midpoint(i)?).label;
                         if let [_] = members.as_slice() {
-                            let mut full = event_tile_feature(seed, u64::from(i));
-                            mark_single(&mut full, &period);
-                            return full;
+                            let mut single = full(i)?;
+                            mark_single(&mut single, &period);
+                            return Some(single);
                         }
                         let persons = members.iter().fold(0_i64, |sum, &m| {
-                            let e = &events[positions[m] as usize];
-                            sum.saturating_add(i64::try_from(e.persons_best()).unwrap_or(i64::MAX))
+                            let persons = dataset.persons(positions[m]).unwrap_or(0);
+                            sum.saturating_add(i64::try_from(persons).unwrap_or(i64::MAX))
                         });
-                        cluster_feature(
+                        Some(cluster_feature(
                             grouping.centre(members),
                             members.len(),
                             TileValue::Int(persons),
                             &period,
-                        )
+                        ))
                     })
                     .collect();
             }
-            return positions
-                .iter()
-                .map(|&i| event_tile_feature(&events[i as usize], u64::from(i)))
-                .collect();
+            return positions.iter().filter_map(|&i| full(i)).collect();
         }
         let page = self.features(
             kind,
@@ -145,9 +142,8 @@ impl Catalog {
         let sample: Vec<TileFeature> = if kind == LayerKind::Events {
             self.dataset
                 .events()
-                .iter()
                 .take(1)
-                .map(|e| event_tile_feature(e, 0))
+                .map(|e| event_tile_feature(&e, 0))
                 .collect()
         } else {
             self.features(kind, &LayerQuery::default())

@@ -41,7 +41,7 @@ pub async fn health(State(state): Shared) -> Json<serde_json::Value> {
     let catalog = &state.catalog;
     Json(json!({
         "status": "ok",
-        "events": catalog.dataset().events().len(),
+        "events": catalog.dataset().len(),
         "places": catalog.gazetteer().places().len(),
     }))
 }
@@ -151,7 +151,7 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
         .dataset()
         .query(at.as_ref(), &filter)
         .map_err(|e| ApiError::bad("within", e.to_string()))?;
-    let body = serde_json::to_string(&events_to_geojson(found)).map_err(internal)?;
+    let body = serde_json::to_string(&events_to_geojson(&found)).map_err(internal)?;
     Ok(geojson_response(body))
 }
 

@@ -3,6 +3,7 @@
 # synthetic events, talking only to 127.0.0.1. Prints requests/s and latency
 # percentiles per tile list, the GeoJSON streaming rate, and start time and RSS
 # with 10^6 events. Usage: scripts/bench-server.sh [EVENTS] [SECONDS]
+# (SCAMATLAS_BIN=path/to/scamatlas benchmarks that binary instead of building)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${1:-100000}
@@ -10,8 +11,9 @@ SECONDS_PER_RUN=${2:-10}
 CONNECTIONS=32
 PORT=18787
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-cargo build --release --quiet
-BIN=target/release/scamatlas
+# SCAMATLAS_BIN runs another build (an older commit's, say) for comparison.
+BIN=${SCAMATLAS_BIN:-target/release/scamatlas}
+[ -n "${SCAMATLAS_BIN:-}" ] || cargo build --release --quiet
 WORK=$(mktemp -d)
 trap 'kill "${PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

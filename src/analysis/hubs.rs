@@ -31,7 +31,7 @@
 //! looked up in an R-tree ([`rstar`], bulk-loaded per period): a bounding-box
 //! query, then a haversine check. Dense hubs are thus close to linear (10^6
 //! synthetic events, most of them in eight hubs: about 4 s for the hubs layer,
-//! where checking every pair of neighbours took minutes); the worst case is
+//! where the pairwise joins took 2.4 s for 10^5); the worst case is
 //! many cells of cores just out of each other's reach.
 
 use std::collections::{BTreeMap, HashMap};

@@ -119,6 +119,14 @@ impl Dataset {
         self.events.get(pos as usize)
     }
 
+    /// The position of the first event with this id.
+    #[must_use]
+    pub fn position_of(&self, id: &str) -> Option<u32> {
+        self.events
+            .position_of(id)
+            .and_then(|p| u32::try_from(p).ok())
+    }
+
     /// Every event in order, decoded one at a time.
     pub fn events(&self) -> impl ExactSizeIterator<Item = Event> + '_ {
         self.events.iter()

@@ -54,6 +54,18 @@ impl PackedEvents {
         decode(&self.bytes[start..end])
     }
 
+    /// The position of the first event with this id, found without decoding
+    /// anything but ids (an id is the first field of a record).
+    #[must_use]
+    pub fn position_of(&self, id: &str) -> Option<usize> {
+        let mut start = 0;
+        self.ends.iter().position(|&end| {
+            let record = &self.bytes[start..end];
+            start = end;
+            Reader(record).str() == Some(id)
+        })
+    }
+
     /// Every event in order, decoded one at a time.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Event> + '_ {
         (0..self.len()).map(|pos| {
@@ -447,6 +459,9 @@ mod tests {
         assert_eq!(packed.iter().collect::<Vec<_>>(), events);
         assert_eq!(packed.get(1), Some(bare));
         assert_eq!(packed.get(3), None);
+        assert_eq!(packed.position_of(&full().id), Some(0));
+        assert_eq!(packed.position_of(""), Some(1));
+        assert_eq!(packed.position_of("E-a-very-long"), None);
         // Coordinates keep every bit, the sign of zero included.
         let got = packed.get(0).unwrap_or_else(full);
         assert!(got.places[1].point.lon.is_sign_negative());

@@ -313,6 +313,25 @@ impl Catalog {
         }
     }
 
+    /// The feature of a layer whose id is `id` (an event's id, a hub's
+    /// `2024-Q1/1`), if there is one.
+    #[must_use]
+    pub fn feature(&self, kind: LayerKind, id: &str) -> Option<Feature> {
+        if kind == LayerKind::Events {
+            let pos = self.dataset.position_of(id)?;
+            return self.dataset.event(pos).map(|e| event_to_feature(&e));
+        }
+        self.fixed(kind)
+            .iter()
+            .map(|(_, f)| f)
+            .find(|f| match &f.id {
+                Some(geojson::feature::Id::String(s)) => s == id,
+                Some(geojson::feature::Id::Number(n)) => n.to_string() == id,
+                None => false,
+            })
+            .cloned()
+    }
+
     /// Writes the layer's features matching `query` as one GeoJSON
     /// FeatureCollection. Events are written straight from the model, which is
     /// what makes large event layers fast to stream.

@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::params::{Params, MAX_LIMIT};
 use super::AppState;
 use crate::dataset::{border, Where};
-use crate::events::{events_to_geojson, Filter};
+use crate::events::{write_geojson_with, Filter};
 use crate::gazetteer::{is_ambiguous, Hints, Kind};
 use crate::layers::{LayerKind, LayerQuery};
 
@@ -28,10 +28,6 @@ pub fn params(q: QueryParams) -> Result<Params, ApiError> {
 }
 
 const GEOJSON: &str = "application/geo+json";
-
-fn geojson_response(body: String) -> Response {
-    ([(header::CONTENT_TYPE, GEOJSON)], body).into_response()
-}
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(e.to_string())
@@ -149,10 +145,15 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
     };
     let found = catalog
         .dataset()
-        .query(at.as_ref(), &filter)
+        .query_positions(at.as_ref(), &filter)
         .map_err(|e| ApiError::bad("within", e.to_string()))?;
-    let body = serde_json::to_string(&events_to_geojson(&found)).map_err(internal)?;
-    Ok(geojson_response(body))
+    // Decoded and written on a blocking thread, a chunk at a time.
+    let state = state.clone();
+    let body = stream_body(move |out| {
+        let dataset = state.catalog.dataset();
+        write_geojson_with(found.len(), |i| dataset.event(found[i]), out)
+    });
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
 /// `/api/layers`: the catalog of layers with their links and extents.
@@ -201,11 +202,15 @@ pub async fn layer(
     };
     if headers.contains_key(header::RANGE) {
         // A byte range needs the whole length first.
-        let mut body = Vec::with_capacity(64 * 1024);
-        state
-            .catalog
-            .write_geojson(kind, &query, &mut body)
-            .map_err(internal)?;
+        let body = super::error::offload(move || {
+            let mut body = Vec::with_capacity(64 * 1024);
+            state
+                .catalog
+                .write_geojson(kind, &query, &mut body)
+                .map(|()| body)
+        })
+        .await?
+        .map_err(internal)?;
         return Ok(download(&headers, body, GEOJSON));
     }
     let body = stream_body(move |out| state.catalog.write_geojson(kind, &query, out));

@@ -60,13 +60,28 @@ pub async fn tile(
     let cached = match state.tiles.get(&key) {
         Some(hit) => hit,
         None => {
-            // Encoding is CPU work of a few milliseconds at most: done here, once.
-            let made = state
-                .catalog
-                .tile(kind, coord, &query)
-                .map(|bytes| Arc::new(CachedTile::new(bytes)));
-            state.tiles.insert(key, made.clone());
-            made
+            let make = {
+                let state = state.clone();
+                move || {
+                    let made = state
+                        .catalog
+                        .tile(kind, coord, &query)
+                        .map(|bytes| Arc::new(CachedTile::new(bytes)));
+                    state.tiles.insert(key, made.clone());
+                    made
+                }
+            };
+            if kind == LayerKind::Events {
+                // Work proportional to the events in the tile, a fraction of a
+                // millisecond for most: done here, where handing it to another
+                // thread would cost more than it saves.
+                make()
+            } else {
+                // Hubs, drift and flows under a new filter are analysed anew:
+                // seconds over 10^6 events, on the blocking pool so that the
+                // async workers keep answering.
+                super::error::offload(make).await?
+            }
         }
     };
     let Some(tile) = cached else {

@@ -225,7 +225,8 @@ async fn items(
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let kind = layer(&id)?;
     let query = ItemsQuery::parse(&params(q)?)?;
-    let page = state.catalog.features(kind, &query.layer);
+    let layer_query = query.layer.clone();
+    let page = super::error::offload(move || state.catalog.features(kind, &layer_query)).await?;
     let items = format!("{}/ogc/collections/{id}/items", base_url(&headers));
     let (offset, returned) = (query.layer.offset, page.features.len());
     let mut links = vec![link(
@@ -260,15 +261,9 @@ async fn item(
 ) -> Result<Response, ApiError> {
     let Path((id, feature_id)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let kind = layer(&id)?;
-    let page = state.catalog.features(kind, &LayerQuery::default());
-    let feature = page
-        .features
-        .into_iter()
-        .find(|f| match &f.id {
-            Some(geojson::feature::Id::String(s)) => *s == feature_id,
-            Some(geojson::feature::Id::Number(n)) => n.to_string() == feature_id,
-            None => false,
-        })
+    let wanted = feature_id.clone();
+    let feature = super::error::offload(move || state.catalog.feature(kind, &wanted))
+        .await?
         .ok_or_else(|| {
             ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
         })?;

@@ -1057,10 +1057,7 @@ fn demonym_borders(
         if word.text(text) != "border" && word.text(text) != "borders" {
             continue;
         }
-        if spans
-            .iter()
-            .any(|s| s.start < word.end && word.start < s.end)
-        {
+        if overlaps_any(&spans, word.start, word.end) {
             continue;
         }
         let Some(d1) = word_before(text, at).filter(|w| is_space_gap(&text[w.end..at])) else {

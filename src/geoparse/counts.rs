@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::text::CharOffsets;
+use super::text::{is_alphanumeric, is_word_char, CharOffsets};
 use super::words::sentence_around;
 use super::Mention;
 use crate::events::{CountKind, EventType};
@@ -258,7 +258,7 @@ fn people_word_after(text: &str, at: usize) -> Option<usize> {
         }
         let word_start = pos + skipped;
         let word_len = tail[word_start..]
-            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .find(|c: char| !(is_alphanumeric(c) || c == '-'))
             .unwrap_or(tail.len() - word_start);
         if word_len == 0 {
             return None;
@@ -301,7 +301,7 @@ fn next_word(rest: &str) -> Option<(usize, &str)> {
         return None;
     }
     let len = trimmed
-        .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .find(|c: char| !(is_alphanumeric(c) || c == '-'))
         .unwrap_or(trimmed.len());
     (len > 0).then(|| (skipped, &trimmed[..len]))
 }
@@ -349,7 +349,7 @@ fn word_at(text: &str, at: usize, len: usize) -> String {
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(text.len());
     let end = text[from..]
-        .find(|c: char| !(c.is_alphanumeric() || super::text::is_mark(c)))
+        .find(|c: char| !is_word_char(c))
         .map_or(text.len(), |e| from + e);
     text[at..end].to_string()
 }

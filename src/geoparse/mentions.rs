@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 
 use super::lexicon::{Entry, Lexicon};
-use super::text::{fold_name, is_unspaced_script, Folded, HARD};
+use super::text::{fold_name, is_alphanumeric, is_unspaced_script, is_word_char, Folded, HARD};
 use super::words::{is_capitalised, is_space_gap, starts_sentence, word_after, word_before, Word};
 use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
 
@@ -562,7 +562,7 @@ impl Detector {
                 && text[..start]
                     .chars()
                     .next_back()
-                    .is_some_and(char::is_alphanumeric)
+                    .is_some_and(is_alphanumeric)
             {
                 continue;
             }
@@ -664,7 +664,6 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     let first = text[start..].chars().next().unwrap_or(' ');
     let last = text[..end].chars().next_back().unwrap_or(' ');
-    let word_char = |c: char| c.is_alphanumeric() || super::text::is_mark(c);
     // Left edge.
     if let Some(b) = before {
         if is_unspaced_script(first) {
@@ -672,7 +671,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             if matches!(b, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}') {
                 return false;
             }
-        } else if word_char(b) {
+        } else if is_word_char(b) {
             return false;
         }
     }
@@ -695,7 +694,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             ) {
                 return false;
             }
-        } else if word_char(a) {
+        } else if is_word_char(a) {
             return false;
         }
     }
@@ -714,7 +713,7 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
     }
-    for word in written.split(|c: char| !c.is_alphanumeric()) {
+    for word in written.split(|c: char| !is_alphanumeric(c)) {
         if word.is_empty() {
             continue;
         }

@@ -1,6 +1,8 @@
 //! Small word-level helpers over the original text: the word before or after a
 //! byte offset, capitalisation, sentence boundaries.
 
+use super::text::is_word_char;
+
 /// A word of the original text: `[start, end)` in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Word {
@@ -15,12 +17,8 @@ impl Word {
     }
 }
 
-/// Letters, digits and marks make words; an apostrophe or hyphen inside a word
-/// keeps it whole ("Myanmar's", "state-run").
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || super::text::is_mark(c)
-}
-
+/// An apostrophe or hyphen inside a word keeps it whole ("Myanmar's",
+/// "state-run"); letters, digits and marks make words ([`is_word_char`]).
 fn is_inner_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '\u{2010}' | '\u{2011}')
 }

@@ -21,7 +21,9 @@ use std::collections::HashMap;
 
 use super::lexicon::{Entry, Lexicon};
 use super::text::{fold_name, is_alphanumeric, is_unspaced_script, is_word_char, Folded, HARD};
-use super::words::{is_capitalised, is_space_gap, starts_sentence, word_after, word_before, Word};
+use super::words::{
+    is_capitalised, is_space_gap, lower_in, starts_sentence, word_after, word_before, Word,
+};
 use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
 
 /// How a span was found.
@@ -717,8 +719,7 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
         if word.is_empty() {
             continue;
         }
-        let lower = word.to_lowercase();
-        if DIRECTIONS.contains(&lower.as_str()) || lower == "the" {
+        if lower_in(word, DIRECTIONS) || lower_in(word, &["the"]) {
             continue;
         }
         return is_capitalised(word) || word.chars().next().is_some_and(|c| !c.is_alphabetic());
@@ -750,10 +751,6 @@ fn longest_first(mut raw: Vec<Span>) -> Vec<Span> {
     kept.into_values().collect()
 }
 
-fn lower_word(text: &str, w: Option<Word>) -> String {
-    w.map(|w| w.text(text).to_lowercase()).unwrap_or_default()
-}
-
 /// Whether a span is a place mention in its context; may trim its entries.
 fn keep(text: &str, span: &mut Span) -> bool {
     let written = &text[span.start..span.end];
@@ -766,10 +763,9 @@ fn keep(text: &str, span: &mut Span) -> bool {
         return false;
     }
     // An ethnic name used for people.
-    let key = written.to_lowercase();
-    if ETHNONYMS.contains(&key.as_str())
+    if lower_in(written, ETHNONYMS)
         && after_gap_is_space
-        && PEOPLE_NOUNS.contains(&lower_word(text, after).as_str())
+        && after.is_some_and(|a| lower_in(a.text(text), PEOPLE_NOUNS))
     {
         return false;
     }
@@ -792,7 +788,7 @@ fn keep(text: &str, span: &mut Span) -> bool {
             let next_cap = after_gap_is_space
                 && after.is_some_and(|a| {
                     let w = a.text(text);
-                    is_capitalised(w) && !PLACE_NOUNS.contains(&w.to_lowercase().as_str())
+                    is_capitalised(w) && !lower_in(w, PLACE_NOUNS)
                 });
             if prev_cap || next_cap {
                 return false;
@@ -831,22 +827,21 @@ fn preceded_by_title(text: &str, at: usize) -> bool {
 /// A word around the span that says it is a place: "in", "near", "town of"
 /// before it, "town", "border" after it.
 fn locative_cue(text: &str, start: usize, end: usize) -> bool {
+    let is = |w: Option<Word>, list: &[&str]| w.is_some_and(|w| lower_in(w.text(text), list));
     let mut before = word_before(text, start);
-    if lower_word(text, before) == "the" {
+    if is(before, &["the"]) {
         before = before.and_then(|b| word_before(text, b.start));
     }
-    let prev = lower_word(text, before);
-    if LOCATIVE.contains(&prev.as_str()) {
+    if is(before, LOCATIVE) {
         return true;
     }
-    if prev == "of" {
+    if is(before, &["of"]) {
         let noun = before.and_then(|b| word_before(text, b.start));
-        if PLACE_OF.contains(&lower_word(text, noun).as_str()) {
+        if is(noun, PLACE_OF) {
             return true;
         }
     }
-    let next = lower_word(text, word_after(text, end));
-    PLACE_NOUNS.contains(&next.as_str())
+    is(word_after(text, end), PLACE_NOUNS)
 }
 
 /// Grows a span over a generic word after it ("Kokan region") and a direction
@@ -860,8 +855,7 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
     if let Some(next) = word_after(text, span.end) {
         let w = next.text(text);
         let gap = &text[span.end..next.start];
-        let generic = ADMIN_SUFFIXES.contains(&w.to_lowercase().as_str())
-            || ADMIN_SUFFIXES_CAPITALISED.contains(&w);
+        let generic = lower_in(w, ADMIN_SUFFIXES) || ADMIN_SUFFIXES_CAPITALISED.contains(&w);
         if generic
             && is_space_gap(gap)
             && !is_country
@@ -899,12 +893,12 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
         return;
     }
     if let Some(prev) = word_before(text, span.start) {
-        let w = prev.text(text).to_lowercase();
+        let w = prev.text(text);
         let gap = &text[prev.end..span.start];
         let areal = span.entries.iter().any(|e| kind_of(e) == Kind::Area);
-        if DIRECTIONS.contains(&w.as_str()) && areal && (is_space_gap(gap) || gap == "-") {
+        if lower_in(w, DIRECTIONS) && areal && (is_space_gap(gap) || gap == "-") {
             // "northern Myanmar" may already be a name of its own.
-            span.part = Some(w);
+            span.part = Some(w.to_lowercase());
             span.start = prev.start;
         }
     }

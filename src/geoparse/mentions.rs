@@ -484,6 +484,15 @@ impl TypoIndex {
     }
 }
 
+/// A lexicon pattern found in the text, standing alone and capitalised as a
+/// name: byte offsets in the original text.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    start: usize,
+    end: usize,
+    pattern: u32,
+}
+
 /// Everything mention detection needs, built once.
 #[derive(Debug)]
 pub struct Detector {
@@ -501,33 +510,43 @@ impl Detector {
 
     /// The place-naming spans of `text`, in order, not overlapping.
     pub fn detect(&self, gazetteer: &Gazetteer, text: &str, folded: &Folded) -> Vec<Span> {
-        let mut raw: Vec<Span> = Vec::new();
+        let mut raw: Vec<Match> = Vec::new();
         for (pattern, from, to) in self.lexicon.find_all(&folded.text) {
             let (start, end) = folded.original_span(text, from, to);
             if !stands_alone(text, start, end) {
                 continue;
             }
             let written = &text[start..end];
-            let entries: Vec<Entry> = self
-                .lexicon
-                .entries(pattern)
-                .iter()
-                .copied()
-                .filter(|e| case_fits(written, e))
-                .collect();
-            if entries.is_empty() {
-                continue;
+            let entries = self.lexicon.entries(pattern);
+            if entries.iter().any(|e| case_fits(written, e)) {
+                raw.push(Match {
+                    start,
+                    end,
+                    pattern,
+                });
             }
-            raw.push(Span {
-                start,
-                end,
-                entries,
-                found: Found::Name,
-                organisation: None,
-                part: None,
-            });
         }
-        let mut spans = longest_first(raw);
+        // Only the matches that win get their entries.
+        let mut spans: Vec<Span> = longest_first(raw)
+            .into_iter()
+            .map(|m| {
+                let written = &text[m.start..m.end];
+                Span {
+                    start: m.start,
+                    end: m.end,
+                    entries: self
+                        .lexicon
+                        .entries(m.pattern)
+                        .iter()
+                        .copied()
+                        .filter(|e| case_fits(written, e))
+                        .collect(),
+                    found: Found::Name,
+                    organisation: None,
+                    part: None,
+                }
+            })
+            .collect();
         spans.retain_mut(|s| keep(text, s));
         for span in &mut spans {
             extend(gazetteer, text, span);
@@ -732,13 +751,13 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
 /// # Runtime
 /// `O(n log n)`: kept spans sit in an ordered map by start, and a new span
 /// only has to be checked against its two neighbours there.
-fn longest_first(mut raw: Vec<Span>) -> Vec<Span> {
+fn longest_first(mut raw: Vec<Match>) -> Vec<Match> {
     raw.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: std::collections::BTreeMap<usize, Span> = std::collections::BTreeMap::new();
+    let mut kept: std::collections::BTreeMap<usize, Match> = std::collections::BTreeMap::new();
     for span in raw {
         let before = kept.range(..=span.start).next_back();
         let after = kept.range(span.start..).next();

@@ -68,13 +68,20 @@ impl LonLat {
     /// border line. Returns `None` for an empty line.
     #[must_use]
     pub fn nearest_on_line(self, line: &[LonLat]) -> Option<(LonLat, f64)> {
+        let mut best = None;
+        self.scan_line(line, &mut best);
+        best
+    }
+
+    /// Measures each segment of `line` (its vertex, when it has only one) and
+    /// keeps in `best` the first point nearer than the one already there.
+    fn scan_line(self, line: &[LonLat], best: &mut Option<(LonLat, f64)>) {
         let k = self.lat.to_radians().cos();
         let project = |p: LonLat| ((p.lon - self.lon) * k, p.lat - self.lat);
-        let mut best: Option<(LonLat, f64)> = None;
         let mut consider = |p: LonLat| {
             let d = self.distance_m(p);
             if best.is_none_or(|(_, bd)| d < bd) {
-                best = Some((p, d));
+                *best = Some((p, d));
             }
         };
         match line {
@@ -99,7 +106,6 @@ impl LonLat {
                 }
             }
         }
-        best
     }
 }
 
@@ -111,6 +117,151 @@ pub fn nearest_on_lines(p: LonLat, parts: &[Vec<LonLat>]) -> Option<(LonLat, f64
         .iter()
         .filter_map(|part| p.nearest_on_line(part))
         .min_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// The polyline `part` as runs of up to `segments` segments sharing their end
+/// vertices, so that together they hold exactly its segments; a single vertex
+/// is a run of its own.
+pub(crate) fn segment_runs(part: &[LonLat], segments: usize) -> impl Iterator<Item = &[LonLat]> {
+    let total = part.len().saturating_sub(1);
+    let single = (part.len() == 1).then_some(part);
+    (0..total)
+        .step_by(segments)
+        .map(move |i| &part[i..=(i + segments).min(total)])
+        .chain(single)
+}
+
+/// Segments per run of a [`LineIndex`]: tight boxes along a winding border,
+/// few of them along a long one.
+const RUN_SEGMENTS: usize = 16;
+
+/// Distance a run's bound may exceed the best distance known and still be
+/// measured: far more than the rounding of a haversine distance.
+const BOUND_SLACK_M: f64 = 1.0;
+
+/// A multi-part polyline prepared for repeated nearest-point queries.
+///
+/// The line is cut into runs of [`RUN_SEGMENTS`] segments with their bounding
+/// boxes. A box gives a lower bound of the haversine distance from a point to
+/// anything in it, so a query measures only the runs whose bound does not
+/// exceed the distance to the run that looks nearest.
+///
+/// # Runtime
+/// Building: one pass over the vertices. A query: one bound per run, then the
+/// segments of the few runs that may hold the answer, instead of every segment.
+///
+/// # Example
+/// ```
+/// use scamatlas::geom::{nearest_on_lines, LineIndex, LonLat};
+/// let parts = vec![vec![LonLat { lon: 98.0, lat: 16.0 }, LonLat { lon: 98.5, lat: 17.0 }]];
+/// let index = LineIndex::new(&parts);
+/// let p = LonLat { lon: 98.6, lat: 16.4 };
+/// assert_eq!(index.nearest(p), nearest_on_lines(p, &parts));
+/// ```
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    runs: Vec<Run<'a>>,
+}
+
+/// A run of segments with its bounding box.
+#[derive(Debug, Clone)]
+struct Run<'a> {
+    vertices: &'a [LonLat],
+    west: f64,
+    south: f64,
+    east: f64,
+    north: f64,
+    /// The cosine of the run's most polar latitude: the least any of its
+    /// points has.
+    least_cos_lat: f64,
+}
+
+impl<'a> Run<'a> {
+    fn new(vertices: &'a [LonLat]) -> Self {
+        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
+        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for p in vertices {
+            (west, east) = (west.min(p.lon), east.max(p.lon));
+            (south, north) = (south.min(p.lat), north.max(p.lat));
+        }
+        Self {
+            vertices,
+            west,
+            south,
+            east,
+            north,
+            least_cos_lat: south.abs().max(north.abs()).to_radians().cos(),
+        }
+    }
+
+    /// A lower bound of the haversine term `a` of [`LonLat::distance_m`] from
+    /// `p` to any point of the box: each of its terms at its least over the
+    /// box (`sin²` of half an angle grows up to half a turn).
+    fn least_haversine(&self, p: LonLat) -> f64 {
+        let lat_gap = (self.south - p.lat).max(p.lat - self.north).max(0.0);
+        let (to_west, to_east) = (self.west - p.lon, self.east - p.lon);
+        // Zero when the box spans the point's meridian (or its copies one
+        // turn away); else least at the box edge nearer in angle.
+        let lon_term = if [-360.0, 0.0, 360.0]
+            .iter()
+            .any(|m| (to_west..=to_east).contains(m))
+        {
+            0.0
+        } else {
+            haversine_term(to_west).min(haversine_term(to_east))
+        };
+        haversine_term(lat_gap) + p.lat.to_radians().cos() * self.least_cos_lat * lon_term
+    }
+}
+
+/// `sin²(θ / 2)` of an angle in degrees.
+fn haversine_term(degrees: f64) -> f64 {
+    (degrees.to_radians() / 2.0).sin().powi(2)
+}
+
+impl<'a> LineIndex<'a> {
+    #[must_use]
+    pub fn new(parts: &'a [Vec<LonLat>]) -> Self {
+        Self {
+            runs: parts
+                .iter()
+                .flat_map(|part| segment_runs(part, RUN_SEGMENTS))
+                .map(Run::new)
+                .collect(),
+        }
+    }
+
+    /// The point of the line nearest to `p`, with its distance in metres:
+    /// exactly [`nearest_on_lines`] (the same point, the same distance, the
+    /// first of equals), without measuring the runs too far away to hold it.
+    #[must_use]
+    pub fn nearest(&self, p: LonLat) -> Option<(LonLat, f64)> {
+        let bounds: Vec<f64> = self.runs.iter().map(|r| r.least_haversine(p)).collect();
+        // The run that looks nearest: its distance caps the answer's.
+        let (likely, _) = bounds
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(b.1))?;
+        let mut probe = None;
+        p.scan_line(self.runs[likely].vertices, &mut probe);
+        let (_, cap) = probe?;
+        let cap = cap + BOUND_SLACK_M;
+        let cutoff = if cap < std::f64::consts::PI * EARTH_RADIUS_M {
+            (cap / (2.0 * EARTH_RADIUS_M)).sin().powi(2)
+        } else {
+            f64::INFINITY
+        };
+        // Then every run that may hold a point as near, in line order, so
+        // that the first of equally near points wins as in `nearest_on_lines`.
+        let mut best = None;
+        for (run, bound) in self.runs.iter().zip(bounds) {
+            if bound > cutoff {
+                continue;
+            }
+            p.scan_line(run.vertices, &mut best);
+        }
+        best
+    }
 }
 
 impl fmt::Display for LonLat {
@@ -343,6 +494,94 @@ mod tests {
         assert!((p.lat - 1.0).abs() < 1e-9 && p.lon.abs() < 1e-12);
         assert!((d - 11_120.0).abs() < 50.0, "{d}");
         assert!(LonLat { lon: 0.0, lat: 0.0 }.nearest_on_line(&[]).is_none());
+    }
+
+    #[test]
+    fn segment_runs_cover_every_segment_once() {
+        let line: Vec<LonLat> = (0..40)
+            .map(|i| LonLat {
+                lon: f64::from(i),
+                lat: 0.0,
+            })
+            .collect();
+        for n in [0, 1, 2, 16, 17, 18, 33, 40] {
+            let part = &line[..n];
+            let runs: Vec<&[LonLat]> = segment_runs(part, 16).collect();
+            let segments: Vec<(f64, f64)> = runs
+                .iter()
+                .flat_map(|c| c.windows(2).map(|w| (w[0].lon, w[1].lon)))
+                .collect();
+            let expected: Vec<(f64, f64)> = part.windows(2).map(|w| (w[0].lon, w[1].lon)).collect();
+            assert_eq!(segments, expected, "{n} vertices");
+            assert!(runs.iter().all(|c| c.len() <= 17));
+            assert_eq!(
+                runs.len(),
+                if n == 1 {
+                    1
+                } else {
+                    n.saturating_sub(1).div_ceil(16)
+                }
+            );
+        }
+    }
+
+    /// Random walks (some crossing the antimeridian, some near a pole, some
+    /// doubling back over themselves) and points anywhere on the globe.
+    #[test]
+    fn line_index_answers_exactly_as_a_scan_of_every_segment() {
+        let mut rng = crate::events::synthetic::Rng::new(7);
+        for case in 0..60 {
+            let parts: Vec<Vec<LonLat>> = (0..1 + rng.below(4))
+                .map(|_| {
+                    let mut lon = rng.range(-180.0, 180.0);
+                    let mut lat = rng.range(-89.0, 89.0);
+                    let step = [0.001, 0.05, 2.0][rng.below(3)];
+                    (0..rng.below(120))
+                        .map(|_| {
+                            lon = (lon + rng.range(-step, step) + 540.0) % 360.0 - 180.0;
+                            lat = (lat + rng.range(-step, step)).clamp(-89.9, 89.9);
+                            LonLat { lon, lat }
+                        })
+                        .collect()
+                })
+                .collect();
+            let index = LineIndex::new(&parts);
+            let near = parts.iter().flatten().next().copied();
+            for i in 0..40 {
+                let p = match (near, i % 2) {
+                    (Some(v), 0) => LonLat {
+                        lon: (v.lon + rng.range(-1.0, 1.0)).clamp(-180.0, 180.0),
+                        lat: (v.lat + rng.range(-1.0, 1.0)).clamp(-90.0, 90.0),
+                    },
+                    _ => LonLat {
+                        lon: rng.range(-180.0, 180.0),
+                        lat: rng.range(-90.0, 90.0),
+                    },
+                };
+                let expected = nearest_on_lines(p, &parts);
+                let got = index.nearest(p);
+                let bits = |r: Option<(LonLat, f64)>| {
+                    r.map(|(q, d)| (q.lon.to_bits(), q.lat.to_bits(), d.to_bits()))
+                };
+                assert_eq!(bits(got), bits(expected), "case {case}, point {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_index_keeps_the_first_of_equally_near_points() {
+        // The same segment twice, in two parts: the first part's point wins.
+        let segment = vec![LonLat { lon: 0.0, lat: 0.0 }, LonLat { lon: 1.0, lat: 0.0 }];
+        let parts = vec![
+            segment.clone(),
+            vec![LonLat { lon: 5.0, lat: 5.0 }],
+            segment,
+        ];
+        let index = LineIndex::new(&parts);
+        let p = LonLat { lon: 0.5, lat: 0.5 };
+        assert_eq!(index.nearest(p), nearest_on_lines(p, &parts));
+        assert_eq!(LineIndex::new(&[]).nearest(p), None);
+        assert_eq!(LineIndex::new(&[vec![]]).nearest(p), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use super::mentions::{Found, Span};
 use super::words::sentence_around;
 use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
-use crate::geom::LonLat;
+use crate::geom::{LineIndex, LonLat};
 
 const CANONICAL: f64 = 1.0;
 const ALIAS: f64 = 0.9;
@@ -54,8 +54,39 @@ struct Scored {
     point: LonLat,
 }
 
+/// The gazetteer's lines, prepared once for nearest-point queries: a border
+/// has thousands of vertices, and each document asks how near its anchors are.
+#[derive(Debug)]
+pub struct Lines<'g> {
+    by_place: HashMap<PlaceId, LineIndex<'g>>,
+}
+
+impl<'g> Lines<'g> {
+    pub fn build(gazetteer: &'g Gazetteer) -> Self {
+        let by_place = gazetteer
+            .places()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Line)
+            .map(|(i, p)| (PlaceId(i as u32), LineIndex::new(&p.line)))
+            .collect();
+        Self { by_place }
+    }
+
+    /// As [`Place::nearest_point_to`] for the line `id`.
+    fn nearest_point_to(&self, id: PlaceId, line: &Place, p: LonLat) -> (LonLat, f64) {
+        match self.by_place.get(&id) {
+            Some(index) => index
+                .nearest(p)
+                .unwrap_or((line.point, p.distance_m(line.point))),
+            None => line.nearest_point_to(p),
+        }
+    }
+}
+
 /// What the document says around its spans.
-struct Context<'g> {
+struct Context<'a, 'g> {
+    lines: &'a Lines<'g>,
     countries: HashMap<String, f64>,
     /// Where each country is named: (byte offset, ISO code).
     country_at: Vec<(usize, String)>,
@@ -69,7 +100,7 @@ struct Context<'g> {
 /// Distance in metres, the point of the place nearest the anchor, the anchor.
 type Nearest<'g> = (f64, LonLat, &'g Place);
 
-impl<'g> Context<'g> {
+impl<'g> Context<'_, 'g> {
     /// The settled place nearest `place` (other than itself): the distance
     /// in metres to the place itself, the point of the place nearest it (a
     /// line's nearest stretch), and the anchor.
@@ -80,7 +111,7 @@ impl<'g> Context<'g> {
                 .filter(|(_, a)| !std::ptr::eq(*a, place))
                 .map(|(p, a)| match place.kind {
                     Kind::Line => {
-                        let (on_line, d) = place.nearest_point_to(*p);
+                        let (on_line, d) = self.lines.nearest_point_to(id, place, *p);
                         (d, on_line, *a)
                     }
                     _ => (place.distance_from_m(*p), *p, *a),
@@ -91,7 +122,12 @@ impl<'g> Context<'g> {
 }
 
 /// Chooses a place for every span; `None` where a span has no candidate.
-pub fn resolve(gazetteer: &Gazetteer, text: &str, spans: &[Span]) -> Vec<Option<Choice>> {
+pub fn resolve(
+    gazetteer: &Gazetteer,
+    lines: &Lines<'_>,
+    text: &str,
+    spans: &[Span],
+) -> Vec<Option<Choice>> {
     // Pass 1: names alone.
     let alone: Vec<Vec<Scored>> = spans.iter().map(|s| name_scores(gazetteer, s)).collect();
     let settled = |scored: &[Scored]| match scored {
@@ -100,6 +136,7 @@ pub fn resolve(gazetteer: &Gazetteer, text: &str, spans: &[Span]) -> Vec<Option<
         _ => None,
     };
     let mut context = Context {
+        lines,
         countries: HashMap::new(),
         country_at: Vec::new(),
         named: HashSet::new(),
@@ -193,7 +230,7 @@ fn choose(
     text: &str,
     span: &Span,
     mut scored: Vec<Scored>,
-    context: &Context<'_>,
+    context: &Context<'_, '_>,
 ) -> Option<Choice> {
     if scored.is_empty() {
         return None;
@@ -313,7 +350,7 @@ fn choose(
 fn partner_share(
     line: &Place,
     span: &Span,
-    context: &Context<'_>,
+    context: &Context<'_, '_>,
     sentence: (usize, usize),
 ) -> f64 {
     let named: Vec<&String> = match &span.found {

@@ -14,8 +14,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::Serialize;
 
-use super::text::CharOffsets;
-use super::words::sentence_around;
+use super::text::{is_alphanumeric, is_word_char, CharOffsets};
+use super::words::{lower_in, sentence_around};
 use super::Mention;
 use crate::events::{CountKind, EventType};
 
@@ -214,8 +214,8 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             end = noun_end;
         }
         let sentence = sentence_around(text, whole.start());
-        let cue = cue_near(text, sentence, whole.start(), end);
-        let clause = &text[sentence.0..sentence.1].to_lowercase();
+        let clause = text[sentence.0..sentence.1].to_lowercase();
+        let cue = cue_near(text, sentence, &clause, whole.start(), end);
         let cumulative = CUMULATIVE.iter().any(|c| clause.contains(c));
         let destination = cue
             .as_ref()
@@ -258,17 +258,17 @@ fn people_word_after(text: &str, at: usize) -> Option<usize> {
         }
         let word_start = pos + skipped;
         let word_len = tail[word_start..]
-            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .find(|c: char| !(is_alphanumeric(c) || c == '-'))
             .unwrap_or(tail.len() - word_start);
         if word_len == 0 {
             return None;
         }
-        let word = tail[word_start..word_start + word_len].to_lowercase();
-        if PEOPLE.contains(&word.as_str()) {
+        let word = &tail[word_start..word_start + word_len];
+        if lower_in(word, PEOPLE) {
             // "foreign nationals", "Chinese suspects": take the whole noun.
             let mut end = word_start + word_len;
             while let Some(next) = next_word(&tail[end..]) {
-                if PEOPLE.contains(&next.1.to_lowercase().as_str()) {
+                if lower_in(next.1, PEOPLE) {
                     end += next.0 + next.1.len();
                 } else {
                     break;
@@ -276,7 +276,7 @@ fn people_word_after(text: &str, at: usize) -> Option<usize> {
             }
             return Some(at + end);
         }
-        if word == "of"
+        if lower_in(word, &["of"])
             && tail[word_start + word_len..]
                 .trim_start()
                 .starts_with("them")
@@ -301,27 +301,24 @@ fn next_word(rest: &str) -> Option<(usize, &str)> {
         return None;
     }
     let len = trimmed
-        .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .find(|c: char| !(is_alphanumeric(c) || c == '-'))
         .unwrap_or(trimmed.len());
     (len > 0).then(|| (skipped, &trimmed[..len]))
 }
 
 /// The cue nearest the count in its sentence: (kind, type, byte offset).
+/// `lower` is the sentence in lower case.
 fn cue_near(
     text: &str,
     sentence: (usize, usize),
+    lower: &str,
     start: usize,
     end: usize,
 ) -> Option<(CountKind, EventType, usize, usize)> {
     let s = &text[sentence.0..sentence.1];
-    let lower = s.to_lowercase();
     // Lower-casing may change byte lengths outside ASCII; fall back to the
     // original for such sentences.
-    let hay = if lower.len() == s.len() {
-        lower.as_str()
-    } else {
-        s
-    };
+    let hay = if lower.len() == s.len() { lower } else { s };
     let mut best: Option<(usize, CountKind, EventType, usize, usize)> = None;
     for (cue, kind, et) in CUES {
         for (i, _) in hay.match_indices(cue) {
@@ -349,7 +346,7 @@ fn word_at(text: &str, at: usize, len: usize) -> String {
         .find(|&i| text.is_char_boundary(i))
         .unwrap_or(text.len());
     let end = text[from..]
-        .find(|c: char| !(c.is_alphanumeric() || super::text::is_mark(c)))
+        .find(|c: char| !is_word_char(c))
         .map_or(text.len(), |e| from + e);
     text[at..end].to_string()
 }

@@ -20,8 +20,10 @@
 use std::collections::HashMap;
 
 use super::lexicon::{Entry, Lexicon};
-use super::text::{fold_name, is_unspaced_script, Folded, HARD};
-use super::words::{is_capitalised, is_space_gap, starts_sentence, word_after, word_before, Word};
+use super::text::{fold_name, is_alphanumeric, is_unspaced_script, is_word_char, Folded, HARD};
+use super::words::{
+    is_capitalised, is_space_gap, lower_in, starts_sentence, word_after, word_before, Word,
+};
 use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
 
 /// How a span was found.
@@ -482,6 +484,15 @@ impl TypoIndex {
     }
 }
 
+/// A lexicon pattern found in the text, standing alone and capitalised as a
+/// name: byte offsets in the original text.
+#[derive(Debug, Clone, Copy)]
+struct Match {
+    start: usize,
+    end: usize,
+    pattern: u32,
+}
+
 /// Everything mention detection needs, built once.
 #[derive(Debug)]
 pub struct Detector {
@@ -499,33 +510,43 @@ impl Detector {
 
     /// The place-naming spans of `text`, in order, not overlapping.
     pub fn detect(&self, gazetteer: &Gazetteer, text: &str, folded: &Folded) -> Vec<Span> {
-        let mut raw: Vec<Span> = Vec::new();
+        let mut raw: Vec<Match> = Vec::new();
         for (pattern, from, to) in self.lexicon.find_all(&folded.text) {
             let (start, end) = folded.original_span(text, from, to);
             if !stands_alone(text, start, end) {
                 continue;
             }
             let written = &text[start..end];
-            let entries: Vec<Entry> = self
-                .lexicon
-                .entries(pattern)
-                .iter()
-                .copied()
-                .filter(|e| case_fits(written, e))
-                .collect();
-            if entries.is_empty() {
-                continue;
+            let entries = self.lexicon.entries(pattern);
+            if entries.iter().any(|e| case_fits(written, e)) {
+                raw.push(Match {
+                    start,
+                    end,
+                    pattern,
+                });
             }
-            raw.push(Span {
-                start,
-                end,
-                entries,
-                found: Found::Name,
-                organisation: None,
-                part: None,
-            });
         }
-        let mut spans = longest_first(raw);
+        // Only the matches that win get their entries.
+        let mut spans: Vec<Span> = longest_first(raw)
+            .into_iter()
+            .map(|m| {
+                let written = &text[m.start..m.end];
+                Span {
+                    start: m.start,
+                    end: m.end,
+                    entries: self
+                        .lexicon
+                        .entries(m.pattern)
+                        .iter()
+                        .copied()
+                        .filter(|e| case_fits(written, e))
+                        .collect(),
+                    found: Found::Name,
+                    organisation: None,
+                    part: None,
+                }
+            })
+            .collect();
         spans.retain_mut(|s| keep(text, s));
         for span in &mut spans {
             extend(gazetteer, text, span);
@@ -562,7 +583,7 @@ impl Detector {
                 && text[..start]
                     .chars()
                     .next_back()
-                    .is_some_and(char::is_alphanumeric)
+                    .is_some_and(is_alphanumeric)
             {
                 continue;
             }
@@ -664,7 +685,6 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
     let after = text[end..].chars().next();
     let first = text[start..].chars().next().unwrap_or(' ');
     let last = text[..end].chars().next_back().unwrap_or(' ');
-    let word_char = |c: char| c.is_alphanumeric() || super::text::is_mark(c);
     // Left edge.
     if let Some(b) = before {
         if is_unspaced_script(first) {
@@ -672,7 +692,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             if matches!(b, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}') {
                 return false;
             }
-        } else if word_char(b) {
+        } else if is_word_char(b) {
             return false;
         }
     }
@@ -695,7 +715,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             ) {
                 return false;
             }
-        } else if word_char(a) {
+        } else if is_word_char(a) {
             return false;
         }
     }
@@ -714,12 +734,11 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
             .filter(|c| c.is_alphabetic())
             .all(char::is_uppercase);
     }
-    for word in written.split(|c: char| !c.is_alphanumeric()) {
+    for word in written.split(|c: char| !is_alphanumeric(c)) {
         if word.is_empty() {
             continue;
         }
-        let lower = word.to_lowercase();
-        if DIRECTIONS.contains(&lower.as_str()) || lower == "the" {
+        if lower_in(word, DIRECTIONS) || lower_in(word, &["the"]) {
             continue;
         }
         return is_capitalised(word) || word.chars().next().is_some_and(|c| !c.is_alphabetic());
@@ -732,13 +751,13 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
 /// # Runtime
 /// `O(n log n)`: kept spans sit in an ordered map by start, and a new span
 /// only has to be checked against its two neighbours there.
-fn longest_first(mut raw: Vec<Span>) -> Vec<Span> {
+fn longest_first(mut raw: Vec<Match>) -> Vec<Match> {
     raw.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: std::collections::BTreeMap<usize, Span> = std::collections::BTreeMap::new();
+    let mut kept: std::collections::BTreeMap<usize, Match> = std::collections::BTreeMap::new();
     for span in raw {
         let before = kept.range(..=span.start).next_back();
         let after = kept.range(span.start..).next();
@@ -749,10 +768,6 @@ fn longest_first(mut raw: Vec<Span>) -> Vec<Span> {
         }
     }
     kept.into_values().collect()
-}
-
-fn lower_word(text: &str, w: Option<Word>) -> String {
-    w.map(|w| w.text(text).to_lowercase()).unwrap_or_default()
 }
 
 /// Whether a span is a place mention in its context; may trim its entries.
@@ -767,10 +782,9 @@ fn keep(text: &str, span: &mut Span) -> bool {
         return false;
     }
     // An ethnic name used for people.
-    let key = written.to_lowercase();
-    if ETHNONYMS.contains(&key.as_str())
+    if lower_in(written, ETHNONYMS)
         && after_gap_is_space
-        && PEOPLE_NOUNS.contains(&lower_word(text, after).as_str())
+        && after.is_some_and(|a| lower_in(a.text(text), PEOPLE_NOUNS))
     {
         return false;
     }
@@ -793,7 +807,7 @@ fn keep(text: &str, span: &mut Span) -> bool {
             let next_cap = after_gap_is_space
                 && after.is_some_and(|a| {
                     let w = a.text(text);
-                    is_capitalised(w) && !PLACE_NOUNS.contains(&w.to_lowercase().as_str())
+                    is_capitalised(w) && !lower_in(w, PLACE_NOUNS)
                 });
             if prev_cap || next_cap {
                 return false;
@@ -832,22 +846,21 @@ fn preceded_by_title(text: &str, at: usize) -> bool {
 /// A word around the span that says it is a place: "in", "near", "town of"
 /// before it, "town", "border" after it.
 fn locative_cue(text: &str, start: usize, end: usize) -> bool {
+    let is = |w: Option<Word>, list: &[&str]| w.is_some_and(|w| lower_in(w.text(text), list));
     let mut before = word_before(text, start);
-    if lower_word(text, before) == "the" {
+    if is(before, &["the"]) {
         before = before.and_then(|b| word_before(text, b.start));
     }
-    let prev = lower_word(text, before);
-    if LOCATIVE.contains(&prev.as_str()) {
+    if is(before, LOCATIVE) {
         return true;
     }
-    if prev == "of" {
+    if is(before, &["of"]) {
         let noun = before.and_then(|b| word_before(text, b.start));
-        if PLACE_OF.contains(&lower_word(text, noun).as_str()) {
+        if is(noun, PLACE_OF) {
             return true;
         }
     }
-    let next = lower_word(text, word_after(text, end));
-    PLACE_NOUNS.contains(&next.as_str())
+    is(word_after(text, end), PLACE_NOUNS)
 }
 
 /// Grows a span over a generic word after it ("Kokan region") and a direction
@@ -861,8 +874,7 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
     if let Some(next) = word_after(text, span.end) {
         let w = next.text(text);
         let gap = &text[span.end..next.start];
-        let generic = ADMIN_SUFFIXES.contains(&w.to_lowercase().as_str())
-            || ADMIN_SUFFIXES_CAPITALISED.contains(&w);
+        let generic = lower_in(w, ADMIN_SUFFIXES) || ADMIN_SUFFIXES_CAPITALISED.contains(&w);
         if generic
             && is_space_gap(gap)
             && !is_country
@@ -900,12 +912,12 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
         return;
     }
     if let Some(prev) = word_before(text, span.start) {
-        let w = prev.text(text).to_lowercase();
+        let w = prev.text(text);
         let gap = &text[prev.end..span.start];
         let areal = span.entries.iter().any(|e| kind_of(e) == Kind::Area);
-        if DIRECTIONS.contains(&w.as_str()) && areal && (is_space_gap(gap) || gap == "-") {
+        if lower_in(w, DIRECTIONS) && areal && (is_space_gap(gap) || gap == "-") {
             // "northern Myanmar" may already be a name of its own.
-            span.part = Some(w);
+            span.part = Some(w.to_lowercase());
             span.start = prev.start;
         }
     }
@@ -1057,10 +1069,7 @@ fn demonym_borders(
         if word.text(text) != "border" && word.text(text) != "borders" {
             continue;
         }
-        if spans
-            .iter()
-            .any(|s| s.start < word.end && word.start < s.end)
-        {
+        if overlaps_any(&spans, word.start, word.end) {
             continue;
         }
         let Some(d1) = word_before(text, at).filter(|w| is_space_gap(&text[w.end..at])) else {

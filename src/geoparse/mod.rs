@@ -129,6 +129,7 @@ pub struct Document<'g> {
 pub struct Geoparser<'g> {
     gazetteer: &'g Gazetteer,
     detector: mentions::Detector,
+    lines: context::Lines<'g>,
 }
 
 impl<'g> Geoparser<'g> {
@@ -140,6 +141,7 @@ impl<'g> Geoparser<'g> {
         Ok(Self {
             gazetteer,
             detector: mentions::Detector::build(gazetteer)?,
+            lines: context::Lines::build(gazetteer),
         })
     }
 
@@ -153,7 +155,7 @@ impl<'g> Geoparser<'g> {
     pub fn mentions(&self, text: &str) -> Vec<Mention<'g>> {
         let folded = text::fold(text);
         let spans = self.detector.detect(self.gazetteer, text, &folded);
-        let choices = context::resolve(self.gazetteer, text, &spans);
+        let choices = context::resolve(self.gazetteer, &self.lines, text, &spans);
         let mut offsets = text::CharOffsets::new(text);
         let mut out = Vec::with_capacity(spans.len());
         for (span, choice) in spans.into_iter().zip(choices) {

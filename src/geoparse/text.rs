@@ -81,13 +81,17 @@ pub fn is_soft(c: char) -> bool {
 /// Folds `text` for matching; see the module docs.
 ///
 /// # Runtime
-/// One pass; ASCII bytes take a table-free fast path.
+/// One pass; ASCII bytes take a table-free fast path, and each distinct
+/// non-ASCII character is classified and folded once per call (the Unicode
+/// tables behind that are slow, and a text in Thai, Burmese or Chinese
+/// repeats a few dozen characters).
 #[must_use]
 pub fn fold(text: &str) -> Folded {
     let mut out = Folded {
         text: String::with_capacity(text.len()),
         origin: Vec::with_capacity(text.len()),
     };
+    let mut seen = FoldCache::default();
     let bytes = text.as_bytes();
     let mut i = 0;
     let mut last_hard = true;
@@ -113,28 +117,67 @@ pub fn fold(text: &str) -> Folded {
             continue;
         }
         let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
-        let width = c.len_utf8();
-        if is_soft(c) {
-            i += width;
-            continue;
-        }
-        if c.is_alphanumeric() || is_mark(c) {
-            let before = out.text.len();
-            fold_char(c, &mut out.text);
-            for _ in before..out.text.len() {
-                out.origin.push(i as u32);
+        match seen.get(c) {
+            NonAscii::Soft => {}
+            NonAscii::Letters(folded) => {
+                out.text.push_str(folded);
+                out.origin
+                    .extend(std::iter::repeat_n(i as u32, folded.len()));
+                if !folded.is_empty() {
+                    last_hard = false;
+                }
             }
-            if out.text.len() > before {
-                last_hard = false;
+            NonAscii::Hard => {
+                if !last_hard {
+                    out.text.push(HARD as char);
+                    out.origin.push(i as u32);
+                    last_hard = true;
+                }
             }
-        } else if !last_hard {
-            out.text.push(HARD as char);
-            out.origin.push(i as u32);
-            last_hard = true;
         }
-        i += width;
+        i += c.len_utf8();
     }
     out
+}
+
+/// What one non-ASCII character becomes: nothing (a soft separator), a hard
+/// separator, or its folded letters (none for a Latin diacritic).
+enum NonAscii<L> {
+    Soft,
+    Hard,
+    Letters(L),
+}
+
+/// The folding of the non-ASCII characters met so far in one text; the
+/// letters of each sit in one shared buffer.
+#[derive(Default)]
+struct FoldCache {
+    known: rustc_hash::FxHashMap<char, NonAscii<std::ops::Range<u32>>>,
+    letters: String,
+}
+
+impl FoldCache {
+    fn get(&mut self, c: char) -> NonAscii<&str> {
+        let letters = &mut self.letters;
+        let known = self.known.entry(c).or_insert_with(|| {
+            if is_soft(c) {
+                NonAscii::Soft
+            } else if is_word_char(c) {
+                let from = letters.len() as u32;
+                fold_char(c, letters);
+                NonAscii::Letters(from..letters.len() as u32)
+            } else {
+                NonAscii::Hard
+            }
+        });
+        match known {
+            NonAscii::Soft => NonAscii::Soft,
+            NonAscii::Hard => NonAscii::Hard,
+            NonAscii::Letters(r) => {
+                NonAscii::Letters(&self.letters[r.start as usize..r.end as usize])
+            }
+        }
+    }
 }
 
 /// Folds a name the way [`fold`] folds text: the key a name is searched under.
@@ -168,6 +211,42 @@ fn fold_char(c: char, out: &mut String) {
 
 fn is_latin_letter_range(c: char) -> bool {
     matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+}
+
+/// [`char::is_alphanumeric`], from a table of the Basic Multilingual Plane
+/// filled one block of 256 characters at a time: the standard library's
+/// search of the Unicode tables costs tens of nanoseconds a character, and
+/// word scans over Thai, Burmese or Chinese text ask about every character.
+#[must_use]
+pub fn is_alphanumeric(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    static BLOCKS: [std::sync::OnceLock<[u64; 4]>; 256] =
+        [const { std::sync::OnceLock::new() }; 256];
+    let code = c as u32;
+    let Some(block) = BLOCKS.get((code >> 8) as usize) else {
+        return c.is_alphanumeric();
+    };
+    let bits = block.get_or_init(|| {
+        let mut bits = [0u64; 4];
+        for low in 0..256u32 {
+            let alphanumeric =
+                char::from_u32(code & !0xFF | low).is_some_and(char::is_alphanumeric);
+            if alphanumeric {
+                bits[(low / 64) as usize] |= 1 << (low % 64);
+            }
+        }
+        bits
+    });
+    let low = code & 0xFF;
+    bits[(low / 64) as usize] & (1 << (low % 64)) != 0
+}
+
+/// Letters, digits and marks: the characters words are made of.
+#[must_use]
+pub fn is_word_char(c: char) -> bool {
+    is_alphanumeric(c) || is_mark(c)
 }
 
 /// Combining marks of the scripts that matter here (Thai, Lao, Burmese,
@@ -268,6 +347,26 @@ mod tests {
         assert_eq!(fold("เมียวดี").text, "เมียวดี");
         assert_eq!(fold("မြဝတီ").text, "မြဝတီ");
         assert_eq!(fold("ＭＹＡＮＭＡＲ").text, "myanmar");
+    }
+
+    #[test]
+    fn repeated_characters_fold_alike() {
+        // The second copy of each character is folded from the cache.
+        let once = "Möng La, 老街 ＭＹ ลา";
+        let twice = format!("{once}\n{once}");
+        let (a, b) = (fold(once), fold(&twice));
+        assert_eq!(b.text, format!("{}{}{}", a.text, HARD as char, a.text));
+        let shift = once.len() as u32 + 1;
+        let second = &b.origin[a.origin.len() + 1..];
+        assert!(second.iter().zip(&a.origin).all(|(x, y)| *x == y + shift));
+    }
+
+    #[test]
+    fn alphanumeric_table_agrees_with_the_standard_library() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+        assert!(is_word_char('\u{0E34}') && is_word_char('မ') && !is_word_char('，'));
     }
 
     #[test]

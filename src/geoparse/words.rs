@@ -1,6 +1,8 @@
 //! Small word-level helpers over the original text: the word before or after a
 //! byte offset, capitalisation, sentence boundaries.
 
+use super::text::is_word_char;
+
 /// A word of the original text: `[start, end)` in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Word {
@@ -15,12 +17,8 @@ impl Word {
     }
 }
 
-/// Letters, digits and marks make words; an apostrophe or hyphen inside a word
-/// keeps it whole ("Myanmar's", "state-run").
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || super::text::is_mark(c)
-}
-
+/// An apostrophe or hyphen inside a word keeps it whole ("Myanmar's",
+/// "state-run"); letters, digits and marks make words ([`is_word_char`]).
 fn is_inner_joiner(c: char) -> bool {
     matches!(c, '\'' | '’' | '-' | '\u{2010}' | '\u{2011}')
 }
@@ -79,6 +77,17 @@ pub fn word_after(text: &str, at: usize) -> Option<Word> {
         }
     }
     (end > start).then_some(Word { start, end })
+}
+
+/// Whether `word` in lower case is one of `list` (words in lower case); no
+/// allocation for an ASCII word.
+#[must_use]
+pub fn lower_in(word: &str, list: &[&str]) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|w| word.eq_ignore_ascii_case(w))
+    } else {
+        list.contains(&word.to_lowercase().as_str())
+    }
 }
 
 /// Whether the word starts with a capital letter.
@@ -183,6 +192,15 @@ mod tests {
         let t = "Myanmar’s junta";
         assert_eq!(word_after(t, 0).unwrap().text(t), "Myanmar’s");
         assert_eq!(word_before("a, b", 3), None);
+    }
+
+    #[test]
+    fn lower_case_lists() {
+        assert!(lower_in("Near", &["in", "near"]) && lower_in("near", &["near"]));
+        assert!(!lower_in("nearby", &["near"]) && !lower_in("", &["near"]));
+        // Non-ASCII words are lower-cased as by str::to_lowercase: the Kelvin
+        // sign is a K.
+        assert!(lower_in("\u{212A}ING", &["king"]) && lower_in("ÉTAT", &["état"]));
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use rstar::RTree;
 
 use super::{sphere, Entry, Filter};
-use crate::geom::LonLat;
+use crate::geom::{segment_runs, LonLat};
 
 /// Segments per chunk: small enough for tight boxes along a winding border,
 /// large enough that a long line needs few tree searches.
@@ -34,7 +34,7 @@ pub(super) fn near_line(
     // Events already found, so that the chunks' overlapping envelopes do not
     // measure them again.
     let mut found = vec![0u64; filter.meta.len().div_ceil(64)];
-    for chunk in parts.iter().flat_map(|part| chunks(part)) {
+    for chunk in parts.iter().flat_map(|part| segment_runs(part, CHUNK)) {
         let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
         let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for p in chunk {
@@ -79,52 +79,6 @@ pub(super) fn near_line(
                     out.push(pos);
                 }
             }
-        }
-    }
-}
-
-/// The part as runs of up to `CHUNK` segments sharing their end vertices, so
-/// that together they hold exactly the part's segments; a single vertex is a
-/// chunk of its own.
-fn chunks(part: &[LonLat]) -> impl Iterator<Item = &[LonLat]> {
-    let segments = part.len().saturating_sub(1);
-    let single = (part.len() == 1).then_some(part);
-    (0..segments)
-        .step_by(CHUNK)
-        .map(move |i| &part[i..=(i + CHUNK).min(segments)])
-        .chain(single)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunks_cover_every_segment_once() {
-        let line: Vec<LonLat> = (0..40)
-            .map(|i| LonLat {
-                lon: f64::from(i),
-                lat: 0.0,
-            })
-            .collect();
-        for n in [0, 1, 2, 16, 17, 18, 33, 40] {
-            let part = &line[..n];
-            let chunks: Vec<&[LonLat]> = chunks(part).collect();
-            let segments: Vec<(f64, f64)> = chunks
-                .iter()
-                .flat_map(|c| c.windows(2).map(|w| (w[0].lon, w[1].lon)))
-                .collect();
-            let expected: Vec<(f64, f64)> = part.windows(2).map(|w| (w[0].lon, w[1].lon)).collect();
-            assert_eq!(segments, expected, "{n} vertices");
-            assert!(chunks.iter().all(|c| c.len() <= CHUNK + 1));
-            assert_eq!(
-                chunks.len(),
-                if n == 1 {
-                    1
-                } else {
-                    n.saturating_sub(1).div_ceil(CHUNK)
-                }
-            );
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Dataset {
     index: EventIndex,
     /// The box around every place of every event.
     extent: Option<Bbox>,
+    /// The first and last day of all events.
+    days: Option<(NaiveDate, NaiveDate)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -75,7 +77,10 @@ impl Dataset {
         let mut summaries = Vec::with_capacity(events.size_hint().0);
         let mut index = IndexBuilder::with_capacity(events.size_hint().0);
         let mut extent: Option<Bbox> = None;
+        let mut days: Option<(NaiveDate, NaiveDate)> = None;
         for event in events {
+            let (first, last) = (event.date.first_day(), event.date.last_day());
+            days = Some(days.map_or((first, last), |(a, b)| (a.min(first), b.max(last))));
             packed.push(&event);
             index.push(&event);
             summaries.push(Summary {
@@ -99,6 +104,7 @@ impl Dataset {
             summaries,
             index: index.finish(),
             extent,
+            days,
         }
     }
 
@@ -160,12 +166,7 @@ impl Dataset {
     /// The first and last day of all events, if there are any.
     #[must_use]
     pub fn time_extent(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let days = (0..self.len() as u32).filter_map(|pos| self.index.days(pos));
-        let (first, last) = days.reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))?;
-        Some((
-            NaiveDate::from_num_days_from_ce_opt(first)?,
-            NaiveDate::from_num_days_from_ce_opt(last)?,
-        ))
+        self.days
     }
 
     /// Events matching the spatial question and the filter, in data order

@@ -20,6 +20,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
+use super::lexicon::Entry;
 use super::mentions::{Found, Span};
 use super::words::sentence_around;
 use crate::gazetteer::{Gazetteer, Kind, Layer, Place, PlaceId};
@@ -47,11 +48,73 @@ pub struct Choice {
     pub reason: String,
 }
 
-struct Scored {
+struct Scored<'g> {
     place: PlaceId,
     score: f64,
-    why: Vec<String>,
+    /// The entry the name matched; how it matched is told from it and the span.
+    entry: Entry,
+    /// What the context added, in order; worded only for the winner.
+    why: Vec<Why<'g>>,
     point: LonLat,
+}
+
+/// One thing the context said for a candidate, worded by [`Why::word`].
+#[derive(Debug, Clone, Copy)]
+enum Why<'g> {
+    /// A named ancestor.
+    Ancestor(&'g Place),
+    /// Its country named (`line`: a border's neighbouring country).
+    Country { line: bool },
+    /// Distance in metres to the nearest anchor.
+    Near(f64, &'g Place),
+    /// A line's stretch nearest the anchor.
+    Stretch(&'g Place, LonLat),
+}
+
+impl Why<'_> {
+    fn word(self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a String cannot fail.
+        let _ = match self {
+            Why::Ancestor(a) => write!(out, "{} named in the text", a.name),
+            Why::Country { line } => write!(
+                out,
+                "{} named in the text",
+                if line {
+                    "the neighbouring country"
+                } else {
+                    "its country"
+                }
+            ),
+            Why::Near(d, a) => write!(out, "{:.0} km from {}", d / 1000.0, a.name),
+            Why::Stretch(a, p) => {
+                write!(
+                    out,
+                    "nearest stretch to {} at {:.3},{:.3}",
+                    a.name, p.lon, p.lat
+                )
+            }
+        };
+    }
+}
+
+/// How a span's name matched `entry`, as the first part of a reason.
+fn word_how(gazetteer: &Gazetteer, span: &Span, entry: &Entry, out: &mut String) {
+    use std::fmt::Write;
+    let place = gazetteer.place(entry.place);
+    let _ = match (&span.found, entry.alias) {
+        (Found::Fuzzy { edits, matched }, _) => write!(
+            out,
+            "{} edit{} from \"{matched}\"",
+            edits,
+            if *edits == 1 { "" } else { "s" }
+        ),
+        (Found::Border { countries }, _) => {
+            write!(out, "border phrase ({})", countries.join("-"))
+        }
+        (Found::Name, None) => write!(out, "name \"{}\"", place.name),
+        (Found::Name, Some(_)) => write!(out, "alias \"{}\"", entry.name(place)),
+    };
 }
 
 /// The gazetteer's lines, prepared once for nearest-point queries: a border
@@ -177,36 +240,26 @@ pub fn resolve(
 }
 
 /// Scores from the name alone: how it matched and the place's layer.
-fn name_scores(gazetteer: &Gazetteer, span: &Span) -> Vec<Scored> {
+fn name_scores<'g>(gazetteer: &'g Gazetteer, span: &Span) -> Vec<Scored<'g>> {
     let mut scored: Vec<Scored> = span
         .entries
         .iter()
         .map(|e| {
             let place = gazetteer.place(e.place);
-            let (base, how) = match (&span.found, e.alias) {
+            let base = match (&span.found, e.alias) {
                 (Found::Fuzzy { edits, matched }, _) => {
                     let len = matched.chars().count().max(1) as f64;
                     let similarity = 1.0 - f64::from(*edits) / len;
-                    (
-                        FUZZY * similarity,
-                        format!(
-                            "{} edit{} from \"{matched}\"",
-                            edits,
-                            if *edits == 1 { "" } else { "s" }
-                        ),
-                    )
+                    FUZZY * similarity
                 }
-                (Found::Border { countries }, _) => (
-                    CANONICAL,
-                    format!("border phrase ({})", countries.join("-")),
-                ),
-                (Found::Name, None) => (CANONICAL, format!("name \"{}\"", place.name)),
-                (Found::Name, Some(_)) => (ALIAS, format!("alias \"{}\"", e.name(place))),
+                (Found::Border { .. }, _) | (Found::Name, None) => CANONICAL,
+                (Found::Name, Some(_)) => ALIAS,
             };
             Scored {
                 place: e.place,
                 score: base + prior(place),
-                why: vec![how],
+                entry: *e,
+                why: Vec::new(),
                 point: place.point,
             }
         })
@@ -225,17 +278,18 @@ fn prior(place: &Place) -> f64 {
     }
 }
 
-fn choose(
-    gazetteer: &Gazetteer,
+fn choose<'g>(
+    gazetteer: &'g Gazetteer,
     text: &str,
     span: &Span,
-    mut scored: Vec<Scored>,
-    context: &Context<'_, '_>,
+    mut scored: Vec<Scored<'g>>,
+    context: &Context<'_, 'g>,
 ) -> Option<Choice> {
     if scored.is_empty() {
         return None;
     }
-    let (s_start, s_end) = sentence_around(text, span.start);
+    // Only a border line asks for its sentence.
+    let mut sentence = None;
     let total_weight: f64 = context.countries.values().sum();
     let contested = scored.len() > 1;
     for s in &mut scored {
@@ -249,13 +303,14 @@ fn choose(
                     .any(|&n| std::ptr::eq(gazetteer.place(n), *a) && a.class != "country")
             }) {
                 s.score += ANCESTOR;
-                s.why.push(format!("{} named in the text", a.name));
+                s.why.push(Why::Ancestor(a));
             }
         }
         // Countries: the candidate's own, or a border's partner country.
         if contested && total_weight > 0.0 {
             let share = if place.kind == Kind::Line {
-                partner_share(place, span, context, (s_start, s_end))
+                let sentence = *sentence.get_or_insert_with(|| sentence_around(text, span.start));
+                partner_share(place, span, context, sentence)
             } else {
                 place
                     .countries
@@ -266,14 +321,9 @@ fn choose(
             };
             if share > 0.0 {
                 s.score += COUNTRY_SHARE * share;
-                s.why.push(format!(
-                    "{} named in the text",
-                    if place.kind == Kind::Line {
-                        "the neighbouring country"
-                    } else {
-                        "its country"
-                    }
-                ));
+                s.why.push(Why::Country {
+                    line: place.kind == Kind::Line,
+                });
             }
         }
         // Nearness to the settled towns and zones.
@@ -282,17 +332,14 @@ fn choose(
             if contested {
                 s.score += NEAR * (-d / 1000.0 / NEAR_SCALE_KM).exp();
                 if d < 150_000.0 {
-                    s.why.push(format!("{:.0} km from {}", d / 1000.0, a.name));
+                    s.why.push(Why::Near(d, a));
                 }
             }
             if place.kind == Kind::Line && d < 150_000.0 {
                 // The line's representative point stays the answer (a border
                 // phrase names the whole line); the stretch nearest the text's
                 // places is reported.
-                s.why.push(format!(
-                    "nearest stretch to {} at {:.3},{:.3}",
-                    a.name, stretch.lon, stretch.lat
-                ));
+                s.why.push(Why::Stretch(a, stretch));
             }
         }
     }
@@ -320,7 +367,12 @@ fn choose(
     } else {
         base
     };
-    let mut reason = best.why.join("; ");
+    let mut reason = String::new();
+    word_how(gazetteer, span, &best.entry, &mut reason);
+    for why in &best.why {
+        reason.push_str("; ");
+        why.word(&mut reason);
+    }
     if let Some(part) = &span.part {
         reason.push_str(&format!(
             "; {part} part of the place: its whole area is given"

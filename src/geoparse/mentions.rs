@@ -484,6 +484,31 @@ impl TypoIndex {
     }
 }
 
+/// [`TypoIndex::lookup`] remembered per folded word for one document: a text
+/// repeats its names (and its capitalised words that are none), and the fuzzy
+/// comparison with every curated name of the same initial is the costly part.
+struct TypoCache<'i> {
+    index: &'i TypoIndex,
+    seen: HashMap<String, Vec<(Entry, u32)>>,
+}
+
+impl<'i> TypoCache<'i> {
+    fn new(index: &'i TypoIndex) -> Self {
+        Self {
+            index,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// As [`TypoIndex::lookup`]`(&key)`, computed once per distinct key.
+    fn lookup(&mut self, key: String) -> &[(Entry, u32)] {
+        let index = self.index;
+        self.seen
+            .entry(key)
+            .or_insert_with_key(|key| index.lookup(key))
+    }
+}
+
 /// A lexicon pattern found in the text, standing alone and capitalised as a
 /// name: byte offsets in the original text.
 #[derive(Debug, Clone, Copy)]
@@ -563,6 +588,7 @@ impl Detector {
     /// the curated names allowing typing errors.
     fn typo_pass(&self, gazetteer: &Gazetteer, text: &str, spans: &mut Vec<Span>) {
         let mut added: Vec<Span> = Vec::new();
+        let mut typos = TypoCache::new(&self.typos);
         // Words the text writes in lower case, gathered once when first needed.
         let mut lower_words: Option<std::collections::HashSet<&str>> = None;
         let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
@@ -629,10 +655,10 @@ impl Detector {
                 if self.lexicon.pattern_of(&key).is_some() {
                     break;
                 }
-                let found = self.typos.lookup(&key);
+                let found = typos.lookup(key);
                 if let Some(&(first, edits)) = found.first() {
                     let mut entries: Vec<Entry> = Vec::new();
-                    for (entry, e) in &found {
+                    for (entry, e) in found {
                         if *e == edits && !entries.iter().any(|x| x.place == entry.place) {
                             entries.push(*entry);
                         }
@@ -1225,6 +1251,38 @@ mod tests {
         assert_eq!(&t[a..b], "Global New Light of Myanmar");
         let t = "the Myanmar government";
         assert_eq!(organisation(t, 4, 11), None);
+    }
+
+    #[test]
+    fn typo_cache_answers_as_the_index_for_new_and_repeated_words() {
+        let g = Gazetteer::bundled().unwrap();
+        let index = TypoIndex::build(&g);
+        let mut cache = TypoCache::new(&index);
+        // A typo, a repeat of it, an ordinary word, a short word, a miss
+        // after a hit and the hit again.
+        for key in [
+            "myawady",
+            "myawady",
+            "yesterday",
+            "muse",
+            "kokangg",
+            "myawady",
+        ] {
+            let expected = index.lookup(key);
+            let got = cache.lookup(key.to_string()).to_vec();
+            assert_eq!(
+                got.iter()
+                    .map(|(e, d)| (e.place, e.alias, *d))
+                    .collect::<Vec<_>>(),
+                expected
+                    .iter()
+                    .map(|(e, d)| (e.place, e.alias, *d))
+                    .collect::<Vec<_>>(),
+                "{key}"
+            );
+        }
+        assert!(!index.lookup("myawady").is_empty());
+        assert_eq!(cache.seen.len(), 4);
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! `scamatlas eval geoparse DIR`: geoparse quality against gold annotations.
 
+use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use scamatlas::gazetteer::Gazetteer;
-use scamatlas::geoparse::eval::{evaluate_dir, EvalOptions, Scores};
+use scamatlas::geoparse::eval::{evaluate_dir, EvalOptions, Scores, THRESHOLDS_KM};
 use scamatlas::geoparse::Geoparser;
 
 use super::args::{EvalArgs, EvalCommand, EvalGeoparseArgs};
@@ -15,6 +16,13 @@ pub fn run(gazetteer: &Gazetteer, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     match &args.what {
         EvalCommand::Geoparse(a) => geoparse(gazetteer, a),
     }
+}
+
+/// The shares within each of [`THRESHOLDS_KM`], nearest first, formatted.
+fn within(shares: &HashMap<String, f64>) -> impl Iterator<Item = String> + '_ {
+    THRESHOLDS_KM
+        .iter()
+        .map(|t| pct(shares.get(&format!("{t}")).copied().unwrap_or(0.0)))
 }
 
 fn pct(v: f64) -> String {
@@ -54,7 +62,7 @@ fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<Ex
         "MEDIAN KM",
     ]);
     let row = |name: &str, s: &Scores| {
-        vec![
+        let mut cells = vec![
             name.to_string(),
             s.gold.to_string(),
             s.predicted.to_string(),
@@ -63,13 +71,10 @@ fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<Ex
             pct(s.f1_exact),
             pct(s.f1_overlap),
             pct(s.referent_accuracy),
-            pct(s.accuracy_km["1"]),
-            pct(s.accuracy_km["5"]),
-            pct(s.accuracy_km["25"]),
-            pct(s.accuracy_km["161"]),
-            km(s.mean_error_km),
-            km(s.median_error_km),
-        ]
+        ];
+        cells.extend(within(&s.accuracy_km));
+        cells.extend([km(s.mean_error_km), km(s.median_error_km)]);
+        cells
     };
     for f in &report.files {
         table.row(row(&f.file, &f.scores));
@@ -89,17 +94,13 @@ fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<Ex
     )?;
     writeln!(
         out,
-        "of {} matched mentions: referent {}; within 1/5/25/161 km {}/{}/{}/{}; approx gold coordinates judged by referent {}/{}/{}/{}; mean {} km, median {} km{}",
+        "of {} matched mentions: referent {}; within 1/5/25/161 km {}; approx gold coordinates judged by referent {}; mean {} km, median {} km{}",
         o.matched,
         pct(o.referent_accuracy),
-        pct(o.accuracy_km["1"]),
-        pct(o.accuracy_km["5"]),
-        pct(o.accuracy_km["25"]),
-        pct(o.accuracy_km["161"]),
-        pct(o.accuracy_km_by_referent["1"]),
-        pct(o.accuracy_km_by_referent["5"]),
-        pct(o.accuracy_km_by_referent["25"]),
-        pct(o.accuracy_km_by_referent["161"]),
+        within(&o.accuracy_km).collect::<Vec<_>>().join("/"),
+        within(&o.accuracy_km_by_referent)
+            .collect::<Vec<_>>()
+            .join("/"),
         km(o.mean_error_km),
         km(o.median_error_km),
         if report.drop_embedded {

@@ -75,12 +75,6 @@ impl PackedEvents {
                 .unwrap_or_else(|| unreachable!("packed event {pos} decodes"))
         })
     }
-
-    /// Bytes held, for reports.
-    #[must_use]
-    pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity() + self.ends.capacity() * std::mem::size_of::<usize>()
-    }
 }
 
 impl FromIterator<Event> for PackedEvents {
@@ -472,7 +466,8 @@ mod tests {
         let events = crate::events::synthetic::events(2_000, 7);
         let packed: PackedEvents = events.iter().cloned().collect();
         assert_eq!(packed.iter().collect::<Vec<_>>(), events);
-        let per_event = packed.heap_bytes() / events.len();
+        let held = packed.bytes.capacity() + packed.ends.capacity() * std::mem::size_of::<usize>();
+        let per_event = held / events.len();
         assert!(per_event < 160, "{per_event} bytes per packed event");
     }
 

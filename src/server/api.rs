@@ -148,7 +148,6 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
         .query_positions(at.as_ref(), &filter)
         .map_err(|e| ApiError::bad("within", e.to_string()))?;
     // Decoded and written on a blocking thread, a chunk at a time.
-    let state = state.clone();
     let body = stream_body(move |out| {
         let dataset = state.catalog.dataset();
         write_geojson_with(found.len(), |i| dataset.event(found[i]), out)

@@ -60,16 +60,13 @@ pub async fn tile(
     let cached = match state.tiles.get(&key) {
         Some(hit) => hit,
         None => {
-            let make = {
-                let state = state.clone();
-                move || {
-                    let made = state
-                        .catalog
-                        .tile(kind, coord, &query)
-                        .map(|bytes| Arc::new(CachedTile::new(bytes)));
-                    state.tiles.insert(key, made.clone());
-                    made
-                }
+            let make = move || {
+                let made = state
+                    .catalog
+                    .tile(kind, coord, &query)
+                    .map(|bytes| Arc::new(CachedTile::new(bytes)));
+                state.tiles.insert(key, made.clone());
+                made
             };
             if kind == LayerKind::Events {
                 // Work proportional to the events in the tile, a fraction of a

@@ -144,6 +144,10 @@ pub struct ServeArgs {
     /// [default: the web/ folder of this checkout]
     #[arg(long, value_name = "DIR")]
     pub web: Option<PathBuf>,
+    /// Threads answering requests, each with its own connections
+    /// [default: one per CPU core]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
     /// Serve N synthetic events instead (for load benchmarks; see scripts/bench-server.sh).
     #[arg(long, value_name = "N", hide = true)]
     pub synthetic: Option<usize>,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
-use scamatlas::server::{router, serve, AppState, ServerOptions, WebFiles, WebProblem};
+use scamatlas::server::{router, AppState, ServerOptions, WebFiles, WebProblem};
 
 use super::args::ServeArgs;
 
@@ -28,26 +28,24 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let app = router(state, &options);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the runtime")?;
-    runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(&args.bind)
-            .await
-            .with_context(|| format!("--bind {}: cannot listen there", args.bind))?;
-        let address = listener.local_addr()?;
-        tracing::info!(
-            ms = started.elapsed().as_millis() as u64,
-            "data loaded and indexed"
-        );
-        eprintln!("scamatlas serving on http://{address}/ (Ctrl-C to stop)");
-        serve(listener, app, shutdown_signal())
-            .await
-            .context("serving")?;
-        eprintln!("scamatlas stopped");
-        Ok(ExitCode::SUCCESS)
-    })
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        std::num::NonZero::get,
+    );
+    let listener = std::net::TcpListener::bind(&args.bind)
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .with_context(|| format!("--bind {}: cannot listen there", args.bind))?;
+    let address = listener.local_addr()?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        threads,
+        "data loaded and indexed"
+    );
+    eprintln!("scamatlas serving on http://{address}/ (Ctrl-C to stop)");
+    scamatlas::server::serve_threads(listener, threads, app, shutdown_signal())
+        .context("serving")?;
+    eprintln!("scamatlas stopped");
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The folder of the map viewer when `--web` is not given: `web/` of the

@@ -4,7 +4,7 @@
 //! translate between HTTP and the library (a few lines each) and do no file I/O.
 //! [`router`] builds the whole application so that tests call it in process;
 //! [`serve`] runs it on any listener until any shutdown future resolves, so
-//! tests bind `127.0.0.1:0`.
+//! tests bind `127.0.0.1:0`; [`serve_threads`] runs it on one thread per core.
 
 mod api;
 mod error;
@@ -13,16 +13,24 @@ mod params;
 mod tiles;
 mod web;
 
-use std::future::Future;
+use std::convert::Infallible;
+use std::future::{Future, Ready};
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
+use axum::extract::Request;
+use axum::response::Response;
+use axum::routing::future::RouteFuture;
 use axum::routing::get;
 use axum::Router;
+use futures_util::future::Either;
+use tower::{Layer, Service};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
-use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::cors::{AllowOrigin, Cors, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -85,15 +93,16 @@ impl Default for ServerOptions {
 /// Requests carry no bodies here; anything larger than this is refused (413).
 const BODY_LIMIT: usize = 64 * 1024;
 
-/// The whole application.
-pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
+/// The whole application: cached tiles answered at once, everything else
+/// through the router.
+pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
     // Tiles, the most frequent request, skip the timeout and the compression
     // layer: making one is CPU work with no await a timeout could stop, and
     // their gzip form is cached with them (see `tiles::tile`).
     let tiles = Router::new()
         .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::tile))
         .with_state(state.clone());
-    let mut app = Router::new()
+    let router = Router::new()
         .route("/health", get(api::health))
         .route("/api/resolve", get(api::resolve))
         .route("/api/query", get(api::query))
@@ -104,7 +113,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
         .merge(ogc::routes())
         .merge(web::routes(&options.web))
         .fallback(api::not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -124,31 +133,118 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> Router {
         .merge(tiles)
         .layer(CatchPanicLayer::custom(api::panic_response))
         .layer(TraceLayer::new_for_http());
-    if !options.cors.is_empty() {
-        let origins = if options.cors.iter().any(|o| o == "*") {
-            AllowOrigin::any()
-        } else {
-            AllowOrigin::list(options.cors.iter().filter_map(|o| o.parse().ok()))
-        };
-        app = app.layer(
-            CorsLayer::new()
-                .allow_origin(origins)
-                .allow_methods([axum::http::Method::GET]),
-        );
+    let app = TileHits { state, router };
+    if options.cors.is_empty() {
+        return App::Plain(app);
     }
-    app
+    let origins = if options.cors.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(options.cors.iter().filter_map(|o| o.parse().ok()))
+    };
+    App::Cors(Box::new(
+        CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods([axum::http::Method::GET])
+            .layer(app),
+    ))
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then finishes the
-/// requests under way.
+/// The application as one `tower` service, with CORS outermost when set.
+#[derive(Clone)]
+pub enum App {
+    Plain(TileHits),
+    Cors(Box<Cors<TileHits>>),
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            App::Plain(_) => "App",
+            App::Cors(_) => "App (with CORS)",
+        })
+    }
+}
+
+impl Service<Request> for App {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<TileHitsFuture, tower_http::cors::ResponseFuture<TileHitsFuture>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        match self {
+            App::Plain(s) => s.poll_ready(cx),
+            App::Cors(s) => s.poll_ready(cx),
+        }
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match self {
+            App::Plain(s) => Either::Left(s.call(request)),
+            App::Cors(s) => Either::Right(s.call(request)),
+        }
+    }
+}
+
+/// Answers a request for a tile already in the cache without routing it
+/// (see [`tiles::cached`]); passes everything else to the router.
+#[derive(Clone)]
+pub struct TileHits {
+    state: Arc<AppState>,
+    router: Router,
+}
+
+type TileHitsFuture = Either<Ready<Result<Response, Infallible>>, RouteFuture<Infallible>>;
+
+impl Service<Request> for TileHits {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = TileHitsFuture;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Service::<Request>::poll_ready(&mut self.router, cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        // Should the lookup ever panic, the router's handler answers instead,
+        // behind the layer that turns a panic into a 500.
+        let hit =
+            std::panic::catch_unwind(AssertUnwindSafe(|| tiles::cached(&self.state, &request)));
+        match hit {
+            Ok(Some(response)) => Either::Left(std::future::ready(Ok(response))),
+            _ => Either::Right(self.router.call(request)),
+        }
+    }
+}
+
+/// Serves `app` (the [`router`], or any service around it) on `listener`
+/// until `shutdown` resolves, then finishes the requests under way.
 ///
 /// # Errors
 /// An I/O error of the listener.
-pub async fn serve(
+pub async fn serve<S>(
     listener: tokio::net::TcpListener,
-    app: Router,
+    app: S,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
+) -> std::io::Result<()>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    serve_on(listener, app, shutdown).await
+}
+
+async fn serve_on<L, S>(
+    listener: L,
+    app: S,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Io = tokio::net::TcpStream>,
+    L::Addr: std::fmt::Debug,
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
     use axum::serve::ListenerExt;
     // Small answers (tiles, JSON) go out at once instead of waiting for the
     // client's ACK of the previous one (Nagle's algorithm).
@@ -157,7 +253,112 @@ pub async fn serve(
             tracing::debug!(error = %e, "TCP_NODELAY not set");
         }
     });
-    axum::serve(listener, app)
+    axum::serve(listener, axum::ServiceExt::into_make_service(app))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// Serves `app` on `listener` from `threads` threads, each with a
+/// single-threaded runtime of its own, until `shutdown` resolves; then each
+/// thread finishes the requests under way.
+///
+/// A cached tile costs less to answer than to hand between the threads of a
+/// work-stealing runtime, so here each connection stays on one thread: the
+/// calling thread accepts connections and deals them out in turn. Long work
+/// (analyses, downloads) still goes to each runtime's blocking pool.
+///
+/// # Errors
+/// A thread or runtime cannot start.
+pub fn serve_threads<S>(
+    listener: std::net::TcpListener,
+    threads: usize,
+    app: S,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send,
+{
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut queues = Vec::with_capacity(threads.max(1));
+    let mut workers = Vec::with_capacity(threads.max(1));
+    for i in 0..threads.max(1) {
+        let (queue, connections) = tokio::sync::mpsc::unbounded_channel();
+        let listener = Dealt {
+            connections,
+            address: listener.local_addr()?,
+        };
+        let app = app.clone();
+        let mut stopped = stopped.clone();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        workers.push(
+            std::thread::Builder::new()
+                .name(format!("http-{i}"))
+                .spawn(move || {
+                    runtime.block_on(serve_on(listener, app, async move {
+                        let _ = stopped.wait_for(|&s| s).await;
+                    }))
+                })?,
+        );
+        queues.push(queue);
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut listener = tokio::net::TcpListener::from_std(listener)?;
+        let mut shutdown = std::pin::pin!(shutdown);
+        for queue in queues.iter().cycle() {
+            tokio::select! {
+                () = &mut shutdown => break,
+                (tcp, _) = axum::serve::Listener::accept(&mut listener) => {
+                    // A worker only goes before shutdown if it failed, and
+                    // then the join below reports why.
+                    if let Ok(tcp) = tcp.into_std() {
+                        let _ = queue.send(tcp);
+                    }
+                }
+            }
+        }
+        Ok::<_, std::io::Error>(())
+    })?;
+    let _ = stop.send(true);
+    for worker in workers {
+        worker
+            .join()
+            .map_err(|_| std::io::Error::other("a server thread panicked"))??;
+    }
+    Ok(())
+}
+
+/// The connections dealt to one thread of [`serve_threads`].
+struct Dealt {
+    connections: tokio::sync::mpsc::UnboundedReceiver<std::net::TcpStream>,
+    address: std::net::SocketAddr,
+}
+
+impl axum::serve::Listener for Dealt {
+    type Io = tokio::net::TcpStream;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            // Closed only at shutdown, when the server stops asking.
+            let Some(tcp) = self.connections.recv().await else {
+                std::future::pending::<()>().await;
+                continue;
+            };
+            let peer = tcp.peer_addr();
+            match (tokio::net::TcpStream::from_std(tcp), peer) {
+                (Ok(tcp), Ok(peer)) => return (tcp, peer),
+                (Err(e), _) | (_, Err(e)) => tracing::debug!(error = %e, "connection dropped"),
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.address)
+    }
 }

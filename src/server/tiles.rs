@@ -7,8 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -24,42 +24,15 @@ type Shared = State<Arc<AppState>>;
 
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
-/// `/tiles/{layer}/{z}/{x}/{y}.mvt?datetime=&type=`
-pub async fn tile(
-    State(state): Shared,
-    path: Result<Path<(String, String, String, String)>, PathRejection>,
-    q: QueryParams,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let Path((layer, z, x, y)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    let kind: LayerKind = layer.parse().map_err(ApiError::NotFound)?;
-    let y = y
-        .strip_suffix(".mvt")
-        .ok_or_else(|| ApiError::NotFound(format!("tiles end in .mvt, not {y:?}")))?;
-    let number = |name: &str, v: &str| {
-        v.parse::<u32>()
-            .map_err(|_| ApiError::bad(name, format!("{v:?} is not a tile number")))
-    };
-    let z = u8::try_from(number("z", &z)?).map_err(|_| ApiError::bad("z", "zoom is too large"))?;
-    let coord = TileCoord::new(z, number("x", &x)?, number("y", y)?)
-        .map_err(|e| ApiError::bad("z/x/y", e.to_string()))?;
-    let p = params(q)?;
-    let query = LayerQuery {
-        time: p.datetime()?,
-        types: p.types()?,
-        ..LayerQuery::default()
-    };
-    let mut types = query.types.clone();
-    types.sort_unstable();
-    let key = TileKey {
-        kind,
-        coord,
-        time: query.time.map(|t| (t.start, t.end)),
-        types,
-    };
+/// `/tiles/{layer}/{z}/{x}/{y}.mvt?datetime=&type=`: a tile from the cache,
+/// or made and cached. Most hits never get here: [`cached`] answers them
+/// before routing.
+pub async fn tile(State(state): Shared, request: Request) -> Result<Response, ApiError> {
+    let (key, query) = tile_key(&request)?;
     let cached = match state.tiles.get(&key) {
         Some(hit) => hit,
         None => {
+            let (kind, coord) = (key.kind, key.coord);
             let make = move || {
                 let made = state
                     .catalog
@@ -81,12 +54,53 @@ pub async fn tile(
             }
         }
     };
-    let Some(tile) = cached else {
-        return Ok(StatusCode::NO_CONTENT.into_response());
+    Ok(respond(cached.as_deref(), request.headers()))
+}
+
+/// The answer to `request` if it is a GET of a tile already in the cache;
+/// `None` for anything else, which then goes through the router.
+///
+/// Cached tiles are most of a map's requests. Answered here, they skip the
+/// routing table, the extractors and the tracing span, which together cost
+/// more than the lookup itself.
+pub fn cached(state: &AppState, request: &Request) -> Option<Response> {
+    if request.method() != Method::GET || !request.uri().path().starts_with("/tiles/") {
+        return None;
+    }
+    let (key, _) = tile_key(request).ok()?;
+    let tile = state.tiles.get(&key)?;
+    Some(respond(tile.as_deref(), request.headers()))
+}
+
+/// The cache key of a tile request, and the query to make the tile with.
+fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
+    let (kind, coord) = tile_path(request.uri().path())?;
+    let p = params(Query::try_from_uri(request.uri()))?;
+    let query = LayerQuery {
+        time: p.datetime()?,
+        types: p.types()?,
+        ..LayerQuery::default()
+    };
+    let mut types = query.types.clone();
+    types.sort_unstable();
+    let key = TileKey {
+        kind,
+        coord,
+        time: query.time.map(|t| (t.start, t.end)),
+        types,
+    };
+    Ok((key, query))
+}
+
+/// A tile as the client asked for it: 204 when empty, gzip if accepted, 304
+/// if the client's copy is current.
+fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
+    let Some(tile) = tile else {
+        return StatusCode::NO_CONTENT.into_response();
     };
     // Tiles skip the compression layer: the gzip form is made once and cached
     // with the tile. Each form has its own strong ETag.
-    let gzip = accepts_gzip(&headers);
+    let gzip = accepts_gzip(headers);
     let (bytes, etag) = if gzip {
         tile.gzipped()
     } else {
@@ -100,7 +114,7 @@ pub async fn tile(
                 .any(|t| t.trim().as_bytes() == etag.as_bytes() || t.trim() == "*")
         });
     if matches {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let mut response = bytes.into_response();
     let h = response.headers_mut();
@@ -114,7 +128,30 @@ pub async fn tile(
     if gzip {
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
-    Ok(response)
+    response
+}
+
+/// The layer and tile of a path `/tiles/{layer}/{z}/{x}/{y}.mvt`, the shape
+/// the router matched.
+fn tile_path(path: &str) -> Result<(LayerKind, TileCoord), ApiError> {
+    let mut parts = path
+        .strip_prefix("/tiles/")
+        .unwrap_or_default()
+        .splitn(4, '/');
+    let mut next = || parts.next().unwrap_or_default();
+    let (layer, z, x, y) = (next(), next(), next(), next());
+    let kind: LayerKind = layer.parse().map_err(ApiError::NotFound)?;
+    let y = y
+        .strip_suffix(".mvt")
+        .ok_or_else(|| ApiError::NotFound(format!("tiles end in .mvt, not {y:?}")))?;
+    let number = |name: &str, v: &str| {
+        v.parse::<u32>()
+            .map_err(|_| ApiError::bad(name, format!("{v:?} is not a tile number")))
+    };
+    let z = u8::try_from(number("z", z)?).map_err(|_| ApiError::bad("z", "zoom is too large"))?;
+    let coord = TileCoord::new(z, number("x", x)?, number("y", y)?)
+        .map_err(|e| ApiError::bad("z/x/y", e.to_string()))?;
+    Ok((kind, coord))
 }
 
 /// The cache key of a tile: which layer, which tile, which filter (parsed, so
@@ -197,7 +234,6 @@ pub struct TileWeight;
 
 impl quick_cache::Weighter<TileKey, Option<Arc<CachedTile>>> for TileWeight {
     fn weight(&self, key: &TileKey, tile: &Option<Arc<CachedTile>>) -> u64 {
-        // Keys and empty tiles cost a little too.
         // Keys and empty tiles cost a little too; a tile counts twice, to
         // leave room for its gzip form, made later.
         (64 + key.types.len() + tile.as_ref().map_or(0, |t| 2 * t.bytes.len())) as u64
@@ -347,4 +383,60 @@ pub async fn style(headers: HeaderMap) -> Json<serde_json::Value> {
                   "circle-opacity": 0.85 } },
         ],
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+    use crate::layers::Catalog;
+
+    fn state() -> Arc<AppState> {
+        let gazetteer = Gazetteer::bundled().expect("gazetteer");
+        let events = crate::events::synthetic::iter(2_000, 7);
+        Arc::new(AppState::new(
+            Catalog::new(gazetteer, events).expect("catalog"),
+        ))
+    }
+
+    fn get(uri: &str) -> Request {
+        Request::get(uri)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    }
+
+    #[test]
+    fn only_tiles_already_made_are_answered_before_routing() {
+        let state = state();
+        let uri = "/tiles/events/6/50/28.mvt?type=raid,deportation";
+        assert!(cached(&state, &get(uri)).is_none(), "nothing made yet");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let made = runtime
+            .block_on(tile(State(state.clone()), get(uri)))
+            .expect("tile");
+        let hit = cached(&state, &get(uri)).expect("a hit once made");
+        assert_eq!(hit.status(), made.status());
+        assert_eq!(hit.headers()["etag"], made.headers()["etag"]);
+        // The same filter written another way is the same cache entry.
+        let same = "/tiles/events/6/50/28.mvt?type=deportation,raid";
+        assert!(cached(&state, &get(same)).is_some());
+        // Not a GET, not this filter, not a tile, a bad tile: routed.
+        let post = Request::post(uri)
+            .body(axum::body::Body::empty())
+            .expect("request");
+        assert!(cached(&state, &post).is_none());
+        for other in [
+            "/tiles/events/6/50/28.mvt",
+            "/tiles/events/6/50/28.mvt?type=raid",
+            "/tiles/events.json",
+            "/tiles/events/6/50/28.png",
+            "/tiles/events/6/50/28/1.mvt",
+            "/tiles//tiles/events/6/50/28.mvt?type=raid,deportation",
+            "/tiles/events/6/50/28.mvt?type=nonsense",
+        ] {
+            assert!(cached(&state, &get(other)).is_none(), "{other}");
+        }
+    }
 }

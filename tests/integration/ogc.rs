@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use scamatlas::server::{router, serve, ServerOptions};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -27,7 +26,7 @@ const LAYERS: [&str; 7] = [
 const HOST: &str = "atlas.test:8080";
 const BASE: &str = "http://atlas.test:8080";
 
-fn app() -> Router {
+fn app() -> scamatlas::server::App {
     router(crate::server::state(), &ServerOptions::default())
 }
 
@@ -451,12 +450,13 @@ impl Server {
     fn start() -> Self {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let log = requests.clone();
-        let app = app().layer(tower::util::MapRequestLayer::new(
-            move |request: Request<Body>| {
+        let app = tower::Layer::layer(
+            &tower::util::MapRequestLayer::new(move |request: Request<Body>| {
                 log.lock().expect("log").push(request.uri().to_string());
                 request
-            },
-        ));
+            }),
+            app(),
+        );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let (port_tx, port_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {

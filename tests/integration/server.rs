@@ -5,11 +5,10 @@ use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use axum::Router;
 use scamatlas::events::{self, EventInput};
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
-use scamatlas::server::{router, serve, AppState, ServerOptions};
+use scamatlas::server::{router, serve, App, AppState, ServerOptions};
 use tower::ServiceExt;
 
 /// The bundled data behind a server, built once for all server tests.
@@ -28,7 +27,7 @@ pub fn state() -> Arc<AppState> {
         .clone()
 }
 
-fn app() -> Router {
+fn app() -> App {
     router(
         state(),
         &ServerOptions {
@@ -38,7 +37,7 @@ fn app() -> Router {
     )
 }
 
-fn runtime() -> tokio::runtime::Runtime {
+pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -52,7 +51,7 @@ pub fn get(uri: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::Head
 
 /// Status, headers and body of a GET answered by `app`.
 pub fn get_from(
-    app: Router,
+    app: App,
     uri: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -289,6 +288,56 @@ fn serve_binds_port_zero_and_stops_when_told() {
             "the server stops cleanly"
         );
     });
+}
+
+#[test]
+fn serve_threads_deals_connections_to_its_threads_and_stops_when_told() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        scamatlas::server::serve_threads(listener, 3, app(), async {
+            let _ = stopped.await;
+        })
+    });
+    // More connections than threads, each with a few requests, side by side.
+    let clients: Vec<_> = (0..7)
+        .map(|i| {
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut stream = std::net::TcpStream::connect(address).expect("connect");
+                stream
+                    .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                    .expect("timeout");
+                let request = format!(
+                    "GET /api/resolve?q=Myawaddy&n={i} HTTP/1.1\r\nHost: x\r\n\r\n\
+                     GET /tiles/events/5/24/14.mvt HTTP/1.1\r\nHost: x\r\n\r\n\
+                     GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                );
+                stream.write_all(request.as_bytes()).expect("write");
+                let mut reply = Vec::new();
+                stream.read_to_end(&mut reply).expect("read");
+                String::from_utf8_lossy(&reply)
+                    .matches("HTTP/1.1 200")
+                    .count()
+            })
+        })
+        .collect();
+    for client in clients {
+        assert_eq!(
+            client.join().expect("client"),
+            3,
+            "three answers per connection"
+        );
+    }
+    stop.send(()).expect("server still running");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !server.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(server.is_finished(), "the server stops when told");
+    server.join().expect("server thread").expect("a clean stop");
 }
 
 #[test]

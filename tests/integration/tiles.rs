@@ -279,3 +279,75 @@ fn tilejson_and_style_use_only_this_server() {
         assert!(layers.contains(&id), "{layers:?}");
     }
 }
+
+#[test]
+fn a_cached_tile_is_answered_as_it_was_when_made() {
+    // A state of its own, so that the first request of each tile is a miss
+    // (made by the routed handler) and the second a hit (answered before
+    // routing): both must say the same thing.
+    let state = std::sync::Arc::new(scamatlas::server::AppState::new(
+        scamatlas::layers::Catalog::new(
+            scamatlas::gazetteer::Gazetteer::bundled().expect("gazetteer"),
+            crate::server::state().catalog.dataset().events(),
+        )
+        .expect("catalog"),
+    ));
+    let options = scamatlas::server::ServerOptions {
+        cors: vec!["*".into()],
+        ..Default::default()
+    };
+    let app = || scamatlas::server::router(state.clone(), &options);
+    let (_, made, _) = crate::server::get_from(app(), MYAWADDY_Z6, &[]);
+    let etag = made["etag"].to_str().expect("ascii").to_string();
+    for (uri, headers) in [
+        (MYAWADDY_Z6, vec![("origin", "https://example.org")]),
+        (MYAWADDY_Z6, vec![("accept-encoding", "gzip")]),
+        (MYAWADDY_Z6, vec![("if-none-match", etag.as_str())]),
+        ("/tiles/events/6/49/28.mvt", vec![]),
+        (
+            "/tiles/events/6/49/28.mvt",
+            vec![("accept-encoding", "gzip")],
+        ),
+        ("/tiles/events/8/200/100.mvt?type=raid", vec![]),
+        ("/tiles/events/10/0/0.mvt", vec![]),
+        ("/tiles/borders/5/24/14.mvt", vec![]),
+    ] {
+        let first = crate::server::get_from(app(), uri, &headers);
+        let again = crate::server::get_from(app(), uri, &headers);
+        assert_eq!(first.0, again.0, "{uri} {headers:?}");
+        assert_eq!(first.2, again.2, "{uri} {headers:?}");
+        // Content-Length is hyper's to set from the body on the wire; where a
+        // layer set it in process, it must be right.
+        let names = |(_, h, body): &(StatusCode, axum::http::HeaderMap, Vec<u8>)| {
+            if let Some(length) = h.get("content-length") {
+                assert_eq!(length.to_str().ok(), Some(body.len().to_string().as_str()));
+            }
+            let mut v: Vec<String> = h
+                .iter()
+                .filter(|(k, _)| *k != "content-length")
+                .map(|(k, v)| format!("{k}: {}", v.to_str().unwrap_or("?")))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(&first), names(&again), "{uri} {headers:?}");
+    }
+    let (status, _, _) = crate::server::get_from(app(), "/tiles/events/6/49/28.mvt", &[]);
+    assert_eq!(status, StatusCode::OK, "a tile with events was among them");
+    // CORS wraps cached answers too.
+    let (_, headers, _) =
+        crate::server::get_from(app(), MYAWADDY_Z6, &[("origin", "https://example.org")]);
+    assert_eq!(headers["access-control-allow-origin"], "*");
+    // Only GETs are answered from the cache: anything else is routed.
+    let post = crate::server::runtime().block_on(async {
+        tower::ServiceExt::oneshot(
+            app(),
+            axum::http::Request::post(MYAWADDY_Z6)
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response")
+    });
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+}

@@ -217,33 +217,41 @@ impl Service<Request> for TileHits {
     }
 }
 
+/// What the server runs: the [`router`]'s [`App`], or any service around it.
+pub trait Served:
+    Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static
+{
+}
+
+impl<S> Served for S where
+    S: Service<Request, Response = Response, Error = Infallible, Future: Send>
+        + Clone
+        + Send
+        + 'static
+{
+}
+
 /// Serves `app` (the [`router`], or any service around it) on `listener`
 /// until `shutdown` resolves, then finishes the requests under way.
 ///
 /// # Errors
 /// An I/O error of the listener.
-pub async fn serve<S>(
+pub async fn serve(
     listener: tokio::net::TcpListener,
-    app: S,
+    app: impl Served,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()>
-where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send,
-{
+) -> std::io::Result<()> {
     serve_on(listener, app, shutdown).await
 }
 
-async fn serve_on<L, S>(
+async fn serve_on<L>(
     listener: L,
-    app: S,
+    app: impl Served,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()>
 where
     L: axum::serve::Listener<Io = tokio::net::TcpStream>,
     L::Addr: std::fmt::Debug,
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send,
 {
     use axum::serve::ListenerExt;
     // Small answers (tiles, JSON) go out at once instead of waiting for the
@@ -269,16 +277,12 @@ where
 ///
 /// # Errors
 /// A thread or runtime cannot start.
-pub fn serve_threads<S>(
+pub fn serve_threads(
     listener: std::net::TcpListener,
     threads: usize,
-    app: S,
+    app: impl Served,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()>
-where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send,
-{
+) -> std::io::Result<()> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut queues = Vec::with_capacity(threads.max(1));
     let mut workers = Vec::with_capacity(threads.max(1));

@@ -181,9 +181,33 @@ impl FoldCache {
 }
 
 /// Folds a name the way [`fold`] folds text: the key a name is searched under.
+///
+/// # Runtime
+/// An ASCII name (every word the typo pass tries) is folded byte by byte
+/// without the map back to the original.
 #[must_use]
 pub fn fold_name(name: &str) -> String {
-    fold(name).text
+    if !name.is_ascii() {
+        return fold(name).text;
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut last_hard = true;
+    for b in name.bytes() {
+        match classify_ascii(b) {
+            Fold::Keep => {
+                out.push(b.to_ascii_lowercase() as char);
+                last_hard = false;
+            }
+            Fold::Soft => {}
+            Fold::Hard => {
+                if !last_hard {
+                    out.push(HARD as char);
+                    last_hard = true;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Appends the folded form of one non-ASCII letter, mark or digit.
@@ -367,6 +391,31 @@ mod tests {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
         assert!(is_word_char('\u{0E34}') && is_word_char('မ') && !is_word_char('，'));
+    }
+
+    #[test]
+    fn ascii_names_fold_as_text_does() {
+        // Every ASCII string of up to two characters, then longer ones drawn
+        // from letters, digits, soft and hard separators.
+        let all: Vec<char> = (0u8..128).map(char::from).collect();
+        for a in &all {
+            for b in &all {
+                for name in [a.to_string(), format!("{a}{b}")] {
+                    assert_eq!(fold_name(&name), fold(&name).text, "{name:?}");
+                }
+            }
+        }
+        let pieces = [
+            "Shwe", " ", "-", "'", ".", ",", "\n", "K", "o", "9", "(", "\t", "`",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(13);
+        for _ in 0..5000 {
+            let name: String = (0..rng.below(9))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            assert_eq!(fold_name(&name), fold(&name).text, "{name:?}");
+        }
+        assert_eq!(fold_name("Möng La"), "mongla");
     }
 
     #[test]

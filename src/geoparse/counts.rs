@@ -344,7 +344,12 @@ struct SentenceCues {
 impl SentenceCues {
     fn new(text: &str, sentence: (usize, usize)) -> Self {
         let s = &text[sentence.0..sentence.1];
-        let lower = s.to_lowercase();
+        // The same as `to_lowercase` for ASCII, without the Unicode tables.
+        let lower = if s.is_ascii() {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_lowercase()
+        };
         // Lower-casing may change byte lengths outside ASCII; fall back to the
         // original for such sentences.
         let hay = if lower.len() == s.len() { &lower } else { s };

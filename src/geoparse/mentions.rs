@@ -537,6 +537,8 @@ struct Match {
 pub struct Detector {
     pub lexicon: Lexicon,
     typos: TypoIndex,
+    /// The gazetteer's border lines, in gazetteer order.
+    border_lines: Vec<PlaceId>,
 }
 
 impl Detector {
@@ -544,6 +546,13 @@ impl Detector {
         Ok(Self {
             lexicon: Lexicon::build(gazetteer)?,
             typos: TypoIndex::build(gazetteer),
+            border_lines: gazetteer
+                .places()
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == Kind::Line && p.class == "border")
+                .map(|(i, _)| PlaceId(i as u32))
+                .collect(),
         })
     }
 
@@ -590,7 +599,7 @@ impl Detector {
         for span in &mut spans {
             extend(gazetteer, text, span);
         }
-        spans = borders(gazetteer, text, spans);
+        spans = borders(gazetteer, &self.border_lines, text, spans);
         self.typo_pass(gazetteer, text, &mut spans);
         for span in &mut spans {
             span.organisation = organisation(text, span.start, span.end);
@@ -702,10 +711,28 @@ impl Detector {
 }
 
 /// The ASCII words of the text that start with a lower-case letter.
+///
+/// # Runtime
+/// One pass over the bytes: a non-ASCII character is all bytes that are no
+/// ASCII letter or digit, so it separates words as it should.
 fn lowercase_words(text: &str) -> rustc_hash::FxHashSet<&str> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
-        .collect()
+    let bytes = text.as_bytes();
+    let mut words = rustc_hash::FxHashSet::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if bytes[start].is_ascii_lowercase() {
+            words.insert(&text[start..i]);
+        }
+    }
+    words
 }
 
 /// `word` with its first letter in lower case.
@@ -972,7 +999,12 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
 
 /// Joins "X border" and "X-Y border" (X, Y countries or their demonyms) into
 /// one border span.
-fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
+fn borders(
+    gazetteer: &Gazetteer,
+    border_lines: &[PlaceId],
+    text: &str,
+    mut spans: Vec<Span>,
+) -> Vec<Span> {
     let country_of = |span: &Span| -> Option<String> {
         let mut codes = span.entries.iter().filter_map(|e| {
             let p = gazetteer.place(e.place);
@@ -985,19 +1017,17 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
     };
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut i = 0;
-    let lines: Vec<(usize, &Place)> = gazetteer
-        .places()
+    let lines: Vec<(PlaceId, &Place)> = border_lines
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == Kind::Line && p.class == "border")
+        .map(|&id| (id, gazetteer.place(id)))
         .collect();
     let line_entries = |codes: &[String]| -> Vec<Entry> {
         lines
             .iter()
             .filter(|(_, p)| codes.iter().all(|c| p.in_country(c)))
             .filter(|(_, p)| codes.len() < 2 || p.countries.len() == codes.len())
-            .map(|(i, _)| Entry {
-                place: PlaceId(*i as u32),
+            .map(|&(place, _)| Entry {
+                place,
                 alias: None,
                 case_exact: false,
                 bulk: false,
@@ -1009,12 +1039,12 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
         let span = &spans[i];
         // A span that is already a border line (an alias) stays as it is.
         let Some(code) = country_of(span) else {
-            out.push(span.clone());
+            out.push(take_span(&mut spans, i));
             i += 1;
             continue;
         };
         let Some(next) = word_after(text, span.end) else {
-            out.push(span.clone());
+            out.push(take_span(&mut spans, i));
             i += 1;
             continue;
         };
@@ -1075,12 +1105,25 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
             i += skip;
             continue;
         }
-        out.push(span.clone());
+        out.push(take_span(&mut spans, i));
         i += 1;
     }
     // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
     out = demonym_borders(text, out, &line_entries);
     out
+}
+
+/// Moves `spans[i]` out, leaving an empty span (no allocation) in its place.
+fn take_span(spans: &mut [Span], i: usize) -> Span {
+    let empty = Span {
+        start: 0,
+        end: 0,
+        entries: Vec::new(),
+        found: Found::Name,
+        organisation: None,
+        part: None,
+    };
+    std::mem::replace(&mut spans[i], empty)
 }
 
 /// Whether `[start, end)` overlaps one of `spans` (sorted, not overlapping).
@@ -1455,6 +1498,24 @@ mod tests {
             assert_eq!(fast(&key), expected, "case {case}: {key}");
         }
         assert!(hits > 1000, "{hits}");
+    }
+
+    #[test]
+    fn lowercase_words_are_the_words_split_at_other_characters() {
+        let pieces = [
+            "shwe", "Kokko", " ", "9x", "é", "老街", "-", "a", "\u{a0}", "Z", "’s",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(29);
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(12))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            let expected: rustc_hash::FxHashSet<&str> = text
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+                .collect();
+            assert_eq!(lowercase_words(&text), expected, "{text:?}");
+        }
     }
 
     #[test]

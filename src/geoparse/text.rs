@@ -246,18 +246,34 @@ pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    static BLOCKS: [std::sync::OnceLock<[u64; 4]>; 256] =
-        [const { std::sync::OnceLock::new() }; 256];
+    static BLOCKS: BmpTable = [const { std::sync::OnceLock::new() }; 256];
+    from_table(&BLOCKS, c, char::is_alphanumeric)
+}
+
+/// Unicode `\w` as the regex crate has it
+/// ([`regex_syntax::is_word_character`]), from a table as
+/// [`is_alphanumeric`] is.
+#[must_use]
+pub fn is_regex_word_char(c: char) -> bool {
+    static BLOCKS: BmpTable = [const { std::sync::OnceLock::new() }; 256];
+    from_table(&BLOCKS, c, regex_syntax::is_word_character)
+}
+
+/// One bit per character of the Basic Multilingual Plane, in blocks of 256
+/// filled when first asked about.
+type BmpTable = [std::sync::OnceLock<[u64; 4]>; 256];
+
+/// `test(c)`, looked up in `blocks` (filled from `test` block by block);
+/// characters beyond the Basic Multilingual Plane are tested directly.
+fn from_table(blocks: &BmpTable, c: char, test: fn(char) -> bool) -> bool {
     let code = c as u32;
-    let Some(block) = BLOCKS.get((code >> 8) as usize) else {
-        return c.is_alphanumeric();
+    let Some(block) = blocks.get((code >> 8) as usize) else {
+        return test(c);
     };
     let bits = block.get_or_init(|| {
         let mut bits = [0u64; 4];
         for low in 0..256u32 {
-            let alphanumeric =
-                char::from_u32(code & !0xFF | low).is_some_and(char::is_alphanumeric);
-            if alphanumeric {
+            if char::from_u32(code & !0xFF | low).is_some_and(test) {
                 bits[(low / 64) as usize] |= 1 << (low % 64);
             }
         }
@@ -391,6 +407,17 @@ mod tests {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
         assert!(is_word_char('\u{0E34}') && is_word_char('မ') && !is_word_char('，'));
+    }
+
+    #[test]
+    fn regex_word_table_agrees_with_regex_syntax() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(
+                is_regex_word_char(c),
+                regex_syntax::is_word_character(c),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]

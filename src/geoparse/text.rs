@@ -286,6 +286,10 @@ fn from_table(blocks: &BmpTable, c: char, test: fn(char) -> bool) -> bool {
 /// Letters, digits and marks: the characters words are made of.
 #[must_use]
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        // No mark is ASCII.
+        return c.is_ascii_alphanumeric();
+    }
     is_alphanumeric(c) || is_mark(c)
 }
 
@@ -407,6 +411,9 @@ mod tests {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
         assert!(is_word_char('\u{0E34}') && is_word_char('မ') && !is_word_char('，'));
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric() || is_mark(c), "{c:?}");
+        }
     }
 
     #[test]

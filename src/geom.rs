@@ -135,6 +135,10 @@ pub(crate) fn segment_runs(part: &[LonLat], segments: usize) -> impl Iterator<It
 /// few of them along a long one.
 const RUN_SEGMENTS: usize = 16;
 
+/// Runs per block of a [`LineIndex`]: the coarse level, whose boxes let a
+/// query skip a whole stretch of a long border without bounding each run.
+const BLOCK_RUNS: usize = 16;
+
 /// Distance a run's bound may exceed the best distance known and still be
 /// measured: far more than the rounding of a haversine distance.
 const BOUND_SLACK_M: f64 = 1.0;
@@ -142,13 +146,16 @@ const BOUND_SLACK_M: f64 = 1.0;
 /// A multi-part polyline prepared for repeated nearest-point queries.
 ///
 /// The line is cut into runs of [`RUN_SEGMENTS`] segments with their bounding
-/// boxes. A box gives a lower bound of the haversine distance from a point to
-/// anything in it, so a query measures only the runs whose bound does not
-/// exceed the distance to the run that looks nearest.
+/// boxes, and consecutive runs are grouped into blocks of [`BLOCK_RUNS`] with
+/// the box around theirs. A box gives a lower bound of the haversine distance
+/// from a point to anything in it, so a query measures only the runs whose
+/// bound (and whose block's bound) does not exceed the distance to the run
+/// that looks nearest.
 ///
 /// # Runtime
-/// Building: one pass over the vertices. A query: one bound per run, then the
-/// segments of the few runs that may hold the answer, instead of every segment.
+/// Building: one pass over the vertices. A query: one bound per block, one per
+/// run of the few blocks that may hold the answer, then the segments of the
+/// few runs that may hold it, instead of every segment.
 ///
 /// # Example
 /// ```
@@ -161,31 +168,38 @@ const BOUND_SLACK_M: f64 = 1.0;
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     runs: Vec<Run<'a>>,
+    blocks: Vec<Block>,
 }
 
 /// A run of segments with its bounding box.
 #[derive(Debug, Clone)]
 struct Run<'a> {
     vertices: &'a [LonLat],
+    bounds: Bounds,
+}
+
+/// Consecutive runs `runs` with the box around all of them.
+#[derive(Debug, Clone)]
+struct Block {
+    runs: std::ops::Range<usize>,
+    bounds: Bounds,
+}
+
+/// A bounding box, for lower bounds of distances to what it holds.
+#[derive(Debug, Clone)]
+struct Bounds {
     west: f64,
     south: f64,
     east: f64,
     north: f64,
-    /// The cosine of the run's most polar latitude: the least any of its
+    /// The cosine of the box's most polar latitude: the least any of its
     /// points has.
     least_cos_lat: f64,
 }
 
-impl<'a> Run<'a> {
-    fn new(vertices: &'a [LonLat]) -> Self {
-        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
-        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        for p in vertices {
-            (west, east) = (west.min(p.lon), east.max(p.lon));
-            (south, north) = (south.min(p.lat), north.max(p.lat));
-        }
+impl Bounds {
+    fn new(west: f64, south: f64, east: f64, north: f64) -> Self {
         Self {
-            vertices,
             west,
             south,
             east,
@@ -194,9 +208,32 @@ impl<'a> Run<'a> {
         }
     }
 
+    fn around(vertices: &[LonLat]) -> Self {
+        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
+        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for p in vertices {
+            (west, east) = (west.min(p.lon), east.max(p.lon));
+            (south, north) = (south.min(p.lat), north.max(p.lat));
+        }
+        Self::new(west, south, east, north)
+    }
+
+    /// The box around all of `boxes`.
+    fn union<'b>(boxes: impl Iterator<Item = &'b Bounds>) -> Self {
+        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
+        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for b in boxes {
+            (west, east) = (west.min(b.west), east.max(b.east));
+            (south, north) = (south.min(b.south), north.max(b.north));
+        }
+        Self::new(west, south, east, north)
+    }
+
     /// A lower bound of the haversine term `a` of [`LonLat::distance_m`] from
     /// `p` to any point of the box: each of its terms at its least over the
-    /// box (`sin²` of half an angle grows up to half a turn).
+    /// box (`sin²` of half an angle grows up to half a turn, so over a range
+    /// of angles that holds no whole turn it is least at an end). A bigger box
+    /// around a smaller one has a bound no greater.
     fn least_haversine(&self, p: LonLat) -> f64 {
         let lat_gap = (self.south - p.lat).max(p.lat - self.north).max(0.0);
         let (to_west, to_east) = (self.west - p.lon, self.east - p.lon);
@@ -222,28 +259,57 @@ fn haversine_term(degrees: f64) -> f64 {
 impl<'a> LineIndex<'a> {
     #[must_use]
     pub fn new(parts: &'a [Vec<LonLat>]) -> Self {
-        Self {
-            runs: parts
-                .iter()
-                .flat_map(|part| segment_runs(part, RUN_SEGMENTS))
-                .map(Run::new)
-                .collect(),
-        }
+        let runs: Vec<Run<'a>> = parts
+            .iter()
+            .flat_map(|part| segment_runs(part, RUN_SEGMENTS))
+            .map(|vertices| Run {
+                vertices,
+                bounds: Bounds::around(vertices),
+            })
+            .collect();
+        let blocks = (0..runs.len())
+            .step_by(BLOCK_RUNS)
+            .map(|from| {
+                let to = (from + BLOCK_RUNS).min(runs.len());
+                Block {
+                    runs: from..to,
+                    bounds: Bounds::union(runs[from..to].iter().map(|r| &r.bounds)),
+                }
+            })
+            .collect();
+        Self { runs, blocks }
     }
 
     /// The point of the line nearest to `p`, with its distance in metres:
     /// exactly [`nearest_on_lines`] (the same point, the same distance, the
     /// first of equals), without measuring the runs too far away to hold it.
+    ///
+    /// Any run's measured distance caps the answer's, and every run whose
+    /// bound exceeds the cap (with [`BOUND_SLACK_M`]) is skipped, so which run
+    /// gives the cap changes the work, never the answer.
     #[must_use]
     pub fn nearest(&self, p: LonLat) -> Option<(LonLat, f64)> {
-        let bounds: Vec<f64> = self.runs.iter().map(|r| r.least_haversine(p)).collect();
-        // The run that looks nearest: its distance caps the answer's.
-        let (likely, _) = bounds
+        let block_bounds: Vec<f64> = self
+            .blocks
+            .iter()
+            .map(|b| b.bounds.least_haversine(p))
+            .collect();
+        // The run that looks nearest in the block that looks nearest: its
+        // distance caps the answer's.
+        let (likely_block, _) = block_bounds
             .iter()
             .enumerate()
             .min_by(|a, b| a.1.total_cmp(b.1))?;
+        let (likely, _) = self.runs[self.blocks[likely_block].runs.clone()]
+            .iter()
+            .map(|r| r.bounds.least_haversine(p))
+            .enumerate()
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
         let mut probe = None;
-        p.scan_line(self.runs[likely].vertices, &mut probe);
+        p.scan_line(
+            self.runs[self.blocks[likely_block].runs.start + likely].vertices,
+            &mut probe,
+        );
         let (_, cap) = probe?;
         let cap = cap + BOUND_SLACK_M;
         let cutoff = if cap < std::f64::consts::PI * EARTH_RADIUS_M {
@@ -254,11 +320,16 @@ impl<'a> LineIndex<'a> {
         // Then every run that may hold a point as near, in line order, so
         // that the first of equally near points wins as in `nearest_on_lines`.
         let mut best = None;
-        for (run, bound) in self.runs.iter().zip(bounds) {
+        for (block, bound) in self.blocks.iter().zip(block_bounds) {
             if bound > cutoff {
                 continue;
             }
-            p.scan_line(run.vertices, &mut best);
+            for run in &self.runs[block.runs.clone()] {
+                if run.bounds.least_haversine(p) > cutoff {
+                    continue;
+                }
+                p.scan_line(run.vertices, &mut best);
+            }
         }
         best
     }
@@ -564,6 +635,55 @@ mod tests {
                     r.map(|(q, d)| (q.lon.to_bits(), q.lat.to_bits(), d.to_bits()))
                 };
                 assert_eq!(bits(got), bits(expected), "case {case}, point {p:?}");
+            }
+        }
+    }
+
+    /// Walks long enough for many blocks, in one part or several, as long as
+    /// a real border: the blocks' boxes must never skip the answer.
+    #[test]
+    fn line_index_with_many_blocks_answers_as_a_scan_of_every_segment() {
+        let mut rng = crate::events::synthetic::Rng::new(11);
+        for case in 0..12 {
+            let parts: Vec<Vec<LonLat>> = (0..1 + rng.below(3))
+                .map(|_| {
+                    let mut lon = rng.range(95.0, 106.0);
+                    let mut lat = rng.range(10.0, 28.0);
+                    let step = [0.002, 0.02, 0.3][rng.below(3)];
+                    (0..300 + rng.below(3000))
+                        .map(|_| {
+                            lon = (lon + rng.range(-step, step) + 540.0) % 360.0 - 180.0;
+                            lat = (lat + rng.range(-step, step)).clamp(-89.9, 89.9);
+                            LonLat { lon, lat }
+                        })
+                        .collect()
+                })
+                .collect();
+            let index = LineIndex::new(&parts);
+            assert!(index.blocks.len() > 1, "case {case}");
+            let vertices: Vec<LonLat> = parts.iter().flatten().copied().collect();
+            for i in 0..60 {
+                let p = if i % 3 == 0 {
+                    LonLat {
+                        lon: rng.range(-180.0, 180.0),
+                        lat: rng.range(-90.0, 90.0),
+                    }
+                } else {
+                    let v = vertices[rng.below(vertices.len())];
+                    let r = [0.01, 0.5, 5.0][i % 3];
+                    LonLat {
+                        lon: (v.lon + rng.range(-r, r)).clamp(-180.0, 180.0),
+                        lat: (v.lat + rng.range(-r, r)).clamp(-90.0, 90.0),
+                    }
+                };
+                let bits = |r: Option<(LonLat, f64)>| {
+                    r.map(|(q, d)| (q.lon.to_bits(), q.lat.to_bits(), d.to_bits()))
+                };
+                assert_eq!(
+                    bits(index.nearest(p)),
+                    bits(nearest_on_lines(p, &parts)),
+                    "case {case}, point {p:?}"
+                );
             }
         }
     }

@@ -76,16 +76,19 @@ impl Why<'_> {
         use std::fmt::Write;
         // Writing to a String cannot fail.
         let _ = match self {
-            Why::Ancestor(a) => write!(out, "{} named in the text", a.name),
-            Why::Country { line } => write!(
-                out,
-                "{} named in the text",
-                if line {
-                    "the neighbouring country"
+            Why::Ancestor(a) => {
+                out.push_str(&a.name);
+                out.push_str(" named in the text");
+                Ok(())
+            }
+            Why::Country { line } => {
+                out.push_str(if line {
+                    "the neighbouring country named in the text"
                 } else {
-                    "its country"
-                }
-            ),
+                    "its country named in the text"
+                });
+                Ok(())
+            }
             Why::Near(d, a) => write!(out, "{:.0} km from {}", d / 1000.0, a.name),
             Why::Stretch(a, p) => {
                 write!(
@@ -112,8 +115,18 @@ fn word_how(gazetteer: &Gazetteer, span: &Span, entry: &Entry, out: &mut String)
         (Found::Border { countries }, _) => {
             write!(out, "border phrase ({})", countries.join("-"))
         }
-        (Found::Name, None) => write!(out, "name \"{}\"", place.name),
-        (Found::Name, Some(_)) => write!(out, "alias \"{}\"", entry.name(place)),
+        (Found::Name, None) => {
+            out.push_str("name \"");
+            out.push_str(&place.name);
+            out.push('"');
+            Ok(())
+        }
+        (Found::Name, Some(_)) => {
+            out.push_str("alias \"");
+            out.push_str(entry.name(place));
+            out.push('"');
+            Ok(())
+        }
     };
 }
 
@@ -367,25 +380,31 @@ fn choose<'g>(
     } else {
         base
     };
-    let mut reason = String::new();
+    let mut reason = String::with_capacity(96);
     word_how(gazetteer, span, &best.entry, &mut reason);
     for why in &best.why {
         reason.push_str("; ");
         why.word(&mut reason);
     }
     if let Some(part) = &span.part {
-        reason.push_str(&format!(
-            "; {part} part of the place: its whole area is given"
-        ));
+        reason.push_str("; ");
+        reason.push_str(part);
+        reason.push_str(" part of the place: its whole area is given");
     }
     if scored.len() > 1 {
+        use std::fmt::Write;
         let second = gazetteer.place(scored[1].place);
-        reason.push_str(&format!(
-            "; over {} ({}) of {} candidates",
-            second.name,
-            second.countries.join(";"),
-            scored.len()
-        ));
+        reason.push_str("; over ");
+        reason.push_str(&second.name);
+        reason.push_str(" (");
+        for (i, c) in second.countries.iter().enumerate() {
+            if i > 0 {
+                reason.push(';');
+            }
+            reason.push_str(c);
+        }
+        // Writing to a String cannot fail.
+        let _ = write!(reason, ") of {} candidates", scored.len());
     }
     Some(Choice {
         place: best.place,

@@ -11,6 +11,7 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::Serialize;
 
@@ -167,12 +168,31 @@ fn number_re() -> &'static Regex {
     })
 }
 
+/// Whether a match of [`number_re`] ends in its `cjk` group: only that group
+/// ends in one of these words (the number ends in a digit, the multiplier in
+/// none of them), so this tells whether it took part.
+fn ends_in_cjk_people(found: &str) -> bool {
+    found.ends_with(['名', '人']) || found.ends_with("คน") || found.ends_with("ราย")
+}
+
 /// Every count of people in `text`, linked to the mentions.
 #[must_use]
 pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
     let mut out = Vec::new();
     let mut offsets = CharOffsets::new(text);
-    for caps in number_re().captures_iter(text) {
+    let mut current: Option<SentenceCues> = None;
+    let re = number_re();
+    for found in re.find_iter(text) {
+        // Most numbers count no people: without a Chinese or Thai word for
+        // people at its end, a number needs a people word after it, which is
+        // cheaper to look for than the capture groups.
+        if !ends_in_cjk_people(found.as_str()) && people_word_after(text, found.end()).is_none() {
+            continue;
+        }
+        // The same match, now with its groups.
+        let Some(caps) = re.captures_at(text, found.start()) else {
+            continue;
+        };
         let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
             continue;
         };
@@ -214,9 +234,15 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             end = noun_end;
         }
         let sentence = sentence_around(text, whole.start());
-        let clause = text[sentence.0..sentence.1].to_lowercase();
-        let cue = cue_near(text, sentence, &clause, whole.start(), end);
-        let cumulative = CUMULATIVE.iter().any(|c| clause.contains(c));
+        // Counts often share a sentence: its cues are found once.
+        if current.as_ref().is_none_or(|c| c.sentence != sentence) {
+            current = Some(SentenceCues::new(text, sentence));
+        }
+        let Some(cues) = current.as_ref() else {
+            continue;
+        };
+        let cue = cues.nearest(whole.start(), end);
+        let cumulative = cues.cumulative;
         let destination = cue
             .as_ref()
             .and_then(|(_, _, at, _)| destination_after(text, mentions, sentence, *at));
@@ -306,37 +332,74 @@ fn next_word(rest: &str) -> Option<(usize, &str)> {
     (len > 0).then(|| (skipped, &trimmed[..len]))
 }
 
-/// The cue nearest the count in its sentence: (kind, type, byte offset).
-/// `lower` is the sentence in lower case.
-fn cue_near(
-    text: &str,
+/// The cues of one sentence, found in one pass, and whether it speaks of a
+/// running total.
+struct SentenceCues {
     sentence: (usize, usize),
-    lower: &str,
-    start: usize,
-    end: usize,
-) -> Option<(CountKind, EventType, usize, usize)> {
-    let s = &text[sentence.0..sentence.1];
-    // Lower-casing may change byte lengths outside ASCII; fall back to the
-    // original for such sentences.
-    let hay = if lower.len() == s.len() { lower } else { s };
-    let mut best: Option<(usize, CountKind, EventType, usize, usize)> = None;
-    for (cue, kind, et) in CUES {
-        for (i, _) in hay.match_indices(cue) {
-            let at = sentence.0 + i;
-            let distance = if at >= end {
-                at - end
-            } else if at < start {
-                // Verbs before the count weigh a little more ("deported over 50,000").
-                (start - at) + 10
-            } else {
-                0
-            };
-            if best.is_none_or(|b| distance < b.0) {
-                best = Some((distance, *kind, *et, at, cue.len()));
-            }
+    /// (byte offset in the text, index in [`CUES`]) of every occurrence.
+    found: Vec<(usize, usize)>,
+    cumulative: bool,
+}
+
+impl SentenceCues {
+    fn new(text: &str, sentence: (usize, usize)) -> Self {
+        let s = &text[sentence.0..sentence.1];
+        // The same as `to_lowercase` for ASCII, without the Unicode tables.
+        let lower = if s.is_ascii() {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_lowercase()
+        };
+        // Lower-casing may change byte lengths outside ASCII; fall back to the
+        // original for such sentences.
+        let hay = if lower.len() == s.len() { &lower } else { s };
+        // No cue overlaps itself (see the tests), so the overlapping search
+        // finds exactly what searching each cue on its own would.
+        let found = cue_automaton()
+            .find_overlapping_iter(hay)
+            .map(|m| (sentence.0 + m.start(), m.pattern().as_usize()))
+            .collect();
+        Self {
+            sentence,
+            found,
+            cumulative: CUMULATIVE.iter().any(|c| lower.contains(c)),
         }
     }
-    best.map(|(_, k, e, at, len)| (k, e, at, len))
+
+    /// The cue nearest the count `[start, end)`: (kind, type, byte offset,
+    /// length); of equally near ones the first in [`CUES`], then the first
+    /// in the text.
+    fn nearest(&self, start: usize, end: usize) -> Option<(CountKind, EventType, usize, usize)> {
+        self.found
+            .iter()
+            .map(|&(at, i)| (cue_distance(at, start, end), i, at))
+            .min()
+            .map(|(_, i, at)| {
+                let (cue, kind, et) = CUES[i];
+                (kind, et, at, cue.len())
+            })
+    }
+}
+
+/// Every cue of [`CUES`] in one automaton, pattern `i` being `CUES[i]`.
+fn cue_automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::new(CUES.iter().map(|(cue, _, _)| cue))
+            .unwrap_or_else(|e| panic!("cue automaton: {e}"))
+    })
+}
+
+/// How far a cue at byte `at` is from the count `[start, end)`.
+fn cue_distance(at: usize, start: usize, end: usize) -> usize {
+    if at >= end {
+        at - end
+    } else if at < start {
+        // Verbs before the count weigh a little more ("deported over 50,000").
+        (start - at) + 10
+    } else {
+        0
+    }
 }
 
 /// The cue as written: from `at` over `len` bytes to the end of that word.
@@ -458,6 +521,157 @@ mod tests {
     fn numbers_that_are_not_people() {
         assert!(counts("| April 2024 | 18 | 75 | 120 Computers |").is_empty());
         assert!(counts("a 2021 coup; $5 billion; 70% of users").is_empty());
+    }
+
+    /// The search of every cue on its own that [`SentenceCues`] replaces.
+    fn cue_near_by_scan(
+        text: &str,
+        sentence: (usize, usize),
+        start: usize,
+        end: usize,
+    ) -> Option<(CountKind, EventType, usize, usize)> {
+        let s = &text[sentence.0..sentence.1];
+        let lower = s.to_lowercase();
+        let hay = if lower.len() == s.len() { &lower } else { s };
+        let mut best: Option<(usize, CountKind, EventType, usize, usize)> = None;
+        for (cue, kind, et) in CUES {
+            for (i, _) in hay.match_indices(cue) {
+                let at = sentence.0 + i;
+                let distance = cue_distance(at, start, end);
+                if best.is_none_or(|b| distance < b.0) {
+                    best = Some((distance, *kind, *et, at, cue.len()));
+                }
+            }
+        }
+        best.map(|(_, k, e, at, len)| (k, e, at, len))
+    }
+
+    #[test]
+    fn no_cue_overlaps_itself() {
+        for (cue, _, _) in CUES {
+            for (k, _) in cue.char_indices().skip(1) {
+                assert!(!cue.ends_with(&cue[..k]), "{cue}");
+            }
+        }
+    }
+
+    #[test]
+    fn sentence_cues_agree_with_a_search_of_each_cue() {
+        let pieces = [
+            "Deported",
+            "deport",
+            "DEPORTATION",
+            "sent back",
+            "sent  back",
+            "handed over",
+            "Handed to",
+            "raid",
+            "arrested",
+            "rescued",
+            "releas",
+            "repatriat",
+            "遣返",
+            "抓获",
+            "จับกุม",
+            "ส่งกลับ",
+            " ",
+            " 50 people ",
+            ", ",
+            "so far",
+            "Since",
+            "\u{212A}",
+            "İ",
+            "É",
+            "x",
+            "caught",
+            "freed",
+            "rescu",
+            "traffick",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(5);
+        for case in 0..3000 {
+            let n = 1 + rng.below(12);
+            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let mut pick = || bounds[rng.below(bounds.len())];
+            let (a, b) = (pick(), pick());
+            let sentence = (a.min(b), a.max(b));
+            let cues = SentenceCues::new(&text, sentence);
+            let lower = text[sentence.0..sentence.1].to_lowercase();
+            assert_eq!(
+                cues.cumulative,
+                CUMULATIVE.iter().any(|c| lower.contains(c)),
+                "case {case}: {text:?}"
+            );
+            for _ in 0..4 {
+                let (x, y) = (pick(), pick());
+                let (start, end) = (x.min(y), x.max(y));
+                assert_eq!(
+                    cues.nearest(start, end),
+                    cue_near_by_scan(&text, sentence, start, end),
+                    "case {case}: {text:?} {sentence:?} {start}..{end}"
+                );
+            }
+        }
+    }
+
+    /// `find` looks at the matches of `find_iter` and asks for groups at each
+    /// one's start, telling the `cjk` group by the match's end.
+    #[test]
+    fn matches_with_groups_agree_with_captures_iter() {
+        let pieces = [
+            "over ",
+            "More than ",
+            "about",
+            " ",
+            "\u{a0}",
+            "31,000",
+            "1,2345",
+            "3.1",
+            "12",
+            "2023",
+            "万",
+            "千",
+            "多",
+            "名",
+            "人",
+            "คน",
+            "ราย",
+            "หมื่น",
+            "พัน",
+            " thousand",
+            " million",
+            " people",
+            "x",
+            ",",
+            ".",
+            "-",
+        ];
+        let re = number_re();
+        let mut rng = crate::events::synthetic::Rng::new(9);
+        for case in 0..3000 {
+            let n = 1 + rng.below(10);
+            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let all: Vec<_> = re.captures_iter(&text).collect();
+            let found: Vec<_> = re.find_iter(&text).collect();
+            assert_eq!(all.len(), found.len(), "case {case}: {text:?}");
+            for (caps, m) in all.iter().zip(&found) {
+                let again = re.captures_at(&text, m.start()).unwrap();
+                let groups = |c: &regex::Captures<'_>| {
+                    ["q", "num", "mult", "cjk"].map(|g| c.name(g).map(|m| m.range()))
+                };
+                assert_eq!(caps.get(0).map(|m| m.range()), Some(m.range()), "{text:?}");
+                assert_eq!(groups(&again), groups(caps), "case {case}: {text:?}");
+                assert_eq!(again.get(0).map(|m| m.range()), Some(m.range()), "{text:?}");
+                assert_eq!(
+                    ends_in_cjk_people(m.as_str()),
+                    caps.name("cjk").is_some(),
+                    "case {case}: {text:?}"
+                );
+            }
+        }
     }
 
     #[test]

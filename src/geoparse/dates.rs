@@ -13,7 +13,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use regex::Regex;
 use serde::Serialize;
 
-use super::text::CharOffsets;
+use super::text::{is_regex_word_char, CharOffsets};
 use crate::events::DatePrecision;
 
 /// What a date mention says.
@@ -157,17 +157,18 @@ fn patterns() -> &'static Patterns {
 /// of the much slower engine that Unicode `\b` over non-ASCII text needs.
 fn ascii_shadow(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let fill = if regex_syntax::is_word_character(c) {
-                'x'
-            } else {
-                ' '
-            };
-            out.extend(std::iter::repeat_n(fill, c.len_utf8()));
-        }
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A run of ASCII is its own shadow.
+        let ascii = rest.bytes().take_while(u8::is_ascii).count();
+        out.push_str(&rest[..ascii]);
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        let fill = if is_regex_word_char(c) { 'x' } else { ' ' };
+        out.extend(std::iter::repeat_n(fill, c.len_utf8()));
+        rest = &rest[c.len_utf8()..];
     }
     out
 }
@@ -492,6 +493,44 @@ mod tests {
         assert_eq!(shadow.len(), text.len());
         assert!(shadow.is_ascii());
         assert_eq!(values(text, None).len(), 2, "{:?}", values(text, None));
+    }
+
+    #[test]
+    fn shadow_agrees_with_a_shadow_char_by_char() {
+        let by_char = |text: &str| -> String {
+            text.chars()
+                .flat_map(|c| {
+                    let fill = if c.is_ascii() {
+                        c
+                    } else if regex_syntax::is_word_character(c) {
+                        'x'
+                    } else {
+                        ' '
+                    };
+                    std::iter::repeat_n(fill, if c.is_ascii() { 1 } else { c.len_utf8() })
+                })
+                .collect()
+        };
+        let pieces = [
+            "May 5",
+            " ",
+            "ก",
+            "“",
+            "\u{a0}",
+            "2023",
+            "老街",
+            "é",
+            "\u{1F600}",
+            "-",
+            "မ",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(23);
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(10))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            assert_eq!(ascii_shadow(&text), by_char(&text), "{text:?}");
+        }
     }
 
     #[test]

@@ -407,10 +407,20 @@ const BORDER_DEMONYMS: &[(&str, &str)] = &[
     ("bangladeshi", "BD"),
 ];
 
-/// Curated Latin names for the typo-tolerant pass, by first letter.
+/// Curated Latin names for the typo-tolerant pass, by first letter, each with
+/// its [`letter_set`].
 #[derive(Debug, Default)]
 pub struct TypoIndex {
-    by_initial: HashMap<char, Vec<(Vec<char>, Entry)>>,
+    by_initial: HashMap<char, Vec<(Vec<char>, u64, Entry)>>,
+}
+
+/// The characters of a word as a set of 64 bits (a character's code modulo
+/// 64). One edit (an insertion, a deletion, a substitution or a
+/// transposition) adds at most one character to a word's set and removes at
+/// most one, so words `k` edits apart have sets that differ in at most `2k`
+/// bits: a cheap test that rules out most names before the edit distance.
+fn letter_set(chars: &[char]) -> u64 {
+    chars.iter().fold(0, |set, &c| set | 1 << (c as u32 % 64))
 }
 
 impl TypoIndex {
@@ -431,6 +441,7 @@ impl TypoIndex {
                     continue;
                 }
                 let chars: Vec<char> = key.chars().collect();
+                let letters = letter_set(&chars);
                 let entry = Entry {
                     place: PlaceId(pi as u32),
                     alias,
@@ -441,7 +452,7 @@ impl TypoIndex {
                     .by_initial
                     .entry(chars[0])
                     .or_default()
-                    .push((chars, entry));
+                    .push((chars, letters, entry));
             }
         }
         index
@@ -461,9 +472,12 @@ impl TypoIndex {
         };
         let comparator = rapidfuzz::distance::osa::BatchComparator::new(chars.iter().copied());
         let args = rapidfuzz::distance::osa::Args::default().score_cutoff(budget);
+        let letters = letter_set(&chars);
         let mut found: Vec<(Entry, u32)> = Vec::new();
-        for (name, entry) in list {
-            if name.len().abs_diff(chars.len()) > budget {
+        for (name, name_letters, entry) in list {
+            if name.len().abs_diff(chars.len()) > budget
+                || (letters ^ name_letters).count_ones() as usize > 2 * budget
+            {
                 continue;
             }
             let Some(edits) = comparator.distance_with_args(name.iter().copied(), &args) else {
@@ -489,14 +503,14 @@ impl TypoIndex {
 /// comparison with every curated name of the same initial is the costly part.
 struct TypoCache<'i> {
     index: &'i TypoIndex,
-    seen: HashMap<String, Vec<(Entry, u32)>>,
+    seen: rustc_hash::FxHashMap<String, Vec<(Entry, u32)>>,
 }
 
 impl<'i> TypoCache<'i> {
     fn new(index: &'i TypoIndex) -> Self {
         Self {
             index,
-            seen: HashMap::new(),
+            seen: rustc_hash::FxHashMap::default(),
         }
     }
 
@@ -523,6 +537,8 @@ struct Match {
 pub struct Detector {
     pub lexicon: Lexicon,
     typos: TypoIndex,
+    /// The gazetteer's border lines, in gazetteer order.
+    border_lines: Vec<PlaceId>,
 }
 
 impl Detector {
@@ -530,6 +546,13 @@ impl Detector {
         Ok(Self {
             lexicon: Lexicon::build(gazetteer)?,
             typos: TypoIndex::build(gazetteer),
+            border_lines: gazetteer
+                .places()
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.kind == Kind::Line && p.class == "border")
+                .map(|(i, _)| PlaceId(i as u32))
+                .collect(),
         })
     }
 
@@ -576,7 +599,7 @@ impl Detector {
         for span in &mut spans {
             extend(gazetteer, text, span);
         }
-        spans = borders(gazetteer, text, spans);
+        spans = borders(gazetteer, &self.border_lines, text, spans);
         self.typo_pass(gazetteer, text, &mut spans);
         for span in &mut spans {
             span.organisation = organisation(text, span.start, span.end);
@@ -590,7 +613,7 @@ impl Detector {
         let mut added: Vec<Span> = Vec::new();
         let mut typos = TypoCache::new(&self.typos);
         // Words the text writes in lower case, gathered once when first needed.
-        let mut lower_words: Option<std::collections::HashSet<&str>> = None;
+        let mut lower_words: Option<rustc_hash::FxHashSet<&str>> = None;
         let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
         let mut at = 0;
         let mut current_cover: Option<(usize, usize)> = None;
@@ -688,10 +711,28 @@ impl Detector {
 }
 
 /// The ASCII words of the text that start with a lower-case letter.
-fn lowercase_words(text: &str) -> std::collections::HashSet<&str> {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
-        .collect()
+///
+/// # Runtime
+/// One pass over the bytes: a non-ASCII character is all bytes that are no
+/// ASCII letter or digit, so it separates words as it should.
+fn lowercase_words(text: &str) -> rustc_hash::FxHashSet<&str> {
+    let bytes = text.as_bytes();
+    let mut words = rustc_hash::FxHashSet::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if bytes[start].is_ascii_lowercase() {
+            words.insert(&text[start..i]);
+        }
+    }
+    words
 }
 
 /// `word` with its first letter in lower case.
@@ -775,25 +816,32 @@ fn case_fits(written: &str, entry: &Entry) -> bool {
 /// Longest spans first; a span is kept unless it overlaps a kept one.
 ///
 /// # Runtime
-/// `O(n log n)`: kept spans sit in an ordered map by start, and a new span
-/// only has to be checked against its two neighbours there.
+/// `O(n log n)` for the sort, then each span's bytes are looked up in a
+/// bitmap of the bytes kept spans cover: kept spans never overlap, so a span
+/// overlaps one of them exactly when one of its bytes is covered.
 fn longest_first(mut raw: Vec<Match>) -> Vec<Match> {
     raw.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(a.start.cmp(&b.start))
     });
-    let mut kept: std::collections::BTreeMap<usize, Match> = std::collections::BTreeMap::new();
+    let Some(last) = raw.iter().map(|m| m.end).max() else {
+        return raw;
+    };
+    let mut covered = vec![0u64; last.div_ceil(64)];
+    let is_covered = |covered: &[u64], i: usize| covered[i / 64] & (1 << (i % 64)) != 0;
+    let mut kept = Vec::new();
     for span in raw {
-        let before = kept.range(..=span.start).next_back();
-        let after = kept.range(span.start..).next();
-        let clash = before.is_some_and(|(_, k)| k.end > span.start)
-            || after.is_some_and(|(_, k)| k.start < span.end);
-        if !clash {
-            kept.insert(span.start, span);
+        if (span.start..span.end).any(|i| is_covered(&covered, i)) {
+            continue;
         }
+        for i in span.start..span.end {
+            covered[i / 64] |= 1 << (i % 64);
+        }
+        kept.push(span);
     }
-    kept.into_values().collect()
+    kept.sort_by_key(|m| m.start);
+    kept
 }
 
 /// Whether a span is a place mention in its context; may trim its entries.
@@ -951,7 +999,12 @@ fn extend(gazetteer: &Gazetteer, text: &str, span: &mut Span) {
 
 /// Joins "X border" and "X-Y border" (X, Y countries or their demonyms) into
 /// one border span.
-fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
+fn borders(
+    gazetteer: &Gazetteer,
+    border_lines: &[PlaceId],
+    text: &str,
+    mut spans: Vec<Span>,
+) -> Vec<Span> {
     let country_of = |span: &Span| -> Option<String> {
         let mut codes = span.entries.iter().filter_map(|e| {
             let p = gazetteer.place(e.place);
@@ -964,19 +1017,17 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
     };
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut i = 0;
-    let lines: Vec<(usize, &Place)> = gazetteer
-        .places()
+    let lines: Vec<(PlaceId, &Place)> = border_lines
         .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == Kind::Line && p.class == "border")
+        .map(|&id| (id, gazetteer.place(id)))
         .collect();
     let line_entries = |codes: &[String]| -> Vec<Entry> {
         lines
             .iter()
             .filter(|(_, p)| codes.iter().all(|c| p.in_country(c)))
             .filter(|(_, p)| codes.len() < 2 || p.countries.len() == codes.len())
-            .map(|(i, _)| Entry {
-                place: PlaceId(*i as u32),
+            .map(|&(place, _)| Entry {
+                place,
                 alias: None,
                 case_exact: false,
                 bulk: false,
@@ -988,12 +1039,12 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
         let span = &spans[i];
         // A span that is already a border line (an alias) stays as it is.
         let Some(code) = country_of(span) else {
-            out.push(span.clone());
+            out.push(take_span(&mut spans, i));
             i += 1;
             continue;
         };
         let Some(next) = word_after(text, span.end) else {
-            out.push(span.clone());
+            out.push(take_span(&mut spans, i));
             i += 1;
             continue;
         };
@@ -1054,12 +1105,25 @@ fn borders(gazetteer: &Gazetteer, text: &str, spans: Vec<Span>) -> Vec<Span> {
             i += skip;
             continue;
         }
-        out.push(span.clone());
+        out.push(take_span(&mut spans, i));
         i += 1;
     }
     // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
     out = demonym_borders(text, out, &line_entries);
     out
+}
+
+/// Moves `spans[i]` out, leaving an empty span (no allocation) in its place.
+fn take_span(spans: &mut [Span], i: usize) -> Span {
+    let empty = Span {
+        start: 0,
+        end: 0,
+        entries: Vec::new(),
+        found: Found::Name,
+        organisation: None,
+        part: None,
+    };
+    std::mem::replace(&mut spans[i], empty)
 }
 
 /// Whether `[start, end)` overlaps one of `spans` (sorted, not overlapping).
@@ -1283,6 +1347,175 @@ mod tests {
         }
         assert!(!index.lookup("myawady").is_empty());
         assert_eq!(cache.seen.len(), 4);
+    }
+
+    /// The ordered-map version of [`longest_first`]: each span is checked
+    /// against its kept neighbours.
+    fn longest_first_by_map(mut raw: Vec<Match>) -> Vec<Match> {
+        raw.sort_by(|a, b| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(a.start.cmp(&b.start))
+        });
+        let mut kept = std::collections::BTreeMap::new();
+        for span in raw {
+            let before = kept.range(..=span.start).next_back();
+            let after = kept.range(span.start..).next();
+            let clash = before.is_some_and(|(_, k): (_, &Match)| k.end > span.start)
+                || after.is_some_and(|(_, k)| k.start < span.end);
+            if !clash {
+                kept.insert(span.start, span);
+            }
+        }
+        kept.into_values().collect()
+    }
+
+    #[test]
+    fn longest_first_agrees_with_the_ordered_map() {
+        let mut rng = crate::events::synthetic::Rng::new(3);
+        for case in 0..2000 {
+            let width = 1 + rng.below(300);
+            let raw: Vec<Match> = (0..rng.below(40))
+                .map(|p| {
+                    let start = rng.below(width);
+                    Match {
+                        start,
+                        end: start + 1 + rng.below(12),
+                        pattern: p as u32,
+                    }
+                })
+                .collect();
+            let key = |v: Vec<Match>| -> Vec<(usize, usize, u32)> {
+                v.iter().map(|m| (m.start, m.end, m.pattern)).collect()
+            };
+            assert_eq!(
+                key(longest_first(raw.clone())),
+                key(longest_first_by_map(raw)),
+                "case {case}"
+            );
+        }
+    }
+
+    /// Words `k` edits apart differ in at most `2k` bits of their letter
+    /// sets, so the test in [`TypoIndex::lookup`] never rules out a name
+    /// within its budget.
+    #[test]
+    fn letter_sets_bound_the_edit_distance() {
+        let letters: Vec<char> = "abcdeklmnoprstuwy0".chars().collect();
+        let mut rng = crate::events::synthetic::Rng::new(17);
+        for case in 0..20_000 {
+            let a: Vec<char> = (0..1 + rng.below(10))
+                .map(|_| letters[rng.below(letters.len())])
+                .collect();
+            // b: a few random edits of a, or an unrelated word.
+            let mut b = a.clone();
+            for _ in 0..rng.below(4) {
+                let i = rng.below(b.len() + 1);
+                let c = letters[rng.below(letters.len())];
+                match rng.below(4) {
+                    0 => b.insert(i, c),
+                    1 if i < b.len() => {
+                        b.remove(i);
+                    }
+                    2 if i < b.len() => b[i] = c,
+                    _ if i + 1 < b.len() => b.swap(i, i + 1),
+                    _ => {}
+                }
+            }
+            let edits = rapidfuzz::distance::osa::distance(a.iter().copied(), b.iter().copied());
+            let differ = (letter_set(&a) ^ letter_set(&b)).count_ones() as usize;
+            assert!(differ <= 2 * edits, "case {case}: {a:?} {b:?}");
+        }
+    }
+
+    /// [`TypoIndex::lookup`] against a comparison with every curated name
+    /// of the same initial, without the length and letter-set tests.
+    #[test]
+    fn typo_lookup_finds_what_comparing_every_name_finds() {
+        let g = Gazetteer::bundled().unwrap();
+        let index = TypoIndex::build(&g);
+        let slow = |key: &str| -> Vec<(PlaceId, Option<u32>, u32)> {
+            let chars: Vec<char> = key.chars().collect();
+            if chars.len() < 5 {
+                return Vec::new();
+            }
+            let budget = if chars.len() <= 7 { 1 } else { 2 };
+            let mut found: Vec<(Entry, u32)> = index
+                .by_initial
+                .get(&chars[0])
+                .into_iter()
+                .flatten()
+                .filter_map(|(name, _, entry)| {
+                    let edits = rapidfuzz::distance::osa::distance(
+                        chars.iter().copied(),
+                        name.iter().copied(),
+                    );
+                    let stem = &name[..name.len() - 1];
+                    let extension = chars.len() > name.len() && chars.starts_with(stem);
+                    (edits > 0 && edits <= budget && !extension).then_some((*entry, edits as u32))
+                })
+                .collect();
+            found.sort_by_key(|(e, edits)| (*edits, e.place));
+            found
+                .into_iter()
+                .map(|(e, d)| (e.place, e.alias, d))
+                .collect()
+        };
+        let fast = |key: &str| -> Vec<(PlaceId, Option<u32>, u32)> {
+            index
+                .lookup(key)
+                .into_iter()
+                .map(|(e, d)| (e.place, e.alias, d))
+                .collect()
+        };
+        let names: Vec<Vec<char>> = index
+            .by_initial
+            .values()
+            .flatten()
+            .map(|(name, _, _)| name.clone())
+            .collect();
+        let letters: Vec<char> = "abcdefghijklmnopqrstuvwxyz".chars().collect();
+        let mut rng = crate::events::synthetic::Rng::new(19);
+        let mut hits = 0;
+        for case in 0..4000 {
+            let mut key = names[rng.below(names.len())].clone();
+            for _ in 0..rng.below(4) {
+                let i = 1 + rng.below(key.len());
+                let c = letters[rng.below(letters.len())];
+                match rng.below(4) {
+                    0 => key.insert(i, c),
+                    1 if i < key.len() => {
+                        key.remove(i);
+                    }
+                    2 if i < key.len() => key[i] = c,
+                    _ if i + 1 < key.len() => key.swap(i, i + 1),
+                    _ => {}
+                }
+            }
+            let key: String = key.into_iter().collect();
+            let expected = slow(&key);
+            hits += usize::from(!expected.is_empty());
+            assert_eq!(fast(&key), expected, "case {case}: {key}");
+        }
+        assert!(hits > 1000, "{hits}");
+    }
+
+    #[test]
+    fn lowercase_words_are_the_words_split_at_other_characters() {
+        let pieces = [
+            "shwe", "Kokko", " ", "9x", "é", "老街", "-", "a", "\u{a0}", "Z", "’s",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(29);
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(12))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            let expected: rustc_hash::FxHashSet<&str> = text
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
+                .collect();
+            assert_eq!(lowercase_words(&text), expected, "{text:?}");
+        }
     }
 
     #[test]

@@ -181,9 +181,33 @@ impl FoldCache {
 }
 
 /// Folds a name the way [`fold`] folds text: the key a name is searched under.
+///
+/// # Runtime
+/// An ASCII name (every word the typo pass tries) is folded byte by byte
+/// without the map back to the original.
 #[must_use]
 pub fn fold_name(name: &str) -> String {
-    fold(name).text
+    if !name.is_ascii() {
+        return fold(name).text;
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut last_hard = true;
+    for b in name.bytes() {
+        match classify_ascii(b) {
+            Fold::Keep => {
+                out.push(b.to_ascii_lowercase() as char);
+                last_hard = false;
+            }
+            Fold::Soft => {}
+            Fold::Hard => {
+                if !last_hard {
+                    out.push(HARD as char);
+                    last_hard = true;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Appends the folded form of one non-ASCII letter, mark or digit.
@@ -222,18 +246,34 @@ pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
     }
-    static BLOCKS: [std::sync::OnceLock<[u64; 4]>; 256] =
-        [const { std::sync::OnceLock::new() }; 256];
+    static BLOCKS: BmpTable = [const { std::sync::OnceLock::new() }; 256];
+    from_table(&BLOCKS, c, char::is_alphanumeric)
+}
+
+/// Unicode `\w` as the regex crate has it
+/// ([`regex_syntax::is_word_character`]), from a table as
+/// [`is_alphanumeric`] is.
+#[must_use]
+pub fn is_regex_word_char(c: char) -> bool {
+    static BLOCKS: BmpTable = [const { std::sync::OnceLock::new() }; 256];
+    from_table(&BLOCKS, c, regex_syntax::is_word_character)
+}
+
+/// One bit per character of the Basic Multilingual Plane, in blocks of 256
+/// filled when first asked about.
+type BmpTable = [std::sync::OnceLock<[u64; 4]>; 256];
+
+/// `test(c)`, looked up in `blocks` (filled from `test` block by block);
+/// characters beyond the Basic Multilingual Plane are tested directly.
+fn from_table(blocks: &BmpTable, c: char, test: fn(char) -> bool) -> bool {
     let code = c as u32;
-    let Some(block) = BLOCKS.get((code >> 8) as usize) else {
-        return c.is_alphanumeric();
+    let Some(block) = blocks.get((code >> 8) as usize) else {
+        return test(c);
     };
     let bits = block.get_or_init(|| {
         let mut bits = [0u64; 4];
         for low in 0..256u32 {
-            let alphanumeric =
-                char::from_u32(code & !0xFF | low).is_some_and(char::is_alphanumeric);
-            if alphanumeric {
+            if char::from_u32(code & !0xFF | low).is_some_and(test) {
                 bits[(low / 64) as usize] |= 1 << (low % 64);
             }
         }
@@ -246,6 +286,10 @@ pub fn is_alphanumeric(c: char) -> bool {
 /// Letters, digits and marks: the characters words are made of.
 #[must_use]
 pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        // No mark is ASCII.
+        return c.is_ascii_alphanumeric();
+    }
     is_alphanumeric(c) || is_mark(c)
 }
 
@@ -367,6 +411,45 @@ mod tests {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
         }
         assert!(is_word_char('\u{0E34}') && is_word_char('မ') && !is_word_char('，'));
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric() || is_mark(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn regex_word_table_agrees_with_regex_syntax() {
+        for c in (0..0x3_0000).filter_map(char::from_u32) {
+            assert_eq!(
+                is_regex_word_char(c),
+                regex_syntax::is_word_character(c),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_names_fold_as_text_does() {
+        // Every ASCII string of up to two characters, then longer ones drawn
+        // from letters, digits, soft and hard separators.
+        let all: Vec<char> = (0u8..128).map(char::from).collect();
+        for a in &all {
+            for b in &all {
+                for name in [a.to_string(), format!("{a}{b}")] {
+                    assert_eq!(fold_name(&name), fold(&name).text, "{name:?}");
+                }
+            }
+        }
+        let pieces = [
+            "Shwe", " ", "-", "'", ".", ",", "\n", "K", "o", "9", "(", "\t", "`",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(13);
+        for _ in 0..5000 {
+            let name: String = (0..rng.below(9))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            assert_eq!(fold_name(&name), fold(&name).text, "{name:?}");
+        }
+        assert_eq!(fold_name("Möng La"), "mongla");
     }
 
     #[test]

@@ -85,9 +85,20 @@ pub fn word_after(text: &str, at: usize) -> Option<Word> {
 pub fn lower_in(word: &str, list: &[&str]) -> bool {
     if word.is_ascii() {
         list.iter().any(|w| word.eq_ignore_ascii_case(w))
+    } else if lowers_to_non_ascii(word) && list.iter().all(|w| w.is_ascii()) {
+        // Thai, Burmese or Chinese words against lists of English words: no
+        // need to lower-case them to see that they are none of them.
+        false
     } else {
         list.contains(&word.to_lowercase().as_str())
     }
+}
+
+/// Whether `word` in lower case has a character outside ASCII: it has one
+/// outside ASCII other than the Kelvin sign, the only such character whose
+/// lower case is all ASCII (checked over every character in the tests).
+fn lowers_to_non_ascii(word: &str) -> bool {
+    word.chars().any(|c| !c.is_ascii() && c != '\u{212A}')
 }
 
 /// Whether the word starts with a capital letter.
@@ -201,6 +212,20 @@ mod tests {
         // Non-ASCII words are lower-cased as by str::to_lowercase: the Kelvin
         // sign is a K.
         assert!(lower_in("\u{212A}ING", &["king"]) && lower_in("ÉTAT", &["état"]));
+    }
+
+    #[test]
+    fn only_the_kelvin_sign_lowers_to_ascii_from_outside_it() {
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            assert_eq!(
+                lowers_to_non_ascii(c.encode_utf8(&mut [0; 4])),
+                !lower.is_ascii(),
+                "{c:?}"
+            );
+        }
+        assert!(lower_in("\u{212A}m", &["km"]) && !lower_in("ก", &["near"]));
+        assert!(lower_in("ÉTAT", &["état"]) && !lower_in("ÉTAT", &["etat"]));
     }
 
     #[test]

@@ -872,11 +872,6 @@ fn keep(text: &str, span: &mut Span) -> bool {
                     && !FUNCTION_WORDS.contains(&w)
                     && is_space_gap(&text[b.end..span.start])
                     && !starts_sentence(text, b.start)
-            }) || before.is_some_and(|b| {
-                let w = b.text(text);
-                is_capitalised(w)
-                    && is_space_gap(&text[b.end..span.start])
-                    && !FUNCTION_WORDS.contains(&w)
             });
             let next_cap = after_gap_is_space
                 && after.is_some_and(|a| {

@@ -191,6 +191,26 @@ fn demonyms_persons_and_agencies_are_not_places() {
 }
 
 #[test]
+fn a_gazetteer_name_in_a_run_of_capitals_is_a_name_unless_the_run_is_a_sentence_start() {
+    let p = parser();
+    // Capitalised only because it opens the sentence: the town is a place.
+    for text in [
+        "Troops withdrew. Later Kawkareik town was shelled.",
+        "Police Kawkareik town was shelled.",
+    ] {
+        assert_eq!(
+            found(&p.mentions(text)),
+            pairs(&[("Kawkareik", "gn:1319898")]),
+            "{text}"
+        );
+    }
+    // Inside a sentence, a capitalised word before it makes a run: a
+    // person's or an organisation's name.
+    let m = p.mentions("Troops said Police Kawkareik town was shelled.");
+    assert!(m.is_empty(), "{:?}", found(&m));
+}
+
+#[test]
 fn typing_errors_in_capitalised_names_are_forgiven() {
     let p = parser();
     let m = p.mentions("Raids continued in Myawady and Shwe Koko, and in Tachilek.");

@@ -15,6 +15,11 @@ use scamatlas::geoparse::{Geoparser, Options};
 
 const TARGET_BYTES: usize = 2_000_000;
 
+// The allocator of the `scamatlas` binary, so that the numbers are those of
+// `scamatlas geoparse`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The fixture articles, in file-name order.
 fn articles() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/geoparse");

@@ -30,8 +30,9 @@
 //! # Runtime
 //! One Aho-Corasick pass over the folded text finds every candidate name; the
 //! rest is a few word-level checks per candidate, then the choice of each
-//! place, dates and counts. About 5 MB of text a second on one core for a whole
-//! parse (`cargo bench --bench geoparse`), short of the 20 MB/s we aim for.
+//! place, dates and counts. About 11 to 15 MiB of text a second on one core
+//! for a whole parse (`cargo bench --bench geoparse`), short of the 20 MB/s we
+//! aim for.
 
 mod context;
 pub mod counts;

@@ -96,6 +96,11 @@ const CUES: &[(&str, CountKind, EventType)] = &[
     ("ส่งกลับ", CountKind::Deported, EventType::Deportation),
     ("ส่งตัว", CountKind::HandedOver, EventType::Handover),
     ("ช่วยเหลือ", CountKind::Rescued, EventType::Rescue),
+    ("ဖမ်းဆီး", CountKind::Arrested, EventType::Raid),
+    ("ပြန်ပို့", CountKind::Deported, EventType::Deportation),
+    ("လွှဲပြောင်း", CountKind::HandedOver, EventType::Handover),
+    ("ကယ်ဆယ်", CountKind::Rescued, EventType::Rescue),
+    ("လွှတ်ပေး", CountKind::Released, EventType::Release),
 ];
 
 /// Words for people that make a number a count of people.
@@ -159,20 +164,33 @@ fn number_re() -> &'static Regex {
         Regex::new(
             r"(?x)
             (?:(?P<q>(?i:over|more\ than|nearly|almost|about|around|approximately|some|at\ least|up\ to|roughly|an\ estimated|close\ to|at\ most|fewer\ than|less\ than))\s+)?
-            (?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?-u:\b)|[0-9]+(?:\.[0-9]+)?)
-            (?:\s*(?P<mult>thousand|million|万|千|พัน|หมื่น))?
-            (?P<cjk>\s*(?:多)?(?:名|人|คน|ราย))?
+            (?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?-u:\b)|[0-9]+(?:\.[0-9]+)?|[၀-၉]+|[๐-๙]+)
+            (?:\s*(?P<mult>thousand|million|万|千|พัน|หมื่น|ထောင်|သောင်း|သိန်း))?
+            (?P<cjk>\s*(?:多)?(?:名|人|คน|ราย|ဦး|\x{1025}\x{102E}\x{1038}|ယောက်))?
             ",
         )
         .unwrap_or_else(|e| panic!("count pattern: {e}"))
     })
 }
 
+/// A Burmese or Thai digit as its ASCII digit; any other character as it is.
+fn ascii_digit(c: char) -> char {
+    let zero = match c {
+        '၀'..='၉' => '၀',
+        '๐'..='๙' => '๐',
+        _ => return c,
+    };
+    char::from_digit(u32::from(c) - u32::from(zero), 10).unwrap_or(c)
+}
+
 /// Whether a match of [`number_re`] ends in its `cjk` group: only that group
 /// ends in one of these words (the number ends in a digit, the multiplier in
 /// none of them), so this tells whether it took part.
 fn ends_in_cjk_people(found: &str) -> bool {
-    found.ends_with(['名', '人']) || found.ends_with("คน") || found.ends_with("ราย")
+    found.ends_with(['名', '人'])
+        || ["คน", "ราย", "ဦး", "\u{1025}\u{102e}\u{1038}", "ယောက်"]
+            .iter()
+            .any(|w| found.ends_with(w))
 }
 
 /// Every count of people in `text`, linked to the mentions.
@@ -203,14 +221,20 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         {
             continue;
         }
-        let digits: String = num.as_str().chars().filter(|c| *c != ',').collect();
+        let digits: String = num
+            .as_str()
+            .chars()
+            .filter(|c| *c != ',')
+            .map(ascii_digit)
+            .collect();
         let Ok(base) = digits.parse::<f64>() else {
             continue;
         };
         let multiplier = match caps.name("mult").map(|m| m.as_str()) {
-            Some("thousand" | "千" | "พัน") => 1_000.0,
+            Some("thousand" | "千" | "พัน" | "ထောင်") => 1_000.0,
             Some("million") => 1_000_000.0,
-            Some("万" | "หมื่น") => 10_000.0,
+            Some("万" | "หมื่น" | "သောင်း") => 10_000.0,
+            Some("သိန်း") => 100_000.0,
             _ => 1.0,
         };
         let value = (base * multiplier).round();
@@ -226,7 +250,7 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             };
             // Years are not counts ("2021 coup"), whatever follows.
             if caps.name("mult").is_none()
-                && num.as_str().len() == 4
+                && num.as_str().chars().count() == 4
                 && (1900..2100).contains(&value)
             {
                 continue;
@@ -515,6 +539,43 @@ mod tests {
             counts("Police arrested 63 individuals."),
             [(63, CountKind::Arrested, Some(EventType::Raid), false)]
         );
+    }
+
+    #[test]
+    fn burmese_and_thai_digits_and_words_for_people() {
+        // Our own sentences. "Police arrested 300 foreigners in Myawaddy."
+        assert_eq!(
+            counts("မြဝတီတွင် နိုင်ငံခြားသား ၃၀၀ ဦးကို ရဲက ဖမ်းဆီးခဲ့သည်။"),
+            [(300, CountKind::Arrested, Some(EventType::Raid), false)]
+        );
+        // The person classifier written with the decomposed vowel: "12 people
+        // were handed over".
+        assert_eq!(
+            counts("လူ ၁၂ \u{1025}\u{102e}\u{1038} လွှဲပြောင်းပေးခဲ့သည်။"),
+            [(12, CountKind::HandedOver, Some(EventType::Handover), false)]
+        );
+        // A multiplier and the other classifier: "20,000 people were sent
+        // back".
+        assert_eq!(
+            counts("လူ ၂ သောင်း ယောက် ပြန်ပို့ခဲ့သည်။"),
+            [(
+                20_000,
+                CountKind::Deported,
+                Some(EventType::Deportation),
+                false
+            )]
+        );
+        // Thai digits: "police arrested 250 people at Mae Sot".
+        assert_eq!(
+            counts("ตำรวจจับกุม ๒๕๐ คน ที่แม่สอด"),
+            [(250, CountKind::Arrested, Some(EventType::Raid), false)]
+        );
+        for (digit, ascii) in ('၀'..='၉').zip('0'..='9').chain(('๐'..='๙').zip('0'..='9')) {
+            assert_eq!(ascii_digit(digit), ascii);
+        }
+        assert_eq!(ascii_digit('x'), 'x');
+        // A Burmese number with no word for people counts nobody.
+        assert!(counts("၂၀၂၄ ခုနှစ်တွင် ဖမ်းဆီးခဲ့သည်။").is_empty());
     }
 
     #[test]

@@ -28,6 +28,26 @@ pub struct DraftOptions {
 /// Longest evidence quoted in a draft's notes, in characters.
 const MAX_EVIDENCE_CHARS: usize = 400;
 
+/// `text` in double quotes, readable in every script: only quotes,
+/// backslashes and control characters are escaped. (`{:?}` would also escape
+/// the vowel signs of Burmese and Thai, which are combining characters.)
+fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The draft events of a parsed document; and, for each count left without a
 /// draft, why.
 #[must_use]
@@ -38,15 +58,17 @@ pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Ev
     for count in &doc.counts {
         let Some(event_type) = count.event_type else {
             skipped.push(format!(
-                "{:?} (character {}): no event type in its sentence",
-                count.text, count.start
+                "{} (character {}): no event type in its sentence",
+                quoted(&count.text),
+                count.start
             ));
             continue;
         };
         let Some((date, date_note)) = date_for(doc, count) else {
             skipped.push(format!(
-                "{:?} (character {}): no date in its sentence and no article date (give --date)",
-                count.text, count.start
+                "{} (character {}): no date in its sentence and no article date (give --date)",
+                quoted(&count.text),
+                count.start
             ));
             continue;
         };
@@ -56,8 +78,9 @@ pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Ev
             .or(main_place.filter(|&i| Some(i) != count.destination));
         let Some(place_mention) = place_index.map(|i| &doc.mentions[i]) else {
             skipped.push(format!(
-                "{:?} (character {}): no place to put it",
-                count.text, count.start
+                "{} (character {}): no place to put it",
+                quoted(&count.text),
+                count.start
             ));
             continue;
         };
@@ -71,22 +94,22 @@ pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Ev
         let origin = destination.as_ref().map(|_| place.clone());
         let evidence = evidence(text, count);
         let notes = format!(
-            "DRAFT from scamatlas geoparse, not reviewed: \"{evidence}\" (characters {}-{}); count {:?}{}; type from {:?}; place {:?} ({}, confidence {:.2}){}; {date_note}",
+            "DRAFT from scamatlas geoparse, not reviewed: \"{evidence}\" (characters {}-{}); count {}{}; type from {}; place {} ({}, confidence {:.2}){}; {date_note}",
             char_offset(text, count.sentence.0),
             char_offset(text, count.sentence.1),
-            count.text,
+            quoted(&count.text),
             count
                 .qualifier
                 .as_ref()
                 .map(|q| format!(" (\"{q}\": a bound, not an exact figure)"))
                 .unwrap_or_default(),
-            count.cue.as_deref().unwrap_or(""),
-            place_mention.text,
+            quoted(count.cue.as_deref().unwrap_or("")),
+            quoted(&place_mention.text),
             place_mention.reason,
             place_mention.confidence,
             destination
                 .as_ref()
-                .map(|d| format!("; destination {:?}", d.name))
+                .map(|d| format!("; destination {}", quoted(&d.name)))
                 .unwrap_or_default(),
         );
         let n = events.len() + 1;
@@ -172,7 +195,7 @@ fn date_for(doc: &Document<'_>, count: &CountMention) -> Option<(EventDate, Stri
                 precision: v.precision,
                 end: None,
             },
-            format!("date from {:?}", d.text),
+            format!("date from {}", quoted(&d.text)),
         )
     });
     if count.cumulative {
@@ -201,4 +224,27 @@ fn evidence(text: &str, count: &CountMention) -> String {
 
 fn char_offset(text: &str, byte: usize) -> usize {
     text[..byte].chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quoted;
+
+    #[test]
+    fn quotes_keep_every_script_readable() {
+        for text in ["ဖမ်းဆီး", "จับกุม", "移交", "妙瓦底", "မြဝတီ"]
+        {
+            assert_eq!(quoted(text), format!("\"{text}\""));
+        }
+        assert_eq!(quoted("a \"b\" \\ c\n\t"), r#""a \"b\" \\ c\n\t""#);
+        // For plain ASCII it is what `{:?}` writes.
+        for text in [
+            "31,000 suspects",
+            "over 50,000 people",
+            "it's \"so\"",
+            "tab\there",
+        ] {
+            assert_eq!(quoted(text), format!("{text:?}"));
+        }
+    }
 }

@@ -759,7 +759,8 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             if matches!(b, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}') {
                 return false;
             }
-        } else if is_word_char(b) {
+        } else if is_word_char(b) && !is_unspaced_script(b) {
+            // A Latin name may be glued to Chinese or Thai ("和KK园区").
             return false;
         }
     }
@@ -782,7 +783,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             ) {
                 return false;
             }
-        } else if is_word_char(a) {
+        } else if is_word_char(a) && !is_unspaced_script(a) {
             return false;
         }
     }

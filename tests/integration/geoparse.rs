@@ -159,6 +159,18 @@ fn border_phrases_are_one_span_resolved_to_the_line() {
 }
 
 #[test]
+fn a_latin_name_glued_to_chinese_or_thai_is_a_name() {
+    let p = parser();
+    let m = p.mentions("亚太新城和KK园区被认为规模最大");
+    assert_eq!(
+        found(&m),
+        pairs(&[("亚太新城", "shwe_kokko"), ("KK园区", "kk_park")])
+    );
+    // Still no name inside a Latin word.
+    assert!(p.mentions("和SKK园").is_empty());
+}
+
+#[test]
 fn organisation_names_mark_their_place_names() {
     let p = parser();
     let m = p

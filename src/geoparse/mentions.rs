@@ -293,7 +293,8 @@ const ADMIN_SUFFIXES_CAPITALISED: &[&str] = &["State", "Town", "City", "Area", "
 /// "country", "town"): part of the span.
 const UNSPACED_PREFIXES: &[&str] = &["อำเภอ", "จังหวัด", "ประเทศ", "เมือง"];
 /// Generic words written straight after a name in Burmese and Chinese
-/// ("township", "town", "country"; city, county, province, prefecture, town).
+/// ("township", "town", "country"; city, county, province, prefecture, town,
+/// region, autonomous region or zone).
 const UNSPACED_SUFFIXES: &[&str] = &[
     "မြို့နယ်",
     "မြို့",
@@ -305,6 +306,10 @@ const UNSPACED_SUFFIXES: &[&str] = &[
     "州",
     "镇",
     "鎮",
+    "地区",
+    "地區",
+    "自治区",
+    "自治區",
 ];
 
 /// Names that are also the names of peoples: used for people, they are not places.

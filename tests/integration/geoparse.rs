@@ -171,6 +171,20 @@ fn a_latin_name_glued_to_chinese_or_thai_is_a_name() {
 }
 
 #[test]
+fn chinese_region_words_after_a_name_belong_to_its_span() {
+    let p = parser();
+    let m = p.mentions("果敢自治区首府老街，金三角地区");
+    assert_eq!(
+        found(&m),
+        pairs(&[
+            ("果敢自治区", "kokang"),
+            ("老街", "laukkai"),
+            ("金三角地区", "golden_triangle")
+        ])
+    );
+}
+
+#[test]
 fn organisation_names_mark_their_place_names() {
     let p = parser();
     let m = p

@@ -185,6 +185,23 @@ fn chinese_region_words_after_a_name_belong_to_its_span() {
 }
 
 #[test]
+fn border_phrases_in_chinese_and_thai_are_one_span_resolved_to_the_line() {
+    let p = parser();
+    // Chinese: two one-character country names, then "border".
+    let m = p.mentions("泰缅边境一带的监管仍然薄弱，中缅边境也是如此。");
+    assert_eq!(
+        found(&m),
+        pairs(&[("泰缅边境", "border_mm_th"), ("中缅边境", "border_cn_mm")])
+    );
+    // Thai: "border", then the two countries.
+    let m = p.mentions("กลับมาตามแนวชายแดนไทย-เมียนมาอีก");
+    assert_eq!(found(&m), pairs(&[("ชายแดนไทย-เมียนมา", "border_mm_th")]));
+    // One country after the Thai border word is no border phrase.
+    let m = p.mentions("ที่ชายแดนไทย");
+    assert_eq!(found(&m), pairs(&[("ไทย", "thailand")]));
+}
+
+#[test]
 fn organisation_names_mark_their_place_names() {
     let p = parser();
     let m = p

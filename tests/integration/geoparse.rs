@@ -219,6 +219,19 @@ fn chinese_and_thai_names_of_hub_towns_from_wikipedia() {
 }
 
 #[test]
+fn the_thai_name_of_the_golden_triangle_sez_is_the_zone_not_the_region() {
+    let p = parser();
+    let m = p.mentions("การจับกุมในเขตเศรษฐกิจพิเศษสามเหลี่ยมทองคำ และที่สามเหลี่ยมทองคำ");
+    assert_eq!(
+        found(&m),
+        pairs(&[
+            ("เขตเศรษฐกิจพิเศษสามเหลี่ยมทองคำ", "golden_triangle_sez"),
+            ("สามเหลี่ยมทองคำ", "golden_triangle")
+        ])
+    );
+}
+
+#[test]
 fn organisation_names_mark_their_place_names() {
     let p = parser();
     let m = p

@@ -293,7 +293,8 @@ const ADMIN_SUFFIXES_CAPITALISED: &[&str] = &["State", "Town", "City", "Area", "
 /// "country", "town"): part of the span.
 const UNSPACED_PREFIXES: &[&str] = &["อำเภอ", "จังหวัด", "ประเทศ", "เมือง"];
 /// Generic words written straight after a name in Burmese and Chinese
-/// ("township", "town", "country"; city, county, province, prefecture, town).
+/// ("township", "town", "country"; city, county, province, prefecture, town,
+/// region, autonomous region or zone).
 const UNSPACED_SUFFIXES: &[&str] = &[
     "မြို့နယ်",
     "မြို့",
@@ -305,6 +306,10 @@ const UNSPACED_SUFFIXES: &[&str] = &[
     "州",
     "镇",
     "鎮",
+    "地区",
+    "地區",
+    "自治区",
+    "自治區",
 ];
 
 /// Names that are also the names of peoples: used for people, they are not places.
@@ -759,7 +764,8 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             if matches!(b, '\u{0E40}'..='\u{0E44}' | '\u{0EC0}'..='\u{0EC4}') {
                 return false;
             }
-        } else if is_word_char(b) {
+        } else if is_word_char(b) && !is_unspaced_script(b) {
+            // A Latin name may be glued to Chinese or Thai ("和KK园区").
             return false;
         }
     }
@@ -782,7 +788,7 @@ fn stands_alone(text: &str, start: usize, end: usize) -> bool {
             ) {
                 return false;
             }
-        } else if is_word_char(a) {
+        } else if is_word_char(a) && !is_unspaced_script(a) {
             return false;
         }
     }
@@ -1105,6 +1111,105 @@ fn borders(
     }
     // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
     out = demonym_borders(text, out, &line_entries);
+    out = unspaced_borders(gazetteer, text, out, &line_entries);
+    out
+}
+
+/// Chinese one-character country names that make border phrases ("泰缅边境",
+/// "中缅边境": the Thailand–Myanmar and China–Myanmar borders).
+const HAN_BORDER_ABBREVIATIONS: &[(char, &str)] = &[
+    ('中', "CN"),
+    ('缅', "MM"),
+    ('緬', "MM"),
+    ('泰', "TH"),
+    ('老', "LA"),
+    ('柬', "KH"),
+    ('越', "VN"),
+];
+/// "border" in Chinese, after the two countries.
+const HAN_BORDER_WORDS: &[&str] = &["边境", "邊境", "边界", "邊界"];
+/// "border" in Thai, before the two countries ("ชายแดนไทย-เมียนมา").
+const THAI_BORDER_WORD: &str = "ชายแดน";
+
+/// Border phrases of scripts without spaces: Chinese "泰缅边境" (two
+/// one-character country names, then "border") and Thai "ชายแดนไทย-เมียนมา"
+/// ("border", then two country spans).
+fn unspaced_borders(
+    gazetteer: &Gazetteer,
+    text: &str,
+    spans: Vec<Span>,
+    line_entries: &dyn Fn(&[String]) -> Vec<Entry>,
+) -> Vec<Span> {
+    let country_of = |span: &Span| -> Option<String> {
+        span.entries.iter().find_map(|e| {
+            let p = gazetteer.place(e.place);
+            (p.class == "country")
+                .then(|| p.countries.first().cloned())
+                .flatten()
+        })
+    };
+    let border = |start: usize, end: usize, codes: Vec<String>| Span {
+        start,
+        end,
+        entries: line_entries(&codes),
+        found: Found::Border { countries: codes },
+        organisation: None,
+        part: None,
+    };
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    let mut spans = spans.into_iter().peekable();
+    while let Some(span) = spans.next() {
+        // Thai: ชายแดน + country + optional dash + country.
+        let before_ok = text[..span.start].ends_with(THAI_BORDER_WORD);
+        if let (true, Some(c1), Some(next)) = (before_ok, country_of(&span), spans.peek()) {
+            let gap = &text[span.end..next.start];
+            let joined = gap
+                .chars()
+                .all(|c| matches!(c, '-' | '–' | '/' | '\u{2010}'))
+                && gap.chars().count() <= 1;
+            if let (true, Some(c2)) = (joined, country_of(next)) {
+                if c1 != c2 {
+                    let end = next.end;
+                    spans.next();
+                    out.push(border(
+                        span.start - THAI_BORDER_WORD.len(),
+                        end,
+                        vec![c1, c2],
+                    ));
+                    continue;
+                }
+            }
+        }
+        out.push(span);
+    }
+    // Chinese: two one-character country names, then the border word.
+    let mut added = Vec::new();
+    for word in HAN_BORDER_WORDS {
+        for (at, _) in text.match_indices(word) {
+            let mut before = text[..at].char_indices().rev();
+            let (Some((_, b2)), Some((i1, b1))) = (before.next(), before.next()) else {
+                continue;
+            };
+            let code = |c: char| {
+                HAN_BORDER_ABBREVIATIONS
+                    .iter()
+                    .find(|(a, _)| *a == c)
+                    .map(|(_, code)| (*code).to_string())
+            };
+            let (Some(c1), Some(c2)) = (code(b1), code(b2)) else {
+                continue;
+            };
+            let end = at + word.len();
+            if c1 == c2 || overlaps_any(&out, i1, end) {
+                continue;
+            }
+            added.push(border(i1, end, vec![c1, c2]));
+        }
+    }
+    if !added.is_empty() {
+        out.extend(added);
+        out.sort_by_key(|s| s.start);
+    }
     out
 }
 

@@ -159,6 +159,79 @@ fn border_phrases_are_one_span_resolved_to_the_line() {
 }
 
 #[test]
+fn border_phrases_in_chinese_and_thai_are_one_span_resolved_to_the_line() {
+    let p = parser();
+    // Chinese: two one-character country names, then "border".
+    let m = p.mentions("泰缅边境一带的监管仍然薄弱，中缅边境也是如此。");
+    assert_eq!(
+        found(&m),
+        pairs(&[("泰缅边境", "border_mm_th"), ("中缅边境", "border_cn_mm")])
+    );
+    // Thai: "border", then the two countries.
+    let m = p.mentions("กลับมาตามแนวชายแดนไทย-เมียนมาอีก");
+    assert_eq!(found(&m), pairs(&[("ชายแดนไทย-เมียนมา", "border_mm_th")]));
+    // One country after the Thai border word is no border phrase.
+    let m = p.mentions("ที่ชายแดนไทย");
+    assert_eq!(found(&m), pairs(&[("ไทย", "thailand")]));
+}
+
+#[test]
+fn a_latin_name_glued_to_chinese_or_thai_is_a_name() {
+    let p = parser();
+    let m = p.mentions("亚太新城和KK园区被认为规模最大");
+    assert_eq!(
+        found(&m),
+        pairs(&[("亚太新城", "shwe_kokko"), ("KK园区", "kk_park")])
+    );
+    // Still no name inside a Latin word.
+    assert!(p.mentions("和SKK园").is_empty());
+}
+
+#[test]
+fn chinese_region_words_after_a_name_belong_to_its_span() {
+    let p = parser();
+    let m = p.mentions("果敢自治区首府老街，金三角地区");
+    assert_eq!(
+        found(&m),
+        pairs(&[
+            ("果敢自治区", "kokang"),
+            ("老街", "laukkai"),
+            ("金三角地区", "golden_triangle")
+        ])
+    );
+}
+
+#[test]
+fn chinese_and_thai_names_of_hub_towns_from_wikipedia() {
+    let p = parser();
+    let m = p.mentions("泰国方面在湄索一带加强检查，团伙转移到柬埔寨西港。");
+    assert_eq!(
+        found(&m),
+        pairs(&[
+            ("泰国", "thailand"),
+            ("湄索", "mae_sot"),
+            ("柬埔寨", "cambodia"),
+            ("西港", "sihanoukville")
+        ])
+    );
+    let m = p.mentions("อาคารในชเวโกะโก");
+    assert_eq!(found(&m), pairs(&[("ชเวโกะโก", "shwe_kokko")]));
+}
+
+#[test]
+fn the_thai_name_of_the_golden_triangle_sez_is_the_zone_not_the_region() {
+    let p = parser();
+    let m = p.mentions("การจับกุมในเขตเศรษฐกิจพิเศษสามเหลี่ยมทองคำ และที่สามเหลี่ยมทองคำ");
+    assert_eq!(
+        found(&m),
+        pairs(&[
+            ("เขตเศรษฐกิจพิเศษสามเหลี่ยมทองคำ", "golden_triangle_sez"),
+            ("สามเหลี่ยมทองคำ", "golden_triangle")
+        ])
+    );
+}
+
+#[test]
 fn organisation_names_mark_their_place_names() {
     let p = parser();
     let m = p

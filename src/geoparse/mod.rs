@@ -30,7 +30,7 @@
 //! # Runtime
 //! One Aho-Corasick pass over the folded text finds every candidate name; the
 //! rest is a few word-level checks per candidate, then the choice of each
-//! place, dates and counts. About 11 to 15 MiB of text a second on one core
+//! place, dates and counts. About 9 to 15 MiB of text a second on one core
 //! for a whole parse (`cargo bench --bench geoparse`), short of the 20 MB/s we
 //! aim for.
 

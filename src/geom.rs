@@ -602,20 +602,14 @@ mod tests {
     fn line_index_answers_exactly_as_a_scan_of_every_segment() {
         let mut rng = crate::events::synthetic::Rng::new(7);
         for case in 0..60 {
-            let parts: Vec<Vec<LonLat>> = (0..1 + rng.below(4))
-                .map(|_| {
-                    let mut lon = rng.range(-180.0, 180.0);
-                    let mut lat = rng.range(-89.0, 89.0);
-                    let step = [0.001, 0.05, 2.0][rng.below(3)];
-                    (0..rng.below(120))
-                        .map(|_| {
-                            lon = (lon + rng.range(-step, step) + 540.0) % 360.0 - 180.0;
-                            lat = (lat + rng.range(-step, step)).clamp(-89.9, 89.9);
-                            LonLat { lon, lat }
-                        })
-                        .collect()
-                })
-                .collect();
+            let count = 1 + rng.below(4);
+            let parts = random_walks(
+                &mut rng,
+                count,
+                [-180.0, -89.0, 180.0, 89.0],
+                [0.001, 0.05, 2.0],
+                |r| r.below(120),
+            );
             let index = LineIndex::new(&parts);
             let near = parts.iter().flatten().next().copied();
             for i in 0..40 {
@@ -631,12 +625,40 @@ mod tests {
                 };
                 let expected = nearest_on_lines(p, &parts);
                 let got = index.nearest(p);
-                let bits = |r: Option<(LonLat, f64)>| {
-                    r.map(|(q, d)| (q.lon.to_bits(), q.lat.to_bits(), d.to_bits()))
-                };
                 assert_eq!(bits(got), bits(expected), "case {case}, point {p:?}");
             }
         }
+    }
+
+    /// `count` random walks, each from a random start in `start_box` (west,
+    /// south, east, north) with steps of one of `steps` degrees, wrapping at
+    /// the antimeridian and stopping short of the poles.
+    fn random_walks(
+        rng: &mut crate::events::synthetic::Rng,
+        count: usize,
+        start_box: [f64; 4],
+        steps: [f64; 3],
+        len: impl Fn(&mut crate::events::synthetic::Rng) -> usize,
+    ) -> Vec<Vec<LonLat>> {
+        (0..count)
+            .map(|_| {
+                let mut lon = rng.range(start_box[0], start_box[2]);
+                let mut lat = rng.range(start_box[1], start_box[3]);
+                let step = steps[rng.below(3)];
+                (0..len(rng))
+                    .map(|_| {
+                        lon = (lon + rng.range(-step, step) + 540.0) % 360.0 - 180.0;
+                        lat = (lat + rng.range(-step, step)).clamp(-89.9, 89.9);
+                        LonLat { lon, lat }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The bits of an answer, so that equal means identical.
+    fn bits(r: Option<(LonLat, f64)>) -> Option<(u64, u64, u64)> {
+        r.map(|(q, d)| (q.lon.to_bits(), q.lat.to_bits(), d.to_bits()))
     }
 
     /// Walks long enough for many blocks, in one part or several, as long as
@@ -645,20 +667,14 @@ mod tests {
     fn line_index_with_many_blocks_answers_as_a_scan_of_every_segment() {
         let mut rng = crate::events::synthetic::Rng::new(11);
         for case in 0..12 {
-            let parts: Vec<Vec<LonLat>> = (0..1 + rng.below(3))
-                .map(|_| {
-                    let mut lon = rng.range(95.0, 106.0);
-                    let mut lat = rng.range(10.0, 28.0);
-                    let step = [0.002, 0.02, 0.3][rng.below(3)];
-                    (0..300 + rng.below(3000))
-                        .map(|_| {
-                            lon = (lon + rng.range(-step, step) + 540.0) % 360.0 - 180.0;
-                            lat = (lat + rng.range(-step, step)).clamp(-89.9, 89.9);
-                            LonLat { lon, lat }
-                        })
-                        .collect()
-                })
-                .collect();
+            let count = 1 + rng.below(3);
+            let parts = random_walks(
+                &mut rng,
+                count,
+                [95.0, 10.0, 106.0, 28.0],
+                [0.002, 0.02, 0.3],
+                |r| 300 + r.below(3000),
+            );
             let index = LineIndex::new(&parts);
             assert!(index.blocks.len() > 1, "case {case}");
             let vertices: Vec<LonLat> = parts.iter().flatten().copied().collect();
@@ -675,9 +691,6 @@ mod tests {
                         lon: (v.lon + rng.range(-r, r)).clamp(-180.0, 180.0),
                         lat: (v.lat + rng.range(-r, r)).clamp(-90.0, 90.0),
                     }
-                };
-                let bits = |r: Option<(LonLat, f64)>| {
-                    r.map(|(q, d)| (q.lon.to_bits(), q.lat.to_bits(), d.to_bits()))
                 };
                 assert_eq!(
                     bits(index.nearest(p)),

@@ -158,17 +158,47 @@ const CUMULATIVE: &[&str] = &[
     "共计",
 ];
 
+/// Words that multiply the number before them, with their factor.
+const MULTIPLIERS: &[(&str, f64)] = &[
+    ("thousand", 1_000.0),
+    ("million", 1_000_000.0),
+    ("万", 10_000.0),
+    ("千", 1_000.0),
+    ("พัน", 1_000.0),
+    ("หมื่น", 10_000.0),
+    ("ထောင်", 1_000.0),
+    ("သောင်း", 10_000.0),
+    ("သိန်း", 100_000.0),
+];
+
+/// Words for people written straight after a number in Chinese, Thai and
+/// Burmese ("名", "คน", "ဦး"; ဦး in both of its encodings).
+const UNSPACED_PEOPLE: &[&str] = &[
+    "名",
+    "人",
+    "คน",
+    "ราย",
+    "\u{1026}\u{1038}",
+    "\u{1025}\u{102e}\u{1038}",
+    "ယောက်",
+];
+
 fn number_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        let any = |words: &mut dyn Iterator<Item = &str>| {
+            words.map(regex::escape).collect::<Vec<_>>().join("|")
+        };
+        let multipliers = any(&mut MULTIPLIERS.iter().map(|(w, _)| *w));
+        let people = any(&mut UNSPACED_PEOPLE.iter().copied());
+        Regex::new(&format!(
             r"(?x)
             (?:(?P<q>(?i:over|more\ than|nearly|almost|about|around|approximately|some|at\ least|up\ to|roughly|an\ estimated|close\ to|at\ most|fewer\ than|less\ than))\s+)?
-            (?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?-u:\b)|[0-9]+(?:\.[0-9]+)?|[၀-၉]+|[๐-๙]+)
-            (?:\s*(?P<mult>thousand|million|万|千|พัน|หมื่น|ထောင်|သောင်း|သိန်း))?
-            (?P<cjk>\s*(?:多)?(?:名|人|คน|ราย|ဦး|\x{1025}\x{102E}\x{1038}|ယောက်))?
-            ",
-        )
+            (?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?-u:\b)|[0-9]+(?:\.[0-9]+)?|[၀-၉]+|[๐-๙]+)
+            (?:\s*(?P<mult>{multipliers}))?
+            (?P<cjk>\s*(?:多)?(?:{people}))?
+            "
+        ))
         .unwrap_or_else(|e| panic!("count pattern: {e}"))
     })
 }
@@ -187,10 +217,7 @@ fn ascii_digit(c: char) -> char {
 /// ends in one of these words (the number ends in a digit, the multiplier in
 /// none of them), so this tells whether it took part.
 fn ends_in_cjk_people(found: &str) -> bool {
-    found.ends_with(['名', '人'])
-        || ["คน", "ราย", "ဦး", "\u{1025}\u{102e}\u{1038}", "ယောက်"]
-            .iter()
-            .any(|w| found.ends_with(w))
+    UNSPACED_PEOPLE.iter().any(|w| found.ends_with(w))
 }
 
 /// Every count of people in `text`, linked to the mentions.
@@ -230,13 +257,12 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         let Ok(base) = digits.parse::<f64>() else {
             continue;
         };
-        let multiplier = match caps.name("mult").map(|m| m.as_str()) {
-            Some("thousand" | "千" | "พัน" | "ထောင်") => 1_000.0,
-            Some("million") => 1_000_000.0,
-            Some("万" | "หมื่น" | "သောင်း") => 10_000.0,
-            Some("သိန်း") => 100_000.0,
-            _ => 1.0,
-        };
+        let multiplier = caps.name("mult").map_or(1.0, |m| {
+            MULTIPLIERS
+                .iter()
+                .find(|(w, _)| *w == m.as_str())
+                .map_or(1.0, |(_, factor)| *factor)
+        });
         let value = (base * multiplier).round();
         if !(1.0..1e9).contains(&value) {
             continue;

@@ -387,12 +387,17 @@ impl Grid {
         (lat / self.band_deg).floor() as i64
     }
 
-    /// Column width of a band, in degrees of longitude, and its column count.
-    fn columns(&self, band: i64) -> (f64, i64) {
-        let (south, north) = (
+    /// The southern and northern latitude of a band.
+    fn edges(&self, band: i64) -> (f64, f64) {
+        (
             band as f64 * self.band_deg,
             (band + 1) as f64 * self.band_deg,
-        );
+        )
+    }
+
+    /// Column width of a band, in degrees of longitude, and its column count.
+    fn columns(&self, band: i64) -> (f64, i64) {
+        let (south, north) = self.edges(band);
         let nearest_equator = if south <= 0.0 && north >= 0.0 {
             0.0
         } else {
@@ -413,10 +418,7 @@ impl Grid {
     /// `cell` included.
     fn near(&self, (band, column): Cell) -> Vec<Cell> {
         let (width, _) = self.columns(band);
-        let (south, north) = (
-            band as f64 * self.band_deg,
-            (band + 1) as f64 * self.band_deg,
-        );
+        let (south, north) = self.edges(band);
         let (west, east) = (
             column as f64 * width - 180.0,
             (column + 1) as f64 * width - 180.0,

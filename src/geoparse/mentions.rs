@@ -617,17 +617,16 @@ impl Detector {
     fn typo_pass(&self, gazetteer: &Gazetteer, text: &str, spans: &mut Vec<Span>) {
         let mut added: Vec<Span> = Vec::new();
         let mut typos = TypoCache::new(&self.typos);
-        // Words the text writes in lower case, gathered once when first needed.
-        let mut lower_words: Option<rustc_hash::FxHashSet<&str>> = None;
+        // Whether the text also writes a word in lower case, per word asked.
+        let mut written_lower: rustc_hash::FxHashMap<&str, bool> = Default::default();
         let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
         let mut at = 0;
         let mut current_cover: Option<(usize, usize)> = None;
         while at < text.len() {
             // Jump to the next capital letter that starts a word.
-            let Some(offset) = text[at..].find(|c: char| c.is_uppercase()) else {
+            let Some(start) = next_capital(text, at) else {
                 break;
             };
-            let start = at + offset;
             let Some(word) = word_after(text, start) else {
                 at = start + 1;
                 continue;
@@ -663,27 +662,28 @@ impl Detector {
                     && is_space_gap(&text[word.end..n.start])
                     && current_cover.is_none_or(|(s, _)| n.end <= s)
             });
-            let mut tried: Vec<Word> = Vec::new();
-            if let Some(n) = next {
-                tried.push(Word {
-                    start: word.start,
-                    end: n.end,
-                });
-            }
-            // A word the text also writes in lower case is an ordinary word.
-            if w.len() >= 5
-                && !lower_words
-                    .get_or_insert_with(|| lowercase_words(text))
-                    .contains(lower_initial(w).as_str())
-            {
-                tried.push(word);
-            }
-            for candidate in tried {
+            let pair = next.map(|n| Word {
+                start: word.start,
+                end: n.end,
+            });
+            let alone = (w.len() >= 5).then_some(word);
+            for candidate in pair.into_iter().chain(alone) {
                 let key = fold_name(candidate.text(text));
                 if self.lexicon.pattern_of(&key).is_some() {
                     break;
                 }
                 let found = typos.lookup(key);
+                // A word the text also writes in lower case is an ordinary
+                // word; asked only of the rare word near a name, as the
+                // answer costs a search of the whole text.
+                if candidate == word
+                    && !found.is_empty()
+                    && *written_lower
+                        .entry(w)
+                        .or_insert_with(|| written_in_lower_case(text, w))
+                {
+                    break;
+                }
                 if let Some(&(first, edits)) = found.first() {
                     let mut entries: Vec<Entry> = Vec::new();
                     for (entry, e) in found {
@@ -715,29 +715,49 @@ impl Detector {
     }
 }
 
-/// The ASCII words of the text that start with a lower-case letter.
+/// Whether `text` also writes the ASCII `word` with a lower-case initial, as
+/// a word of ASCII letters and digits of its own.
 ///
 /// # Runtime
-/// One pass over the bytes: a non-ASCII character is all bytes that are no
-/// ASCII letter or digit, so it separates words as it should.
-fn lowercase_words(text: &str) -> rustc_hash::FxHashSet<&str> {
+/// One substring search of the text (`memchr::memmem`). A non-ASCII
+/// character is all bytes that are no ASCII letter or digit, so it separates
+/// words as it should.
+fn written_in_lower_case(text: &str, word: &str) -> bool {
+    let lower = lower_initial(word);
+    let needle = lower.as_bytes();
+    if needle.is_empty() || !needle.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
     let bytes = text.as_bytes();
-    let mut words = rustc_hash::FxHashSet::default();
-    let mut i = 0;
+    memchr::memmem::find_iter(bytes, needle).any(|at| {
+        let end = at + needle.len();
+        (at == 0 || !bytes[at - 1].is_ascii_alphanumeric())
+            && bytes.get(end).is_none_or(|b| !b.is_ascii_alphanumeric())
+    })
+}
+
+/// The byte offset of the first upper-case letter at or after `at`, as
+/// `text[at..].find(char::is_uppercase)` would give, with ASCII read byte by
+/// byte.
+fn next_capital(text: &str, at: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = at;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_alphanumeric() {
+        let b = bytes[i];
+        if b.is_ascii() {
+            if b.is_ascii_uppercase() {
+                return Some(i);
+            }
             i += 1;
             continue;
         }
-        let start = i;
-        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-            i += 1;
+        let c = text[i..].chars().next()?;
+        if c.is_uppercase() {
+            return Some(i);
         }
-        if bytes[start].is_ascii_lowercase() {
-            words.insert(&text[start..i]);
-        }
+        i += c.len_utf8();
     }
-    words
+    None
 }
 
 /// `word` with its first letter in lower case.
@@ -1601,21 +1621,43 @@ mod tests {
     }
 
     #[test]
-    fn lowercase_words_are_the_words_split_at_other_characters() {
+    fn next_capital_agrees_with_find() {
+        let pieces = ["a", "B", " ", "é", "É", "老街", "Σ", "ß", "\u{1D400}", "ǅ", "x9"];
+        let mut rng = crate::events::synthetic::Rng::new(31);
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(10))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let expected = text[at..].find(char::is_uppercase).map(|o| at + o);
+                assert_eq!(next_capital(&text, at), expected, "{text:?} from {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn lower_case_search_agrees_with_splitting_the_text_into_words() {
         let pieces = [
-            "shwe", "Kokko", " ", "9x", "é", "老街", "-", "a", "\u{a0}", "Z", "’s",
+            "shwe", "Kokko", "kokko", " ", "9x", "é", "老街", "-", "a", "\u{a0}", "Z", "’s",
         ];
+        let asked = ["Shwe", "Kokko", "Kokko9x", "Shwekokko", "A", "Z", "Shwe-kokko"];
         let mut rng = crate::events::synthetic::Rng::new(29);
+        let mut yes = 0;
         for _ in 0..3000 {
             let text: String = (0..rng.below(12))
                 .map(|_| pieces[rng.below(pieces.len())])
                 .collect();
-            let expected: rustc_hash::FxHashSet<&str> = text
+            let words: rustc_hash::FxHashSet<&str> = text
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
                 .collect();
-            assert_eq!(lowercase_words(&text), expected, "{text:?}");
+            for word in asked {
+                let expected = words.contains(lower_initial(word).as_str());
+                yes += usize::from(expected);
+                assert_eq!(written_in_lower_case(&text, word), expected, "{word} in {text:?}");
+            }
         }
+        assert!(yes > 500, "{yes}");
     }
 
     #[test]

@@ -48,12 +48,32 @@ enum Fold {
 }
 
 fn classify_ascii(b: u8) -> Fold {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => Fold::Keep,
-        b' ' | b'\t' | b'-' | b'\'' | b'`' | b'.' => Fold::Soft,
-        _ => Fold::Hard,
+    match ASCII_FOLD[usize::from(b & 0x7f)] {
+        SOFT => Fold::Soft,
+        HARD => Fold::Hard,
+        _ => Fold::Keep,
     }
 }
+
+/// What an ASCII byte folds to: a soft separator ([`SOFT`]), a hard one
+/// ([`HARD`]), or the byte it becomes (a letter in lower case, a digit).
+const ASCII_FOLD: [u8; 128] = {
+    let mut table = [HARD; 128];
+    let mut b = 0;
+    while b < 128 {
+        table[b as usize] = match b {
+            b'a'..=b'z' | b'0'..=b'9' => b,
+            b'A'..=b'Z' => b.to_ascii_lowercase(),
+            b' ' | b'\t' | b'-' | b'\'' | b'`' | b'.' => SOFT,
+            _ => HARD,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// [`ASCII_FOLD`] for a soft separator: the byte is dropped.
+const SOFT: u8 = 0;
 
 /// Whether `c` may sit inside a name without being part of its key.
 pub fn is_soft(c: char) -> bool {
@@ -87,10 +107,8 @@ pub fn is_soft(c: char) -> bool {
 /// repeats a few dozen characters).
 #[must_use]
 pub fn fold(text: &str) -> Folded {
-    let mut out = Folded {
-        text: String::with_capacity(text.len()),
-        origin: Vec::with_capacity(text.len()),
-    };
+    let mut folded: Vec<u8> = Vec::with_capacity(text.len());
+    let mut origin: Vec<u32> = Vec::with_capacity(text.len());
     let mut seen = FoldCache::default();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -98,19 +116,19 @@ pub fn fold(text: &str) -> Folded {
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            match classify_ascii(b) {
-                Fold::Keep => {
-                    out.text.push(b.to_ascii_lowercase() as char);
-                    out.origin.push(i as u32);
-                    last_hard = false;
-                }
-                Fold::Soft => {}
-                Fold::Hard => {
+            match ASCII_FOLD[usize::from(b)] {
+                SOFT => {}
+                HARD => {
                     if !last_hard {
-                        out.text.push(HARD as char);
-                        out.origin.push(i as u32);
+                        folded.push(HARD);
+                        origin.push(i as u32);
                         last_hard = true;
                     }
+                }
+                kept => {
+                    folded.push(kept);
+                    origin.push(i as u32);
+                    last_hard = false;
                 }
             }
             i += 1;
@@ -119,25 +137,28 @@ pub fn fold(text: &str) -> Folded {
         let c = text[i..].chars().next().unwrap_or('\u{FFFD}');
         match seen.get(c) {
             NonAscii::Soft => {}
-            NonAscii::Letters(folded) => {
-                out.text.push_str(folded);
-                out.origin
-                    .extend(std::iter::repeat_n(i as u32, folded.len()));
-                if !folded.is_empty() {
+            NonAscii::Letters(letters) => {
+                folded.extend_from_slice(letters.as_bytes());
+                origin.extend(std::iter::repeat_n(i as u32, letters.len()));
+                if !letters.is_empty() {
                     last_hard = false;
                 }
             }
             NonAscii::Hard => {
                 if !last_hard {
-                    out.text.push(HARD as char);
-                    out.origin.push(i as u32);
+                    folded.push(HARD);
+                    origin.push(i as u32);
                     last_hard = true;
                 }
             }
         }
         i += c.len_utf8();
     }
-    out
+    Folded {
+        // Whole characters and ASCII bytes only were appended.
+        text: String::from_utf8(folded).unwrap_or_else(|e| unreachable!("folded text: {e}")),
+        origin,
+    }
 }
 
 /// What one non-ASCII character becomes: nothing (a soft separator), a hard

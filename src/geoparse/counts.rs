@@ -183,17 +183,44 @@ const UNSPACED_PEOPLE: &[&str] = &[
     "ယောက်",
 ];
 
+/// Words before a number that make it a bound or an estimate.
+const QUALIFIERS: &[&str] = &[
+    "over",
+    "more than",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "approximately",
+    "some",
+    "at least",
+    "up to",
+    "roughly",
+    "an estimated",
+    "close to",
+    "at most",
+    "fewer than",
+    "less than",
+];
+
+/// `words` as alternatives of a pattern, their spaces written so that
+/// verbose mode (`(?x)`) keeps them.
+fn any_of<'w>(words: impl Iterator<Item = &'w str>) -> String {
+    words
+        .map(|w| regex::escape(w).replace(' ', r"\x20"))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
 fn number_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let any = |words: &mut dyn Iterator<Item = &str>| {
-            words.map(regex::escape).collect::<Vec<_>>().join("|")
-        };
-        let multipliers = any(&mut MULTIPLIERS.iter().map(|(w, _)| *w));
-        let people = any(&mut UNSPACED_PEOPLE.iter().copied());
+        let qualifiers = any_of(QUALIFIERS.iter().copied());
+        let multipliers = any_of(MULTIPLIERS.iter().map(|(w, _)| *w));
+        let people = any_of(UNSPACED_PEOPLE.iter().copied());
         Regex::new(&format!(
             r"(?x)
-            (?:(?P<q>(?i:over|more\ than|nearly|almost|about|around|approximately|some|at\ least|up\ to|roughly|an\ estimated|close\ to|at\ most|fewer\ than|less\ than))\s+)?
+            (?:(?P<q>(?i:{qualifiers}))\s+)?
             (?P<num>[0-9]{{1,3}}(?:,[0-9]{{3}})+(?-u:\b)|[0-9]+(?:\.[0-9]+)?|[၀-၉]+|[๐-๙]+)
             (?:\s*(?P<mult>{multipliers}))?
             (?P<cjk>\s*(?:多)?(?:{people}))?
@@ -201,6 +228,65 @@ fn number_re() -> &'static Regex {
         ))
         .unwrap_or_else(|e| panic!("count pattern: {e}"))
     })
+}
+
+/// A qualifier and the white space after it, at the end of the haystack.
+fn qualifier_before_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        let qualifiers = any_of(QUALIFIERS.iter().copied());
+        Regex::new(&format!(r"(?i:{qualifiers})\s+\z"))
+            .unwrap_or_else(|e| panic!("qualifier pattern: {e}"))
+    })
+}
+
+/// The matches of [`number_re`] in `text`, the same as its `find_iter`, found
+/// from the digits: every match holds a digit, and one starts at the first
+/// digit after the last, or at a qualifier right before that digit.
+///
+/// # Runtime
+/// A byte scan for digits instead of the pattern's search of every byte
+/// (numbers are rare in news text); the pattern runs only where one starts.
+fn number_matches(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    let re = number_re();
+    let qualifier = qualifier_before_re();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let digit = next_digit(text, from)?;
+        // The qualifier search is anchored at its end, so it reads backwards
+        // from the digit.
+        let start = qualifier
+            .find(&text[from..digit])
+            .map_or(digit, |q| from + q.start());
+        let found = re.find_at(text, start)?;
+        from = found.end();
+        Some(found)
+    })
+}
+
+/// The byte offset of the first digit [`number_re`] reads (ASCII, Burmese,
+/// Thai) at or after `from`.
+fn next_digit(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'0'..=b'9' => return Some(i),
+            // ၀-၉ (U+1040-U+1049) and ๐-๙ (U+0E50-U+0E59) in UTF-8.
+            0xE1 if bytes.get(i + 1) == Some(&0x81)
+                && bytes.get(i + 2).is_some_and(|b| (0x80..=0x89).contains(b)) =>
+            {
+                return Some(i)
+            }
+            0xE0 if bytes.get(i + 1) == Some(&0xB9)
+                && bytes.get(i + 2).is_some_and(|b| (0x90..=0x99).contains(b)) =>
+            {
+                return Some(i)
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// A Burmese or Thai digit as its ASCII digit; any other character as it is.
@@ -227,7 +313,7 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
     let mut offsets = CharOffsets::new(text);
     let mut current: Option<SentenceCues> = None;
     let re = number_re();
-    for found in re.find_iter(text) {
+    for found in number_matches(text) {
         // Most numbers count no people: without a Chinese or Thai word for
         // people at its end, a number needs a people word after it, which is
         // cheaper to look for than the capture groups.
@@ -394,25 +480,18 @@ struct SentenceCues {
 impl SentenceCues {
     fn new(text: &str, sentence: (usize, usize)) -> Self {
         let s = &text[sentence.0..sentence.1];
-        // The same as `to_lowercase` for ASCII, without the Unicode tables.
-        let lower = if s.is_ascii() {
-            s.to_ascii_lowercase()
-        } else {
-            s.to_lowercase()
-        };
-        // Lower-casing may change byte lengths outside ASCII; fall back to the
-        // original for such sentences.
-        let hay = if lower.len() == s.len() { &lower } else { s };
-        // No cue overlaps itself (see the tests), so the overlapping search
-        // finds exactly what searching each cue on its own would.
+        // Cues are lower-case ASCII or words of scripts without case, so
+        // ignoring ASCII case finds them as written; no cue overlaps itself
+        // (see the tests), so the overlapping search finds exactly what
+        // searching each cue on its own would.
         let found = cue_automaton()
-            .find_overlapping_iter(hay)
+            .find_overlapping_iter(s)
             .map(|m| (sentence.0 + m.start(), m.pattern().as_usize()))
             .collect();
         Self {
             sentence,
             found,
-            cumulative: CUMULATIVE.iter().any(|c| lower.contains(c)),
+            cumulative: cumulative_automaton().is_match(s),
         }
     }
 
@@ -431,12 +510,26 @@ impl SentenceCues {
     }
 }
 
-/// Every cue of [`CUES`] in one automaton, pattern `i` being `CUES[i]`.
+/// Every cue of [`CUES`] in one automaton, pattern `i` being `CUES[i]`,
+/// ignoring ASCII case.
 fn cue_automaton() -> &'static AhoCorasick {
     static AC: OnceLock<AhoCorasick> = OnceLock::new();
     AC.get_or_init(|| {
-        AhoCorasick::new(CUES.iter().map(|(cue, _, _)| cue))
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(CUES.iter().map(|(cue, _, _)| cue))
             .unwrap_or_else(|e| panic!("cue automaton: {e}"))
+    })
+}
+
+/// The words of [`CUMULATIVE`], ignoring ASCII case.
+fn cumulative_automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(CUMULATIVE)
+            .unwrap_or_else(|e| panic!("cumulative automaton: {e}"))
     })
 }
 
@@ -617,9 +710,7 @@ mod tests {
         start: usize,
         end: usize,
     ) -> Option<(CountKind, EventType, usize, usize)> {
-        let s = &text[sentence.0..sentence.1];
-        let lower = s.to_lowercase();
-        let hay = if lower.len() == s.len() { &lower } else { s };
+        let hay = text[sentence.0..sentence.1].to_ascii_lowercase();
         let mut best: Option<(usize, CountKind, EventType, usize, usize)> = None;
         for (cue, kind, et) in CUES {
             for (i, _) in hay.match_indices(cue) {
@@ -686,7 +777,7 @@ mod tests {
             let (a, b) = (pick(), pick());
             let sentence = (a.min(b), a.max(b));
             let cues = SentenceCues::new(&text, sentence);
-            let lower = text[sentence.0..sentence.1].to_lowercase();
+            let lower = text[sentence.0..sentence.1].to_ascii_lowercase();
             assert_eq!(
                 cues.cumulative,
                 CUMULATIVE.iter().any(|c| lower.contains(c)),
@@ -759,6 +850,66 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn cues_are_found_whatever_else_the_sentence_holds() {
+        // Lower-casing "İ" changes its length; the cue is found all the same.
+        let found = find("İstanbul: 50 people were Deported.", &[]);
+        assert_eq!(found[0].kind, CountKind::Deported);
+        assert_eq!(found[0].cue.as_deref(), Some("Deported"));
+    }
+
+    #[test]
+    fn qualifiers_of_more_than_one_word() {
+        let found = find("at least 40 people and more than 12 suspects were held", &[]);
+        let qualifiers: Vec<_> = found.iter().map(|c| c.qualifier.as_deref()).collect();
+        assert_eq!(qualifiers, [Some("at least"), Some("more than")]);
+    }
+
+    #[test]
+    fn matches_from_the_digits_are_the_matches_of_the_pattern() {
+        let pieces = [
+            "over",
+            "OVER",
+            "moreover",
+            "ſome",
+            "more than",
+            "at  least",
+            "at least",
+            "an estimated",
+            " ",
+            "  ",
+            "\t",
+            "\u{a0}",
+            "\n",
+            "5",
+            "31,000",
+            "1,2345",
+            "3.1",
+            ".",
+            ",",
+            "၃၀",
+            "๓",
+            "万",
+            "名",
+            " thousand",
+            " people",
+            "x",
+            "é",
+        ];
+        let re = number_re();
+        let mut rng = crate::events::synthetic::Rng::new(41);
+        let mut total = 0;
+        for case in 0..5000 {
+            let n = 1 + rng.below(12);
+            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let expected: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
+            let got: Vec<_> = number_matches(&text).map(|m| m.range()).collect();
+            total += expected.len();
+            assert_eq!(got, expected, "case {case}: {text:?}");
+        }
+        assert!(total > 5000, "{total}");
     }
 
     #[test]

@@ -156,21 +156,28 @@ fn patterns() -> &'static Patterns {
 /// the text, and a regex with `(?-u:\b)` searches it with a lazy DFA instead
 /// of the much slower engine that Unicode `\b` over non-ASCII text needs.
 fn ascii_shadow(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        // A run of ASCII is its own shadow.
-        let ascii = rest.bytes().take_while(u8::is_ascii).count();
-        out.push_str(&rest[..ascii]);
-        rest = &rest[ascii..];
-        let Some(c) = rest.chars().next() else {
+    let mut out = text.as_bytes().to_vec();
+    let mut from = 0;
+    // ASCII is its own shadow: only the other characters are overwritten.
+    while let Some(offset) = out[from..].iter().position(|b| !b.is_ascii()) {
+        let at = from + offset;
+        let Some(c) = text[at..].chars().next() else {
             break;
         };
-        let fill = if is_regex_word_char(c) { 'x' } else { ' ' };
-        out.extend(std::iter::repeat_n(fill, c.len_utf8()));
-        rest = &rest[c.len_utf8()..];
+        let fill = if is_regex_word_char(c) { b'x' } else { b' ' };
+        out[at..at + c.len_utf8()].fill(fill);
+        from = at + c.len_utf8();
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| unreachable!("an ASCII shadow: {e}"))
+}
+
+/// Whether `text` has what every Chinese or Thai date pattern needs: 月, or
+/// a character of the Thai block (the month names).
+fn may_hold_cjk_date(text: &str) -> bool {
+    // 月 is E6 9C 88 in UTF-8; Thai (U+0E00-U+0E7F) is E0 B8 xx or E0 B9 xx.
+    memchr::memmem::find(text.as_bytes(), "月".as_bytes()).is_some()
+        || memchr::memchr_iter(0xE0, text.as_bytes())
+            .any(|at| matches!(text.as_bytes().get(at + 1), Some(0xB8 | 0xB9)))
 }
 
 /// The article's own date: a full date written in the first 300 characters
@@ -202,11 +209,10 @@ pub fn find(text: &str, article: Option<NaiveDate>) -> Vec<DateMention> {
     // Both parts' matches in text order; where they overlap the earlier wins,
     // as one pattern searched left to right would have it.
     let shadow = ascii_shadow(text);
-    let mut found: Vec<regex::Captures<'_>> = p
-        .latin
-        .captures_iter(&shadow)
-        .chain(p.cjk.captures_iter(text))
-        .collect();
+    let mut found: Vec<regex::Captures<'_>> = p.latin.captures_iter(&shadow).collect();
+    if may_hold_cjk_date(text) {
+        found.extend(p.cjk.captures_iter(text));
+    }
     found.sort_by_key(|c| c.get(0).map(|m| (m.start(), std::cmp::Reverse(m.end()))));
     let mut taken_to = 0;
     for caps in found {
@@ -456,6 +462,28 @@ mod tests {
             .into_iter()
             .map(|m| (m.text, m.value.map(|v| v.to_event_date())))
             .collect()
+    }
+
+    #[test]
+    fn chinese_and_thai_dates_are_only_searched_in_texts_that_may_hold_them() {
+        let pieces = [
+            "2023年", "11月", "18日", "月", "年", "5", "ธันวาคม", " ", "พ.ศ. 2566", "ก", "老街",
+            "November", "x", "\u{0E50}", "\u{0EC0}",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(17);
+        let (mut skipped, mut dates) = (0, 0);
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(8))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            let found = patterns().cjk.is_match(&text);
+            dates += usize::from(found);
+            if !may_hold_cjk_date(&text) {
+                skipped += 1;
+                assert!(!found, "{text:?}");
+            }
+        }
+        assert!(skipped > 100 && dates > 100, "{skipped} {dates}");
     }
 
     #[test]

@@ -39,14 +39,22 @@ pub fn word_before(text: &str, at: usize) -> Option<Word> {
     let head = &text[..at];
     let trimmed = head.trim_end_matches([' ', '\t', '\u{a0}', '\u{202f}']);
     let end = trimmed.len();
+    let bytes = trimmed.as_bytes();
     let mut start = end;
-    let mut chars = trimmed.char_indices().rev().peekable();
-    while let Some((i, c)) = chars.next() {
-        let joins = is_inner_joiner(c)
-            && start == i + c.len_utf8()
-            && chars.peek().is_some_and(|&(_, p)| is_word_char(p));
-        if is_word_char(c) || joins {
-            start = i;
+    while start > 0 {
+        // ASCII letters and digits byte by byte; other characters whole.
+        if bytes[start - 1].is_ascii_alphanumeric() {
+            start -= 1;
+            continue;
+        }
+        let Some(c) = trimmed[..start].chars().next_back() else {
+            break;
+        };
+        let from = start - c.len_utf8();
+        let joins =
+            is_inner_joiner(c) && trimmed[..from].chars().next_back().is_some_and(is_word_char);
+        if (!c.is_ascii() && is_word_char(c)) || joins {
+            start = from;
         } else {
             break;
         }
@@ -63,15 +71,21 @@ pub fn word_after(text: &str, at: usize) -> Option<Word> {
             .trim_start_matches([' ', '\t', '\u{a0}', '\u{202f}'])
             .len();
     let start = at + skipped;
+    let bytes = text.as_bytes();
     let mut end = start;
-    let rest = &text[start..];
-    let mut chars = rest.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let joins = is_inner_joiner(c)
-            && end == start + i
-            && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
-        if is_word_char(c) || joins {
-            end = start + i + c.len_utf8();
+    while end < bytes.len() {
+        // ASCII letters and digits byte by byte; other characters whole.
+        if bytes[end].is_ascii_alphanumeric() {
+            end += 1;
+            continue;
+        }
+        let Some(c) = text[end..].chars().next() else {
+            break;
+        };
+        let to = end + c.len_utf8();
+        let joins = is_inner_joiner(c) && text[to..].chars().next().is_some_and(is_word_char);
+        if (!c.is_ascii() && is_word_char(c)) || joins {
+            end = to;
         } else {
             break;
         }
@@ -193,6 +207,66 @@ fn is_abbreviation_dot(text: &str, i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words as first written: characters one by one, a joiner kept
+    /// when a word character lies beyond it.
+    fn word_around_by_chars(text: &str, at: usize, forward: bool) -> Option<Word> {
+        if forward {
+            let start = at + text[at..].len()
+                - text[at..]
+                    .trim_start_matches([' ', '\t', '\u{a0}', '\u{202f}'])
+                    .len();
+            let mut end = start;
+            let mut chars = text[start..].char_indices().peekable();
+            while let Some((_, c)) = chars.next() {
+                let joins = is_inner_joiner(c) && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+                if !(is_word_char(c) || joins) {
+                    break;
+                }
+                end += c.len_utf8();
+            }
+            (end > start).then_some(Word { start, end })
+        } else {
+            let trimmed = text[..at].trim_end_matches([' ', '\t', '\u{a0}', '\u{202f}']);
+            let end = trimmed.len();
+            let mut start = end;
+            let mut chars = trimmed.char_indices().rev().peekable();
+            while let Some((i, c)) = chars.next() {
+                let joins = is_inner_joiner(c) && chars.peek().is_some_and(|&(_, p)| is_word_char(p));
+                if !(is_word_char(c) || joins) {
+                    break;
+                }
+                start = i;
+            }
+            (start < end).then_some(Word { start, end })
+        }
+    }
+
+    #[test]
+    fn words_read_byte_by_byte_are_the_words_read_by_character() {
+        let pieces = [
+            "Shwe", "kokko", "9", " ", "\u{a0}", "\u{202f}", "\t", "-", "'", "’", "\u{2011}", ".",
+            ",", "é", "e\u{301}", "老街", "ชายแดน", "\u{0E31}", "မြဝတီ", "\n", "_",
+        ];
+        let mut rng = crate::events::synthetic::Rng::new(37);
+        let mut words = 0;
+        for _ in 0..3000 {
+            let text: String = (0..rng.below(10))
+                .map(|_| pieces[rng.below(pieces.len())])
+                .collect();
+            for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+                let after = word_after(&text, at);
+                words += usize::from(after.is_some());
+                assert_eq!(after, word_around_by_chars(&text, at, true), "{text:?} after {at}");
+                assert_eq!(
+                    word_before(&text, at),
+                    word_around_by_chars(&text, at, false),
+                    "{text:?} before {at}"
+                );
+            }
+        }
+        assert!(words > 10_000, "{words}");
+    }
 
     #[test]
     fn words_around_an_offset() {

@@ -267,24 +267,34 @@ fn number_matches(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
 /// The byte offset of the first digit [`number_re`] reads (ASCII, Burmese,
 /// Thai) at or after `from`.
 fn next_digit(text: &str, from: usize) -> Option<usize> {
+    // The bytes that may start a digit: ASCII digits, and the lead bytes of
+    // ၀-၉ (U+1040-U+1049, E1 81 80-89) and ๐-๙ (U+0E50-U+0E59, E0 B9 90-99).
+    const MAY_START: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = b'0';
+        while b <= b'9' {
+            table[b as usize] = true;
+            b += 1;
+        }
+        table[0xE1] = true;
+        table[0xE0] = true;
+        table
+    };
     let bytes = text.as_bytes();
     let mut i = from;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'0'..=b'9' => return Some(i),
-            // ၀-၉ (U+1040-U+1049) and ๐-๙ (U+0E50-U+0E59) in UTF-8.
-            0xE1 if bytes.get(i + 1) == Some(&0x81)
-                && bytes.get(i + 2).is_some_and(|b| (0x80..=0x89).contains(b)) =>
-            {
-                return Some(i)
-            }
-            0xE0 if bytes.get(i + 1) == Some(&0xB9)
-                && bytes.get(i + 2).is_some_and(|b| (0x90..=0x99).contains(b)) =>
-            {
-                return Some(i)
-            }
-            _ => i += 1,
+    while let Some(n) = bytes[i..].iter().position(|&b| MAY_START[usize::from(b)]) {
+        let at = i + n;
+        let digit = match bytes[at] {
+            0xE1 => bytes.get(at + 1) == Some(&0x81)
+                && bytes.get(at + 2).is_some_and(|b| (0x80..=0x89).contains(b)),
+            0xE0 => bytes.get(at + 1) == Some(&0xB9)
+                && bytes.get(at + 2).is_some_and(|b| (0x90..=0x99).contains(b)),
+            _ => true,
+        };
+        if digit {
+            return Some(at);
         }
+        i = at + 1;
     }
     None
 }
@@ -897,6 +907,10 @@ mod tests {
             " people",
             "x",
             "é",
+            // Lead bytes of Thai and Burmese digits, starting other letters.
+            "ก",
+            "မ",
+            "\u{1050}",
         ];
         let re = number_re();
         let mut rng = crate::events::synthetic::Rng::new(41);

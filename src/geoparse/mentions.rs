@@ -503,28 +503,37 @@ impl TypoIndex {
     }
 }
 
-/// [`TypoIndex::lookup`] remembered per folded word for one document: a text
-/// repeats its names (and its capitalised words that are none), and the fuzzy
-/// comparison with every curated name of the same initial is the costly part.
-struct TypoCache<'i> {
-    index: &'i TypoIndex,
-    seen: rustc_hash::FxHashMap<String, Vec<(Entry, u32)>>,
+/// What the typo pass learns of a word (or pair of words) as written, once
+/// per document: a text repeats its names, and its capitalised words that are
+/// none, and folding, the lexicon look-up and above all the fuzzy comparison
+/// with every curated name of the same initial are the costly part.
+struct TypoCache<'d, 't> {
+    lexicon: &'d Lexicon,
+    index: &'d TypoIndex,
+    /// `None` when the lexicon has the folded word as it is: no typo.
+    seen: rustc_hash::FxHashMap<&'t str, Option<Vec<(Entry, u32)>>>,
 }
 
-impl<'i> TypoCache<'i> {
-    fn new(index: &'i TypoIndex) -> Self {
+impl<'d, 't> TypoCache<'d, 't> {
+    fn new(lexicon: &'d Lexicon, index: &'d TypoIndex) -> Self {
         Self {
+            lexicon,
             index,
             seen: rustc_hash::FxHashMap::default(),
         }
     }
 
-    /// As [`TypoIndex::lookup`]`(&key)`, computed once per distinct key.
-    fn lookup(&mut self, key: String) -> &[(Entry, u32)] {
-        let index = self.index;
+    /// `None` if the lexicon has `written` folded, else
+    /// [`TypoIndex::lookup`] of it folded; computed once per distinct text.
+    fn lookup(&mut self, written: &'t str) -> Option<&[(Entry, u32)]> {
+        let (lexicon, index) = (self.lexicon, self.index);
         self.seen
-            .entry(key)
-            .or_insert_with_key(|key| index.lookup(key))
+            .entry(written)
+            .or_insert_with(|| {
+                let key = fold_name(written);
+                lexicon.pattern_of(&key).is_none().then(|| index.lookup(&key))
+            })
+            .as_deref()
     }
 }
 
@@ -616,7 +625,7 @@ impl Detector {
     /// the curated names allowing typing errors.
     fn typo_pass(&self, gazetteer: &Gazetteer, text: &str, spans: &mut Vec<Span>) {
         let mut added: Vec<Span> = Vec::new();
-        let mut typos = TypoCache::new(&self.typos);
+        let mut typos = TypoCache::new(&self.lexicon, &self.typos);
         // Whether the text also writes a word in lower case, per word asked.
         let mut written_lower: rustc_hash::FxHashMap<&str, bool> = Default::default();
         let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
@@ -668,11 +677,10 @@ impl Detector {
             });
             let alone = (w.len() >= 5).then_some(word);
             for candidate in pair.into_iter().chain(alone) {
-                let key = fold_name(candidate.text(text));
-                if self.lexicon.pattern_of(&key).is_some() {
+                // A name the lexicon has as written is no typo.
+                let Some(found) = typos.lookup(candidate.text(text)) else {
                     break;
-                }
-                let found = typos.lookup(key);
+                };
                 // A word the text also writes in lower case is an ordinary
                 // word; asked only of the rare word near a name, as the
                 // answer costs a search of the whole text.
@@ -1205,7 +1213,7 @@ fn unspaced_borders(
     // Chinese: two one-character country names, then the border word.
     let mut added = Vec::new();
     for word in HAN_BORDER_WORDS {
-        for (at, _) in text.match_indices(word) {
+        for at in memchr::memmem::find_iter(text.as_bytes(), word.as_bytes()) {
             let mut before = text[..at].char_indices().rev();
             let (Some((_, b2)), Some((i1, b1))) = (before.next(), before.next()) else {
                 continue;
@@ -1269,10 +1277,7 @@ fn demonym_borders(
     line_entries: &dyn Fn(&[String]) -> Vec<Entry>,
 ) -> Vec<Span> {
     let mut added = Vec::new();
-    let mut search = 0;
-    while let Some(offset) = text[search..].find("border") {
-        let at = search + offset;
-        search = at + "border".len();
+    for at in memchr::memmem::find_iter(text.as_bytes(), "border") {
         let Some(word) = word_after(text, at).filter(|w| w.start == at) else {
             continue;
         };
@@ -1440,33 +1445,34 @@ mod tests {
     #[test]
     fn typo_cache_answers_as_the_index_for_new_and_repeated_words() {
         let g = Gazetteer::bundled().unwrap();
+        let lexicon = Lexicon::build(&g).unwrap();
         let index = TypoIndex::build(&g);
-        let mut cache = TypoCache::new(&index);
+        let mut cache = TypoCache::new(&lexicon, &index);
         // A typo, a repeat of it, an ordinary word, a short word, a miss
-        // after a hit and the hit again.
-        for key in [
-            "myawady",
-            "myawady",
-            "yesterday",
-            "muse",
-            "kokangg",
-            "myawady",
+        // after a hit, a name the lexicon has, and the hit again.
+        for written in [
+            "Myawady",
+            "Myawady",
+            "Yesterday",
+            "Muse",
+            "Kokangg",
+            "Shwe Kokko",
+            "Myawady",
         ] {
-            let expected = index.lookup(key);
-            let got = cache.lookup(key.to_string()).to_vec();
-            assert_eq!(
-                got.iter()
-                    .map(|(e, d)| (e.place, e.alias, *d))
-                    .collect::<Vec<_>>(),
-                expected
-                    .iter()
-                    .map(|(e, d)| (e.place, e.alias, *d))
-                    .collect::<Vec<_>>(),
-                "{key}"
-            );
+            let key = fold_name(written);
+            let expected = lexicon
+                .pattern_of(&key)
+                .is_none()
+                .then(|| index.lookup(&key));
+            let entries = |found: &[(Entry, u32)]| {
+                found.iter().map(|(e, d)| (e.place, e.alias, *d)).collect::<Vec<_>>()
+            };
+            let got = cache.lookup(written).map(entries);
+            assert_eq!(got, expected.as_deref().map(entries), "{written}");
         }
         assert!(!index.lookup("myawady").is_empty());
-        assert_eq!(cache.seen.len(), 4);
+        assert!(cache.lookup("Shwe Kokko").is_none());
+        assert_eq!(cache.seen.len(), 5);
     }
 
     /// The ordered-map version of [`longest_first`]: each span is checked

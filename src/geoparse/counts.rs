@@ -285,10 +285,14 @@ fn next_digit(text: &str, from: usize) -> Option<usize> {
     while let Some(n) = bytes[i..].iter().position(|&b| MAY_START[usize::from(b)]) {
         let at = i + n;
         let digit = match bytes[at] {
-            0xE1 => bytes.get(at + 1) == Some(&0x81)
-                && bytes.get(at + 2).is_some_and(|b| (0x80..=0x89).contains(b)),
-            0xE0 => bytes.get(at + 1) == Some(&0xB9)
-                && bytes.get(at + 2).is_some_and(|b| (0x90..=0x99).contains(b)),
+            0xE1 => {
+                bytes.get(at + 1) == Some(&0x81)
+                    && bytes.get(at + 2).is_some_and(|b| (0x80..=0x89).contains(b))
+            }
+            0xE0 => {
+                bytes.get(at + 1) == Some(&0xB9)
+                    && bytes.get(at + 2).is_some_and(|b| (0x90..=0x99).contains(b))
+            }
             _ => true,
         };
         if digit {
@@ -872,7 +876,10 @@ mod tests {
 
     #[test]
     fn qualifiers_of_more_than_one_word() {
-        let found = find("at least 40 people and more than 12 suspects were held", &[]);
+        let found = find(
+            "at least 40 people and more than 12 suspects were held",
+            &[],
+        );
         let qualifiers: Vec<_> = found.iter().map(|c| c.qualifier.as_deref()).collect();
         assert_eq!(qualifiers, [Some("at least"), Some("more than")]);
     }

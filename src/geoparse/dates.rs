@@ -467,8 +467,21 @@ mod tests {
     #[test]
     fn chinese_and_thai_dates_are_only_searched_in_texts_that_may_hold_them() {
         let pieces = [
-            "2023年", "11月", "18日", "月", "年", "5", "ธันวาคม", " ", "พ.ศ. 2566", "ก", "老街",
-            "November", "x", "\u{0E50}", "\u{0EC0}",
+            "2023年",
+            "11月",
+            "18日",
+            "月",
+            "年",
+            "5",
+            "ธันวาคม",
+            " ",
+            "พ.ศ. 2566",
+            "ก",
+            "老街",
+            "November",
+            "x",
+            "\u{0E50}",
+            "\u{0EC0}",
         ];
         let mut rng = crate::events::synthetic::Rng::new(17);
         let (mut skipped, mut dates) = (0, 0);

@@ -531,7 +531,10 @@ impl<'d, 't> TypoCache<'d, 't> {
             .entry(written)
             .or_insert_with(|| {
                 let key = fold_name(written);
-                lexicon.pattern_of(&key).is_none().then(|| index.lookup(&key))
+                lexicon
+                    .pattern_of(&key)
+                    .is_none()
+                    .then(|| index.lookup(&key))
             })
             .as_deref()
     }
@@ -1465,7 +1468,10 @@ mod tests {
                 .is_none()
                 .then(|| index.lookup(&key));
             let entries = |found: &[(Entry, u32)]| {
-                found.iter().map(|(e, d)| (e.place, e.alias, *d)).collect::<Vec<_>>()
+                found
+                    .iter()
+                    .map(|(e, d)| (e.place, e.alias, *d))
+                    .collect::<Vec<_>>()
             };
             let got = cache.lookup(written).map(entries);
             assert_eq!(got, expected.as_deref().map(entries), "{written}");
@@ -1628,7 +1634,19 @@ mod tests {
 
     #[test]
     fn next_capital_agrees_with_find() {
-        let pieces = ["a", "B", " ", "é", "É", "老街", "Σ", "ß", "\u{1D400}", "ǅ", "x9"];
+        let pieces = [
+            "a",
+            "B",
+            " ",
+            "é",
+            "É",
+            "老街",
+            "Σ",
+            "ß",
+            "\u{1D400}",
+            "ǅ",
+            "x9",
+        ];
         let mut rng = crate::events::synthetic::Rng::new(31);
         for _ in 0..3000 {
             let text: String = (0..rng.below(10))
@@ -1646,7 +1664,15 @@ mod tests {
         let pieces = [
             "shwe", "Kokko", "kokko", " ", "9x", "é", "老街", "-", "a", "\u{a0}", "Z", "’s",
         ];
-        let asked = ["Shwe", "Kokko", "Kokko9x", "Shwekokko", "A", "Z", "Shwe-kokko"];
+        let asked = [
+            "Shwe",
+            "Kokko",
+            "Kokko9x",
+            "Shwekokko",
+            "A",
+            "Z",
+            "Shwe-kokko",
+        ];
         let mut rng = crate::events::synthetic::Rng::new(29);
         let mut yes = 0;
         for _ in 0..3000 {
@@ -1660,7 +1686,11 @@ mod tests {
             for word in asked {
                 let expected = words.contains(lower_initial(word).as_str());
                 yes += usize::from(expected);
-                assert_eq!(written_in_lower_case(&text, word), expected, "{word} in {text:?}");
+                assert_eq!(
+                    written_in_lower_case(&text, word),
+                    expected,
+                    "{word} in {text:?}"
+                );
             }
         }
         assert!(yes > 500, "{yes}");

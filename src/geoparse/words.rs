@@ -51,8 +51,11 @@ pub fn word_before(text: &str, at: usize) -> Option<Word> {
             break;
         };
         let from = start - c.len_utf8();
-        let joins =
-            is_inner_joiner(c) && trimmed[..from].chars().next_back().is_some_and(is_word_char);
+        let joins = is_inner_joiner(c)
+            && trimmed[..from]
+                .chars()
+                .next_back()
+                .is_some_and(is_word_char);
         if (!c.is_ascii() && is_word_char(c)) || joins {
             start = from;
         } else {
@@ -219,7 +222,8 @@ mod tests {
             let mut end = start;
             let mut chars = text[start..].char_indices().peekable();
             while let Some((_, c)) = chars.next() {
-                let joins = is_inner_joiner(c) && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
+                let joins =
+                    is_inner_joiner(c) && chars.peek().is_some_and(|&(_, n)| is_word_char(n));
                 if !(is_word_char(c) || joins) {
                     break;
                 }
@@ -232,7 +236,8 @@ mod tests {
             let mut start = end;
             let mut chars = trimmed.char_indices().rev().peekable();
             while let Some((i, c)) = chars.next() {
-                let joins = is_inner_joiner(c) && chars.peek().is_some_and(|&(_, p)| is_word_char(p));
+                let joins =
+                    is_inner_joiner(c) && chars.peek().is_some_and(|&(_, p)| is_word_char(p));
                 if !(is_word_char(c) || joins) {
                     break;
                 }
@@ -245,8 +250,27 @@ mod tests {
     #[test]
     fn words_read_byte_by_byte_are_the_words_read_by_character() {
         let pieces = [
-            "Shwe", "kokko", "9", " ", "\u{a0}", "\u{202f}", "\t", "-", "'", "’", "\u{2011}", ".",
-            ",", "é", "e\u{301}", "老街", "ชายแดน", "\u{0E31}", "မြဝတီ", "\n", "_",
+            "Shwe",
+            "kokko",
+            "9",
+            " ",
+            "\u{a0}",
+            "\u{202f}",
+            "\t",
+            "-",
+            "'",
+            "’",
+            "\u{2011}",
+            ".",
+            ",",
+            "é",
+            "e\u{301}",
+            "老街",
+            "ชายแดน",
+            "\u{0E31}",
+            "မြဝတီ",
+            "\n",
+            "_",
         ];
         let mut rng = crate::events::synthetic::Rng::new(37);
         let mut words = 0;
@@ -257,7 +281,11 @@ mod tests {
             for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let after = word_after(&text, at);
                 words += usize::from(after.is_some());
-                assert_eq!(after, word_around_by_chars(&text, at, true), "{text:?} after {at}");
+                assert_eq!(
+                    after,
+                    word_around_by_chars(&text, at, true),
+                    "{text:?} after {at}"
+                );
                 assert_eq!(
                     word_before(&text, at),
                     word_around_by_chars(&text, at, false),

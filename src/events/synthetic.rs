@@ -161,6 +161,14 @@ impl Rng {
     pub fn below(&mut self, n: usize) -> usize {
         (((self.next_u64() >> 32) * n as u64) >> 32) as usize
     }
+
+    /// A text of `fewest + below(spread)` pieces drawn from `pieces`: the
+    /// random texts of the equivalence tests.
+    #[cfg(test)]
+    pub fn glue(&mut self, pieces: &[&str], fewest: usize, spread: usize) -> String {
+        let n = fewest + self.below(spread);
+        (0..n).map(|_| pieces[self.below(pieces.len())]).collect()
+    }
 }
 
 #[cfg(test)]

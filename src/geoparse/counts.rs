@@ -782,8 +782,7 @@ mod tests {
         ];
         let mut rng = crate::events::synthetic::Rng::new(5);
         for case in 0..3000 {
-            let n = 1 + rng.below(12);
-            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let text = rng.glue(&pieces, 1, 12);
             let bounds: Vec<usize> = (0..=text.len())
                 .filter(|&i| text.is_char_boundary(i))
                 .collect();
@@ -844,8 +843,7 @@ mod tests {
         let re = number_re();
         let mut rng = crate::events::synthetic::Rng::new(9);
         for case in 0..3000 {
-            let n = 1 + rng.below(10);
-            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let text = rng.glue(&pieces, 1, 10);
             let all: Vec<_> = re.captures_iter(&text).collect();
             let found: Vec<_> = re.find_iter(&text).collect();
             assert_eq!(all.len(), found.len(), "case {case}: {text:?}");
@@ -923,8 +921,7 @@ mod tests {
         let mut rng = crate::events::synthetic::Rng::new(41);
         let mut total = 0;
         for case in 0..5000 {
-            let n = 1 + rng.below(12);
-            let text: String = (0..n).map(|_| pieces[rng.below(pieces.len())]).collect();
+            let text = rng.glue(&pieces, 1, 12);
             let expected: Vec<_> = re.find_iter(&text).map(|m| m.range()).collect();
             let got: Vec<_> = number_matches(&text).map(|m| m.range()).collect();
             total += expected.len();

@@ -486,9 +486,7 @@ mod tests {
         let mut rng = crate::events::synthetic::Rng::new(17);
         let (mut skipped, mut dates) = (0, 0);
         for _ in 0..3000 {
-            let text: String = (0..rng.below(8))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let text = rng.glue(&pieces, 0, 8);
             let found = patterns().cjk.is_match(&text);
             dates += usize::from(found);
             if !may_hold_cjk_date(&text) {
@@ -567,9 +565,7 @@ mod tests {
         ];
         let mut rng = crate::events::synthetic::Rng::new(23);
         for _ in 0..3000 {
-            let text: String = (0..rng.below(10))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let text = rng.glue(&pieces, 0, 10);
             assert_eq!(ascii_shadow(&text), by_char(&text), "{text:?}");
         }
     }

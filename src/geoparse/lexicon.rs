@@ -468,9 +468,7 @@ mod tests {
         let mut rng = crate::events::synthetic::Rng::new(23);
         let (mut both, mut matches) = (0, 0);
         for case in 0..2000 {
-            let text: String = (0..1 + rng.below(10))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let text = rng.glue(&pieces, 1, 10);
             let expected: Vec<_> = one
                 .find_overlapping_iter(&text)
                 .map(|m| (m.pattern().as_u32(), m.start(), m.end()))

@@ -1649,9 +1649,7 @@ mod tests {
         ];
         let mut rng = crate::events::synthetic::Rng::new(31);
         for _ in 0..3000 {
-            let text: String = (0..rng.below(10))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let text = rng.glue(&pieces, 0, 10);
             for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let expected = text[at..].find(char::is_uppercase).map(|o| at + o);
                 assert_eq!(next_capital(&text, at), expected, "{text:?} from {at}");
@@ -1676,9 +1674,7 @@ mod tests {
         let mut rng = crate::events::synthetic::Rng::new(29);
         let mut yes = 0;
         for _ in 0..3000 {
-            let text: String = (0..rng.below(12))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let text = rng.glue(&pieces, 0, 12);
             let words: rustc_hash::FxHashSet<&str> = text
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))

@@ -465,9 +465,7 @@ mod tests {
         ];
         let mut rng = crate::events::synthetic::Rng::new(13);
         for _ in 0..5000 {
-            let name: String = (0..rng.below(9))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let name = rng.glue(&pieces, 0, 9);
             assert_eq!(fold_name(&name), fold(&name).text, "{name:?}");
         }
         assert_eq!(fold_name("Möng La"), "mongla");

@@ -275,9 +275,7 @@ mod tests {
         let mut rng = crate::events::synthetic::Rng::new(37);
         let mut words = 0;
         for _ in 0..3000 {
-            let text: String = (0..rng.below(10))
-                .map(|_| pieces[rng.below(pieces.len())])
-                .collect();
+            let text = rng.glue(&pieces, 0, 10);
             for at in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
                 let after = word_after(&text, at);
                 words += usize::from(after.is_some());

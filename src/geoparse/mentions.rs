@@ -629,8 +629,7 @@ impl Detector {
     fn typo_pass(&self, gazetteer: &Gazetteer, text: &str, spans: &mut Vec<Span>) {
         let mut added: Vec<Span> = Vec::new();
         let mut typos = TypoCache::new(&self.lexicon, &self.typos);
-        // Whether the text also writes a word in lower case, per word asked.
-        let mut written_lower: rustc_hash::FxHashMap<&str, bool> = Default::default();
+        let mut lower_case = LowerCase::new(text);
         let mut covered = spans.iter().map(|s| (s.start, s.end)).peekable();
         let mut at = 0;
         let mut current_cover: Option<(usize, usize)> = None;
@@ -685,14 +684,8 @@ impl Detector {
                     break;
                 };
                 // A word the text also writes in lower case is an ordinary
-                // word; asked only of the rare word near a name, as the
-                // answer costs a search of the whole text.
-                if candidate == word
-                    && !found.is_empty()
-                    && *written_lower
-                        .entry(w)
-                        .or_insert_with(|| written_in_lower_case(text, w))
-                {
+                // word; asked only of the rare word near a name.
+                if candidate == word && !found.is_empty() && lower_case.has(w) {
                     break;
                 }
                 if let Some(&(first, edits)) = found.first() {
@@ -724,6 +717,71 @@ impl Detector {
             spans.sort_by_key(|s| s.start);
         }
     }
+}
+
+/// Whether a text also writes a word with a lower-case initial.
+///
+/// # Runtime
+/// The first [`LowerCase::SEARCHES`] words asked are searched for in the text
+/// (few are asked of most texts); past those, every lower-case word of the
+/// text is gathered once, so that a long text with many words near a name is
+/// not searched again and again.
+struct LowerCase<'t> {
+    text: &'t str,
+    searched: rustc_hash::FxHashMap<&'t str, bool>,
+    words: Option<rustc_hash::FxHashSet<&'t str>>,
+}
+
+impl<'t> LowerCase<'t> {
+    const SEARCHES: usize = 8;
+
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            searched: rustc_hash::FxHashMap::default(),
+            words: None,
+        }
+    }
+
+    /// Whether the text writes the ASCII `word` with a lower-case initial.
+    fn has(&mut self, word: &'t str) -> bool {
+        if let Some(&known) = self.searched.get(word) {
+            return known;
+        }
+        if self.words.is_none() && self.searched.len() < Self::SEARCHES {
+            let found = written_in_lower_case(self.text, word);
+            self.searched.insert(word, found);
+            return found;
+        }
+        self.words
+            .get_or_insert_with(|| lowercase_words(self.text))
+            .contains(lower_initial(word).as_str())
+    }
+}
+
+/// The ASCII words of the text that start with a lower-case letter.
+///
+/// # Runtime
+/// One pass over the bytes: a non-ASCII character is all bytes that are no
+/// ASCII letter or digit, so it separates words as it should.
+fn lowercase_words(text: &str) -> rustc_hash::FxHashSet<&str> {
+    let bytes = text.as_bytes();
+    let mut words = rustc_hash::FxHashSet::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if bytes[start].is_ascii_lowercase() {
+            words.insert(&text[start..i]);
+        }
+    }
+    words
 }
 
 /// Whether `text` also writes the ASCII `word` with a lower-case initial, as
@@ -1670,6 +1728,9 @@ mod tests {
             "A",
             "Z",
             "Shwe-kokko",
+            "Shwe9",
+            "Zs",
+            "Kokk",
         ];
         let mut rng = crate::events::synthetic::Rng::new(29);
         let mut yes = 0;
@@ -1679,7 +1740,11 @@ mod tests {
                 .split(|c: char| !c.is_ascii_alphanumeric())
                 .filter(|w| w.starts_with(|c: char| c.is_ascii_lowercase()))
                 .collect();
-            for word in asked {
+            assert_eq!(lowercase_words(&text), words, "{text:?}");
+            // Asked more words than it searches for, the rest answered from
+            // the gathered words.
+            let mut lower_case = LowerCase::new(&text);
+            for word in asked.iter().chain(&asked) {
                 let expected = words.contains(lower_initial(word).as_str());
                 yes += usize::from(expected);
                 assert_eq!(
@@ -1687,6 +1752,7 @@ mod tests {
                     expected,
                     "{word} in {text:?}"
                 );
+                assert_eq!(lower_case.has(word), expected, "{word} in {text:?}");
             }
         }
         assert!(yes > 500, "{yes}");

@@ -1095,40 +1095,14 @@ fn borders(
     text: &str,
     mut spans: Vec<Span>,
 ) -> Vec<Span> {
-    let country_of = |span: &Span| -> Option<String> {
-        let mut codes = span.entries.iter().filter_map(|e| {
-            let p = gazetteer.place(e.place);
-            (p.class == "country")
-                .then(|| p.countries.first().cloned())
-                .flatten()
-        });
-        let first = codes.next()?;
-        Some(first)
-    };
+    let lines = BorderLines::new(gazetteer, border_lines);
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut i = 0;
-    let lines: Vec<(PlaceId, &Place)> = border_lines
-        .iter()
-        .map(|&id| (id, gazetteer.place(id)))
-        .collect();
-    let line_entries = |codes: &[String]| -> Vec<Entry> {
-        lines
-            .iter()
-            .filter(|(_, p)| codes.iter().all(|c| p.in_country(c)))
-            .filter(|(_, p)| codes.len() < 2 || p.countries.len() == codes.len())
-            .map(|&(place, _)| Entry {
-                place,
-                alias: None,
-                case_exact: false,
-                bulk: false,
-            })
-            .collect()
-    };
     // Demonyms and country spans, in order, as border parts.
     while i < spans.len() {
         let span = &spans[i];
         // A span that is already a border line (an alias) stays as it is.
-        let Some(code) = country_of(span) else {
+        let Some(code) = lines.country_of(span) else {
             out.push(take_span(&mut spans, i));
             i += 1;
             continue;
@@ -1151,7 +1125,7 @@ fn borders(
             let second = spans
                 .get(i + 1)
                 .filter(|s| s.start == next.start)
-                .and_then(|s| country_of(s).map(|c| (c, s.end)))
+                .and_then(|s| lines.country_of(s).map(|c| (c, s.end)))
                 .or_else(|| demonym_code(next.text(text)).map(|c| (c.to_string(), next.end)));
             if let Some((c2, end2)) = second {
                 if let Some(b) =
@@ -1184,14 +1158,7 @@ fn borders(
             } else {
                 1
             };
-            out.push(Span {
-                start,
-                end: end_word.end,
-                entries: line_entries(&codes),
-                found: Found::Border { countries: codes },
-                organisation: None,
-                part: None,
-            });
+            out.push(lines.span(start, end_word.end, codes));
             i += skip;
             continue;
         }
@@ -1199,9 +1166,59 @@ fn borders(
         i += 1;
     }
     // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
-    out = demonym_borders(text, out, &line_entries);
-    out = unspaced_borders(gazetteer, text, out, &line_entries);
+    out = demonym_borders(&lines, text, out);
+    out = unspaced_borders(&lines, text, out);
     out
+}
+
+/// The gazetteer's border lines, and how a border phrase names them.
+struct BorderLines<'g> {
+    gazetteer: &'g Gazetteer,
+    lines: Vec<(PlaceId, &'g Place)>,
+}
+
+impl<'g> BorderLines<'g> {
+    fn new(gazetteer: &'g Gazetteer, ids: &[PlaceId]) -> Self {
+        Self {
+            gazetteer,
+            lines: ids.iter().map(|&id| (id, gazetteer.place(id))).collect(),
+        }
+    }
+
+    /// The country code of a span that names a country.
+    fn country_of(&self, span: &Span) -> Option<String> {
+        span.entries.iter().find_map(|e| {
+            let p = self.gazetteer.place(e.place);
+            (p.class == "country")
+                .then(|| p.countries.first().cloned())
+                .flatten()
+        })
+    }
+
+    /// A border phrase over `[start, end)` between the countries `codes` (one
+    /// country: any of its borders), with the lines that fit as candidates.
+    fn span(&self, start: usize, end: usize, codes: Vec<String>) -> Span {
+        let entries = self
+            .lines
+            .iter()
+            .filter(|(_, p)| codes.iter().all(|c| p.in_country(c)))
+            .filter(|(_, p)| codes.len() < 2 || p.countries.len() == codes.len())
+            .map(|&(place, _)| Entry {
+                place,
+                alias: None,
+                case_exact: false,
+                bulk: false,
+            })
+            .collect();
+        Span {
+            start,
+            end,
+            entries,
+            found: Found::Border { countries: codes },
+            organisation: None,
+            part: None,
+        }
+    }
 }
 
 /// Chinese one-character country names that make border phrases ("泰缅边境",
@@ -1223,48 +1240,23 @@ const THAI_BORDER_WORD: &str = "ชายแดน";
 /// Border phrases of scripts without spaces: Chinese "泰缅边境" (two
 /// one-character country names, then "border") and Thai "ชายแดนไทย-เมียนมา"
 /// ("border", then two country spans).
-fn unspaced_borders(
-    gazetteer: &Gazetteer,
-    text: &str,
-    spans: Vec<Span>,
-    line_entries: &dyn Fn(&[String]) -> Vec<Entry>,
-) -> Vec<Span> {
-    let country_of = |span: &Span| -> Option<String> {
-        span.entries.iter().find_map(|e| {
-            let p = gazetteer.place(e.place);
-            (p.class == "country")
-                .then(|| p.countries.first().cloned())
-                .flatten()
-        })
-    };
-    let border = |start: usize, end: usize, codes: Vec<String>| Span {
-        start,
-        end,
-        entries: line_entries(&codes),
-        found: Found::Border { countries: codes },
-        organisation: None,
-        part: None,
-    };
+fn unspaced_borders(lines: &BorderLines<'_>, text: &str, spans: Vec<Span>) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut spans = spans.into_iter().peekable();
     while let Some(span) = spans.next() {
         // Thai: ชายแดน + country + optional dash + country.
         let before_ok = text[..span.start].ends_with(THAI_BORDER_WORD);
-        if let (true, Some(c1), Some(next)) = (before_ok, country_of(&span), spans.peek()) {
+        if let (true, Some(c1), Some(next)) = (before_ok, lines.country_of(&span), spans.peek()) {
             let gap = &text[span.end..next.start];
             let joined = gap
                 .chars()
                 .all(|c| matches!(c, '-' | '–' | '/' | '\u{2010}'))
                 && gap.chars().count() <= 1;
-            if let (true, Some(c2)) = (joined, country_of(next)) {
+            if let (true, Some(c2)) = (joined, lines.country_of(next)) {
                 if c1 != c2 {
                     let end = next.end;
                     spans.next();
-                    out.push(border(
-                        span.start - THAI_BORDER_WORD.len(),
-                        end,
-                        vec![c1, c2],
-                    ));
+                    out.push(lines.span(span.start - THAI_BORDER_WORD.len(), end, vec![c1, c2]));
                     continue;
                 }
             }
@@ -1292,7 +1284,7 @@ fn unspaced_borders(
             if c1 == c2 || overlaps_any(&out, i1, end) {
                 continue;
             }
-            added.push(border(i1, end, vec![c1, c2]));
+            added.push(lines.span(i1, end, vec![c1, c2]));
         }
     }
     if !added.is_empty() {
@@ -1332,11 +1324,7 @@ fn demonym_code(word: &str) -> Option<&'static str> {
 
 /// "the Thai border", "the Thai-Cambodian border": demonyms before "border"
 /// that no name span covers.
-fn demonym_borders(
-    text: &str,
-    mut spans: Vec<Span>,
-    line_entries: &dyn Fn(&[String]) -> Vec<Entry>,
-) -> Vec<Span> {
+fn demonym_borders(lines: &BorderLines<'_>, text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     let mut added = Vec::new();
     for at in memchr::memmem::find_iter(text.as_bytes(), "border") {
         let Some(word) = word_after(text, at).filter(|w| w.start == at) else {
@@ -1363,14 +1351,7 @@ fn demonym_borders(
         if overlaps_any(&spans, d1.start, d1.end) {
             continue;
         }
-        added.push(Span {
-            start: d1.start,
-            end: word.end,
-            entries: line_entries(&codes),
-            found: Found::Border { countries: codes },
-            organisation: None,
-            part: None,
-        });
+        added.push(lines.span(d1.start, word.end, codes));
     }
     if !added.is_empty() {
         spans.extend(added);

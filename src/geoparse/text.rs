@@ -40,21 +40,6 @@ impl Folded {
     }
 }
 
-/// What one character of the original becomes.
-enum Fold {
-    Keep,
-    Soft,
-    Hard,
-}
-
-fn classify_ascii(b: u8) -> Fold {
-    match ASCII_FOLD[usize::from(b & 0x7f)] {
-        SOFT => Fold::Soft,
-        HARD => Fold::Hard,
-        _ => Fold::Keep,
-    }
-}
-
 /// What an ASCII byte folds to: a soft separator ([`SOFT`]), a hard one
 /// ([`HARD`]), or the byte it becomes (a letter in lower case, a digit).
 const ASCII_FOLD: [u8; 128] = {
@@ -75,10 +60,28 @@ const ASCII_FOLD: [u8; 128] = {
 /// [`ASCII_FOLD`] for a soft separator: the byte is dropped.
 const SOFT: u8 = 0;
 
+/// The byte an ASCII byte adds to folded text that ends in a hard separator
+/// or not (`last_hard`, updated): none for a soft separator, nor for a hard
+/// one right after another.
+fn fold_ascii(b: u8, last_hard: &mut bool) -> Option<u8> {
+    match ASCII_FOLD[usize::from(b & 0x7f)] {
+        SOFT => None,
+        HARD if *last_hard => None,
+        HARD => {
+            *last_hard = true;
+            Some(HARD)
+        }
+        kept => {
+            *last_hard = false;
+            Some(kept)
+        }
+    }
+}
+
 /// Whether `c` may sit inside a name without being part of its key.
 pub fn is_soft(c: char) -> bool {
     if c.is_ascii() {
-        return matches!(classify_ascii(c as u8), Fold::Soft);
+        return ASCII_FOLD[c as usize] == SOFT;
     }
     (c.is_whitespace() && c != '\u{2028}' && c != '\u{2029}')
         || matches!(
@@ -116,20 +119,9 @@ pub fn fold(text: &str) -> Folded {
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
-            match ASCII_FOLD[usize::from(b)] {
-                SOFT => {}
-                HARD => {
-                    if !last_hard {
-                        folded.push(HARD);
-                        origin.push(i as u32);
-                        last_hard = true;
-                    }
-                }
-                kept => {
-                    folded.push(kept);
-                    origin.push(i as u32);
-                    last_hard = false;
-                }
+            if let Some(f) = fold_ascii(b, &mut last_hard) {
+                folded.push(f);
+                origin.push(i as u32);
             }
             i += 1;
             continue;
@@ -211,24 +203,11 @@ pub fn fold_name(name: &str) -> String {
     if !name.is_ascii() {
         return fold(name).text;
     }
-    let mut out = String::with_capacity(name.len());
     let mut last_hard = true;
-    for b in name.bytes() {
-        match classify_ascii(b) {
-            Fold::Keep => {
-                out.push(b.to_ascii_lowercase() as char);
-                last_hard = false;
-            }
-            Fold::Soft => {}
-            Fold::Hard => {
-                if !last_hard {
-                    out.push(HARD as char);
-                    last_hard = true;
-                }
-            }
-        }
-    }
-    out
+    name.bytes()
+        .filter_map(|b| fold_ascii(b, &mut last_hard))
+        .map(char::from)
+        .collect()
 }
 
 /// Appends the folded form of one non-ASCII letter, mark or digit.

@@ -31,10 +31,10 @@
 //! One Aho-Corasick pass over the folded text finds every candidate name (a
 //! DFA for the ASCII names, an NFA over the stretches of other scripts); the
 //! rest is a few word-level checks per candidate, then the choice of each
-//! place, dates and counts. A whole parse of news text runs at about 30 MiB/s
-//! on one core as one document and 23 to 27 MiB/s article by article; text
-//! five times as dense in names at about 13 MiB/s (`cargo bench --bench
-//! geoparse`).
+//! place, dates and counts. A whole parse of news text runs at 23 to 32 MiB/s
+//! on one core as one document, slower article by article (each document
+//! pays a fixed cost); text five times as dense in names at 11 to 14 MiB/s
+//! (`cargo bench --bench geoparse`).
 
 mod context;
 pub mod counts;

@@ -212,13 +212,44 @@ fn filters_select_like_the_queries_and_stdout_works_where_it_can() {
     let text = std::fs::read_to_string(&path).expect("export");
     let collection: geojson::FeatureCollection = text.parse().expect("GeoJSON");
     assert!(!collection.features.is_empty());
-    for f in &collection.features {
-        assert_eq!(f.property("type"), Some(&serde_json::json!("raid")));
-        // The last day it may have happened on is in the range.
-        let end = f.property("end").and_then(|v| v.as_str()).expect("end");
-        assert!(end >= "2024-01-01", "{end}");
-    }
     assert!(!text.contains("\"crs\""), "RFC 7946 has no crs member");
+    // The same selection by hand from the unfiltered layer: a raid whose last
+    // possible day is in the range and whose representative point (its
+    // first place) lies in the box.
+    let selected = |f: &geojson::Feature| {
+        let text = |key: &str| f.property(key).and_then(|v| v.as_str()).unwrap_or_default();
+        let point = match f.geometry.as_ref().map(|g| &g.value) {
+            Some(geojson::Value::MultiPoint(points)) => points[0].clone(),
+            Some(geojson::Value::Point(point)) => point.clone(),
+            other => panic!("{:?}: not a point: {other:?}", f.id),
+        };
+        let (lon, lat) = (point[0], point[1]);
+        text("type") == "raid"
+            && text("end") >= "2024-01-01"
+            && (97.0..=100.0).contains(&lon)
+            && (15.0..=18.0).contains(&lat)
+    };
+    let id = |f: &geojson::Feature| format!("{:?}", f.id);
+    for f in &collection.features {
+        assert!(selected(f), "{} should not be selected", id(f));
+    }
+    let out = run_cli(&[
+        "export", "--layer", "events", "--format", "geojson", "-o", "-",
+    ]);
+    assert!(out.status.success());
+    let all: geojson::FeatureCollection = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .parse()
+        .expect("GeoJSON");
+    assert_eq!(all.features.len(), 78);
+    let want: Vec<String> = all
+        .features
+        .iter()
+        .filter(|f| selected(f))
+        .map(id)
+        .collect();
+    let got: Vec<String> = collection.features.iter().map(id).collect();
+    assert_eq!(got, want);
 
     let out = run_cli(&[
         "export",

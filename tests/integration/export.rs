@@ -10,7 +10,7 @@ use scamatlas::export::{Format, Table};
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::{Catalog, LayerKind, LayerQuery};
 
-use crate::{gazetteer, gdal_available, run_cli};
+use crate::{gazetteer, require_gdal, run_cli};
 
 /// The table the library makes of a bundled layer, unfiltered.
 fn table(kind: LayerKind) -> Table {
@@ -87,10 +87,9 @@ fn extent(summary: &str) -> [f64; 4] {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo); scripts/test.sh runs it"]
 fn every_format_reads_back_in_gdal_with_its_count_types_geometry_and_extent() {
-    if !gdal_available() {
-        return;
-    }
+    require_gdal();
     let dir = tempfile::tempdir().expect("tempdir");
     let events = table(LayerKind::Events);
     assert_eq!(events.rows.len(), 78);
@@ -149,10 +148,9 @@ fn every_format_reads_back_in_gdal_with_its_count_types_geometry_and_extent() {
 }
 
 #[test]
-fn other_layers_keep_one_geometry_type_each() {
-    if !gdal_available() {
-        return;
-    }
+#[ignore = "needs GDAL (ogrinfo); scripts/test.sh runs it"]
+fn other_layers_keep_one_geometry_type_each_in_gdal() {
+    require_gdal();
     let dir = tempfile::tempdir().expect("tempdir");
     let cases = [
         (LayerKind::Hubs, "Point"),

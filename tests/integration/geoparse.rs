@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use scamatlas::geoparse::eval::{evaluate_dir, read_gold, EvalOptions, Scores};
 use scamatlas::geoparse::{Geoparser, Mention, Options};
 
-use crate::{gazetteer, run_cli};
+use crate::{gazetteer, readme, run_cli};
 
 fn parser() -> Geoparser<'static> {
     Geoparser::new(gazetteer()).expect("the geoparser builds")
@@ -84,7 +84,11 @@ fn development_corpus_scores_what_the_readme_claims() {
         .iter()
         .filter(|r| r.error_km.is_some_and(|e| e < 0.001))
         .count();
-    assert_eq!((copied, same_point), (80, 85));
+    readme::says(&format!(
+        "{copied} of its {} gold mentions resolve to gazetteer places whose coordinates were copied from the corpus README, and {} more to the GeoNames records it cites",
+        rows.len(),
+        same_point - copied
+    ));
     // Without names inside organisation names, too.
     let plain = evaluate_dir(
         &parser(),
@@ -112,8 +116,13 @@ fn own_fixtures_in_four_scripts_score_what_the_readme_claims() {
     }
     // The distances that are evidence: gold from another source.
     let errors = independent_errors_km(&fixtures());
-    assert_eq!(errors.len(), 13);
     assert!(errors.iter().all(|&e| e <= 2.1), "{errors:?}");
+    readme::says(&format!(
+        "For {} of the {} mentions it is a source other than the gazetteer's",
+        errors.len(),
+        report.overall.gold
+    ));
+    readme::says("the parser's point lies within 2.1 km of each");
 }
 
 #[test]
@@ -145,8 +154,11 @@ fn generality_probes_score_what_the_readme_claims() {
         o.accuracy_km["5"]
     );
     let errors = independent_errors_km(&dir);
-    assert_eq!(errors.len(), 14);
     assert!(errors.iter().all(|&e| e <= 2.2), "{errors:?}");
+    readme::says(&format!(
+        "for the {} matched mentions whose gold coordinate comes from a source other than the gazetteer's, the parser's point lies within 2.2 km",
+        errors.len()
+    ));
 }
 
 /// How far the parser's point lies from each gold coordinate of `dir` that

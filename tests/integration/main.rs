@@ -9,6 +9,7 @@ mod geoparse;
 mod load_errors;
 mod ogc;
 mod query;
+mod readme;
 mod resolve_table;
 mod server;
 mod tiles;

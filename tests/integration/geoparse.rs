@@ -153,6 +153,7 @@ fn generality_probes_score_what_the_readme_claims() {
         "within 5 km {:.3}",
         o.accuracy_km["5"]
     );
+    readme::says(&format!("are fixed: F1 {:.3}", o.f1_exact));
     let errors = independent_errors_km(&dir);
     assert!(errors.iter().all(|&e| e <= 2.2), "{errors:?}");
     readme::says(&format!(

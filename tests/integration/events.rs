@@ -136,7 +136,7 @@ fn a_file_with_problems_is_refused_whole_unless_skipping() {
     let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
     assert_eq!(loaded.events.len(), 1);
     assert_eq!(loaded.skipped.len(), 6);
-    // Bundled and user data side by side; an id used twice is a problem.
+    // Bundled and user data side by side.
     let both = events::load(
         &[EventInput::Bundled, EventInput::Path(path)],
         gazetteer(),
@@ -144,6 +144,43 @@ fn a_file_with_problems_is_refused_whole_unless_skipping() {
     )
     .expect("loads");
     assert_eq!(both.events.len(), 79);
+}
+
+#[test]
+fn an_id_used_twice_across_files_is_a_problem() {
+    // E001 is a bundled event; a user file that uses the id again.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("mine.csv");
+    std::fs::write(
+        &path,
+        "id,date,event_type,place,persons_count,count_kind,source_url\n\
+         E001,2025-01-02,raid,Tachileik,10,arrested,https://example.org/again\n\
+         U1,2025-01-03,raid,Myawaddy,5,arrested,https://example.org/u1\n",
+    )
+    .expect("write");
+    let inputs = [EventInput::Bundled, EventInput::Path(path.clone())];
+    let err = events::load(&inputs, gazetteer(), false)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("mine.csv") && err.contains("\"E001\" is also an event id in"),
+        "{err}"
+    );
+    // Skipping keeps the first event of that id, the bundled one.
+    let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
+    assert_eq!(loaded.events.len(), 79);
+    assert_eq!(loaded.skipped.len(), 1);
+    let problem = loaded.skipped[0].to_string();
+    assert!(
+        problem.contains("mine.csv") && problem.contains("id"),
+        "{problem}"
+    );
+    let first = loaded
+        .events
+        .iter()
+        .find(|e| e.id == "E001")
+        .expect("E001 kept");
+    assert_eq!(first.date.to_string(), "2023-06-19");
 }
 
 #[test]

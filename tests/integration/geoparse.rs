@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use scamatlas::geoparse::eval::{evaluate_dir, EvalOptions};
+use scamatlas::geoparse::eval::{evaluate_dir, read_gold, EvalOptions, Scores};
 use scamatlas::geoparse::{Geoparser, Mention, Options};
 
-use crate::{gazetteer, run_cli};
+use crate::{gazetteer, readme, run_cli};
 
 fn parser() -> Geoparser<'static> {
     Geoparser::new(gazetteer()).expect("the geoparser builds")
@@ -36,39 +36,60 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn development_corpus_meets_the_quality_thresholds() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    if !dir.is_dir() {
-        eprintln!(
-            "skipped: {} is absent (it sits beside the checkout in CI)",
-            dir.display()
-        );
-        return;
+/// Every score of an evaluation that the README states as 1.000.
+fn assert_perfect(what: &str, o: &Scores) {
+    for (name, value) in [
+        ("F1 (exact spans)", o.f1_exact),
+        ("F1 (overlapping spans)", o.f1_overlap),
+        ("referent accuracy", o.referent_accuracy),
+        ("within 5 km", o.accuracy_km["5"]),
+        ("within 161 km", o.accuracy_km["161"]),
+    ] {
+        assert!(value == 1.0, "{what}: {name} {value:.3}, not 1.000");
     }
+}
+
+// Ignored by a plain `cargo test`, so that its absence shows as "ignored"
+// instead of a pass; scripts/test.sh runs it with `--ignored`, and fails under
+// CI=true when the corpus is missing.
+#[test]
+#[ignore = "needs ../shared/corpus beside the checkout; scripts/test.sh runs it"]
+fn development_corpus_scores_what_the_readme_claims() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    assert!(
+        dir.is_dir(),
+        "{} is absent: the development corpus sits beside the checkout",
+        dir.display()
+    );
     let report = evaluate_dir(&parser(), &dir, EvalOptions::default()).expect("evaluation runs");
-    let o = &report.overall;
-    assert!(o.gold >= 80, "the corpus has its 88 gold rows: {}", o.gold);
-    // Targets are F1 0.90 and 0.90 within 5 km; the thresholds sit above
-    // them, near what the parser reaches, so that a regression shows.
-    assert!(o.f1_exact >= 0.95, "F1 (exact spans) {:.3}", o.f1_exact);
-    assert!(o.f1_overlap >= 0.95, "F1 (overlap) {:.3}", o.f1_overlap);
-    assert!(
-        o.referent_accuracy >= 0.95,
-        "referents {:.3}",
-        o.referent_accuracy
-    );
-    assert!(
-        o.accuracy_km["5"] >= 0.95,
-        "within 5 km {:.3}",
-        o.accuracy_km["5"]
-    );
-    assert!(
-        o.accuracy_km["161"] >= 0.97,
-        "within 161 km {:.3}",
-        o.accuracy_km["161"]
-    );
-    // Without names inside organisation names the scores hold too.
+    assert_eq!(report.overall.gold, 88, "the corpus has 88 gold rows");
+    // The evaluation is deterministic: the README's 1.000 is held exactly.
+    // (Its distances are not evidence: the gazetteer took 82 of the 88
+    // points from the corpus. Referent accuracy is.)
+    assert_perfect("corpus", &report.overall);
+    // Why its distances are no evidence (the README says so): the gazetteer
+    // copied most of its points from the corpus README, and the rest are the
+    // same GeoNames records; only the border rows' points differ.
+    let rows: Vec<_> = report.files.iter().flat_map(|f| &f.rows).collect();
+    let copied = rows
+        .iter()
+        .filter_map(|r| {
+            r.predicted_place
+                .as_deref()
+                .and_then(|id| gazetteer().get(id))
+        })
+        .filter(|p| p.coord_source.contains("corpus/README.md"))
+        .count();
+    let same_point = rows
+        .iter()
+        .filter(|r| r.error_km.is_some_and(|e| e < 0.001))
+        .count();
+    readme::says(&format!(
+        "{copied} of its {} gold mentions resolve to gazetteer places whose coordinates were copied from the corpus README, and {} more to the GeoNames records it cites",
+        rows.len(),
+        same_point - copied
+    ));
+    // Without names inside organisation names, too.
     let plain = evaluate_dir(
         &parser(),
         &dir,
@@ -77,62 +98,105 @@ fn development_corpus_meets_the_quality_thresholds() {
         },
     )
     .expect("evaluation runs");
-    assert!(plain.overall.gold < o.gold);
-    assert!(
-        plain.overall.f1_exact >= 0.95,
-        "{:.3}",
-        plain.overall.f1_exact
-    );
+    assert!(plain.overall.gold < 88);
+    assert_perfect("corpus without embedded names", &plain.overall);
 }
 
 #[test]
-fn own_fixtures_in_four_scripts_meet_the_quality_thresholds() {
+fn own_fixtures_in_four_scripts_score_what_the_readme_claims() {
     let report =
         evaluate_dir(&parser(), &fixtures(), EvalOptions::default()).expect("evaluation runs");
-    let o = &report.overall;
-    for f in &report.files {
-        eprintln!(
-            "{}: F1 {:.3}, within 5 km {:.3}; spurious {:?}",
-            f.file, f.scores.f1_exact, f.scores.accuracy_km["5"], f.spurious
-        );
-    }
     assert_eq!(report.files.len(), 5);
-    assert!(o.f1_exact >= 0.9, "F1 (exact spans) {:.3}", o.f1_exact);
-    assert!(
-        o.referent_accuracy >= 0.9,
-        "referents {:.3}",
-        o.referent_accuracy
-    );
-    assert!(
-        o.accuracy_km["5"] >= 0.9,
-        "within 5 km {:.3}",
-        o.accuracy_km["5"]
-    );
-    // Each script on its own.
+    assert_eq!(report.overall.gold, 46);
+    // Deterministic and claimed perfect: one lost or misplaced mention fails.
+    assert_perfect("fixtures", &report.overall);
     for f in &report.files {
-        assert!(
-            f.scores.f1_overlap >= 0.8,
-            "{}: {:.3}",
-            f.file,
-            f.scores.f1_overlap
-        );
+        assert_perfect(&f.file, &f.scores);
+        assert!(f.spurious.is_empty(), "{}: {:?}", f.file, f.spurious);
     }
+    // The distances that are evidence: gold from another source.
+    let errors = independent_errors_km(&fixtures());
+    assert!(errors.iter().all(|&e| e <= 2.1), "{errors:?}");
+    readme::says(&format!(
+        "For {} of the {} mentions it is a source other than the gazetteer's",
+        errors.len(),
+        report.overall.gold
+    ));
+    readme::says("the parser's point lies within 2.1 km of each");
 }
 
 #[test]
-fn generality_probes_meet_the_same_thresholds() {
+fn generality_probes_score_what_the_readme_claims() {
     // Texts written later to probe unseen-article quality (see their README);
     // the generic gaps they showed were fixed, so they now guard those fixes.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geoparse-unseen");
     let report = evaluate_dir(&parser(), &dir, EvalOptions::default()).expect("evaluation runs");
     let o = &report.overall;
     assert_eq!(report.files.len(), 3);
-    assert!(o.f1_exact >= 0.9, "F1 (exact spans) {:.3}", o.f1_exact);
+    assert_eq!(o.gold, 71);
+    // The README claims F1 0.986 (two Thai spellings missed, no false
+    // positive); one more missed mention gives 0.978 and fails.
+    assert!(o.f1_exact >= 0.98, "F1 (exact spans) {:.3}", o.f1_exact);
+    assert!(o.f1_overlap >= 0.98, "F1 (overlap) {:.3}", o.f1_overlap);
     assert!(
-        o.accuracy_km["5"] >= 0.9,
+        o.precision_exact == 1.0,
+        "precision {:.3}",
+        o.precision_exact
+    );
+    assert!(
+        o.referent_accuracy == 1.0,
+        "referents {:.3}",
+        o.referent_accuracy
+    );
+    assert!(
+        o.accuracy_km["5"] == 1.0,
         "within 5 km {:.3}",
         o.accuracy_km["5"]
     );
+    readme::says(&format!("are fixed: F1 {:.3}", o.f1_exact));
+    let errors = independent_errors_km(&dir);
+    assert!(errors.iter().all(|&e| e <= 2.2), "{errors:?}");
+    readme::says(&format!(
+        "for the {} matched mentions whose gold coordinate comes from a source other than the gazetteer's, the parser's point lies within 2.2 km",
+        errors.len()
+    ));
+}
+
+/// How far the parser's point lies from each gold coordinate of `dir` that
+/// comes from a source other than the gazetteer's, km (matched mentions only).
+///
+/// A gold coordinate that is the gazetteer's own (the same GeoNames record,
+/// the same estimate) measures only that the right place was picked; such a
+/// row must say `as in the gazetteer` in its note, and this fails on one that
+/// the parser's answer matches to the metre without saying so.
+pub fn independent_errors_km(dir: &Path) -> Vec<f64> {
+    let report = evaluate_dir(&parser(), dir, EvalOptions::default()).expect("evaluation runs");
+    let mut errors = Vec::new();
+    for file in &report.files {
+        let text_path = dir.join(&file.file);
+        let gold_path = text_path.with_extension("places.tsv");
+        let text = std::fs::read_to_string(&text_path).expect("text");
+        let tsv = std::fs::read_to_string(&gold_path).expect("gold");
+        let gold = read_gold(&gold_path, &tsv, &text).expect("gold rows");
+        for (row, g) in file.rows.iter().zip(&gold) {
+            assert_eq!((row.start, row.end), (g.start, g.end));
+            let Some(error_km) = row.error_km else {
+                continue;
+            };
+            let as_in_gazetteer = g.note.contains("as in the gazetteer");
+            assert!(
+                as_in_gazetteer || error_km >= 0.001,
+                "{}: {} at {}: the gazetteer's own coordinate, not marked so",
+                file.file,
+                g.mention,
+                g.start
+            );
+            if !as_in_gazetteer && !g.is_approx() {
+                errors.push(error_km);
+            }
+        }
+    }
+    errors
 }
 
 #[test]

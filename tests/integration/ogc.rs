@@ -551,10 +551,9 @@ fn gdal(program: &str, args: &[&str], scratch: &Path) -> String {
 }
 
 #[test]
+#[ignore = "needs GDAL (ogrinfo, ogr2ogr); scripts/test.sh runs it"]
 fn gdal_oapif_lists_counts_and_pages_through_the_layers() {
-    if !crate::gdal_available() {
-        return;
-    }
+    crate::require_gdal();
     let scratch = tempfile::tempdir().expect("tempdir");
     let server = Server::start();
     let url = server.url();

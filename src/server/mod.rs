@@ -8,6 +8,8 @@
 
 mod api;
 mod error;
+mod etag;
+mod links;
 mod ogc;
 mod params;
 mod tiles;

@@ -2,7 +2,6 @@
 //! library ([`Catalog::tile`](crate::layers::Catalog::tile)); these handlers
 //! parse the path, answer 204 for an empty tile, and set ETag / 304.
 
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
@@ -15,6 +14,8 @@ use serde_json::json;
 
 use super::api::{params, QueryParams};
 use super::error::ApiError;
+use super::etag;
+use super::links::{self, base_url};
 use super::AppState;
 use crate::events::EventType;
 use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM, TYPE_COLOURS};
@@ -106,14 +107,7 @@ fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
     } else {
         (tile.bytes.clone(), tile.etag.clone())
     };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().as_bytes() == etag.as_bytes() || t.trim() == "*")
-        });
-    if matches {
+    if etag::is_fresh(headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let mut response = bytes.into_response();
@@ -175,12 +169,9 @@ pub struct CachedTile {
 
 impl CachedTile {
     fn new(bytes: Vec<u8>) -> Self {
-        let mut hasher = std::hash::DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        let tag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
         Self {
+            etag: etag::strong(&bytes),
             bytes: bytes.into(),
-            etag: HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
             gzipped: OnceLock::new(),
         }
     }
@@ -197,10 +188,7 @@ impl CachedTile {
                 let gz = std::io::Write::write_all(&mut out, &self.bytes)
                     .and_then(|()| out.finish())
                     .unwrap_or_default();
-                let plain = self.etag.to_str().unwrap_or("\"\"");
-                let tag = format!("{}-gz\"", &plain[..plain.len().saturating_sub(1)]);
-                let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
-                (gz.into(), etag)
+                (gz.into(), etag::variant(&self.etag, "gz"))
             })
             .clone()
     }
@@ -246,14 +234,6 @@ pub fn new_cache() -> TileCache {
     quick_cache::sync::Cache::with_weighter(100_000, TILE_CACHE_BYTES, TileWeight)
 }
 
-/// The `http://host` of a request, for absolute URLs in TileJSON and styles.
-pub fn base_url(headers: &HeaderMap) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map_or(String::new(), |h| format!("http://{h}"))
-}
-
 /// `/tiles/{layer}.json`: TileJSON 3.0; `datetime` and `type` pass on to the tile URLs.
 pub async fn tilejson(
     State(state): Shared,
@@ -272,7 +252,7 @@ pub async fn tilejson(
     let types = p.types()?;
     let mut filter: Vec<String> = Vec::new();
     if let Some(v) = p.get("datetime").filter(|_| time.is_some()) {
-        filter.push(format!("datetime={}", encode(v)));
+        filter.push(links::pair("datetime", v));
     }
     if !types.is_empty() {
         filter.push(format!(
@@ -313,18 +293,6 @@ pub async fn tilejson(
         "attribution": "GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL); Natural Earth",
         "vector_layers": [{ "id": kind.name(), "description": kind.title(), "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM, "fields": fields }],
     })))
-}
-
-/// Percent-encodes what a query value may not hold as it is.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'/' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
 }
 
 /// `/style.json`: a MapLibre style over our own sources only: the countries

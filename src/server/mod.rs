@@ -12,6 +12,7 @@ mod etag;
 mod links;
 mod ogc;
 mod params;
+mod style;
 mod tiles;
 mod web;
 
@@ -111,7 +112,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
         .route("/tiles/{file}", get(tiles::tilejson))
-        .route("/style.json", get(tiles::style))
+        .route("/style.json", get(style::style))
         .merge(ogc::routes())
         .merge(web::routes(&options.web))
         .fallback(api::not_found)

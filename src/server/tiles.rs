@@ -1,4 +1,4 @@
-//! Vector tiles, TileJSON and the MapLibre style. Tiles are made by the
+//! Vector tiles and TileJSON. Tiles are made by the
 //! library ([`Catalog::tile`](crate::layers::Catalog::tile)); these handlers
 //! parse the path, answer 204 for an empty tile, and set ETag / 304.
 
@@ -18,7 +18,7 @@ use super::etag;
 use super::links::{self, base_url};
 use super::AppState;
 use crate::events::EventType;
-use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM, TYPE_COLOURS};
+use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
 use crate::tiles::TileCoord;
 
 type Shared = State<Arc<AppState>>;
@@ -293,64 +293,6 @@ pub async fn tilejson(
         "attribution": "GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL); Natural Earth",
         "vector_layers": [{ "id": kind.name(), "description": kind.title(), "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM, "fields": fields }],
     })))
-}
-
-/// `/style.json`: a MapLibre style over our own sources only: the countries
-/// and borders as basemap, then flows, drift, hubs and events. No glyphs or
-/// sprites are needed (no text layers), so nothing is fetched from elsewhere.
-pub async fn style(headers: HeaderMap) -> Json<serde_json::Value> {
-    let base = base_url(&headers);
-    let source = |k: LayerKind| json!({ "type": "vector", "url": format!("{base}/tiles/{}.json", k.name()) });
-    let mut colour = vec![json!("match"), json!(["get", "type"])];
-    for (t, c) in TYPE_COLOURS {
-        colour.push(json!(t.as_str()));
-        colour.push(json!(c));
-    }
-    colour.push(json!("#999999"));
-    let myanmar_border = json!(["in", "MM", ["get", "id"]]);
-    Json(json!({
-        "version": 8,
-        "name": "scamatlas",
-        "center": [98.5, 20.0],
-        "zoom": 4.5,
-        "sources": {
-            "countries": source(LayerKind::Countries),
-            "borders": source(LayerKind::Borders),
-            "events": source(LayerKind::Events),
-            "hubs": source(LayerKind::Hubs),
-            "drift": source(LayerKind::Drift),
-            "flows": source(LayerKind::Flows),
-        },
-        "layers": [
-            { "id": "background", "type": "background", "paint": { "background-color": "#cfe3ef" } },
-            { "id": "countries", "type": "fill", "source": "countries", "source-layer": "countries",
-              "paint": { "fill-color": ["match", ["get", "iso2"], "MM", "#f4efe4", "#e6e6e0"], "fill-outline-color": "#b0b0a8" } },
-            { "id": "borders", "type": "line", "source": "borders", "source-layer": "borders",
-              "filter": ["!", myanmar_border.clone()],
-              "paint": { "line-color": "#8a8a80", "line-width": 1 } },
-            { "id": "borders-myanmar", "type": "line", "source": "borders", "source-layer": "borders",
-              "filter": myanmar_border,
-              "paint": { "line-color": "#b2182b", "line-width": ["interpolate", ["linear"], ["zoom"], 3, 1.5, 10, 4] } },
-            { "id": "flows", "type": "line", "source": "flows", "source-layer": "flows",
-              "paint": { "line-color": "#5e3c99", "line-width": 1.5, "line-dasharray": [2, 1], "line-opacity": 0.8 } },
-            { "id": "drift-line", "type": "line", "source": "drift", "source-layer": "drift",
-              "filter": ["==", ["geometry-type"], "LineString"],
-              "paint": { "line-color": "#111111", "line-width": 3, "line-opacity": 0.7 } },
-            { "id": "drift-steps", "type": "circle", "source": "drift", "source-layer": "drift",
-              "filter": ["==", ["geometry-type"], "Point"],
-              "paint": { "circle-radius": 4, "circle-color": "#111111", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 } },
-            { "id": "hubs", "type": "circle", "source": "hubs", "source-layer": "hubs",
-              "paint": { "circle-radius": ["interpolate", ["linear"], ["sqrt", ["max", ["get", "persons_total"], 1]], 1, 10, 100, 40],
-                         "circle-color": "rgba(255, 165, 0, 0.15)", "circle-stroke-color": "#e08000", "circle-stroke-width": 2 } },
-            { "id": "events", "type": "circle", "source": "events", "source-layer": "events",
-              "paint": {
-                  "circle-color": colour,
-                  "circle-radius": ["interpolate", ["linear"], ["sqrt", ["max", ["get", "persons_best"], 1]], 1, 4, 100, 20],
-                  "circle-stroke-color": "#ffffff",
-                  "circle-stroke-width": ["case", ["==", ["get", "cluster"], true], 3, 1],
-                  "circle-opacity": 0.85 } },
-        ],
-    }))
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -26,8 +26,8 @@ type Shared = State<Arc<AppState>>;
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
 /// `/tiles/{layer}/{z}/{x}/{y}.mvt?datetime=&type=`: a tile from the cache,
-/// or made and cached. Most hits never get here: [`cached`] answers them
-/// before routing.
+/// or made and cached: the plain path. Most hits never get here:
+/// [`fast_tiles`](super::fast_tiles) answers them before routing.
 pub async fn tile(State(state): Shared, request: Request) -> Result<Response, ApiError> {
     let (key, query) = tile_key(&request)?;
     let cached = match state.tiles.get(&key) {
@@ -58,23 +58,8 @@ pub async fn tile(State(state): Shared, request: Request) -> Result<Response, Ap
     Ok(respond(cached.as_deref(), request.headers()))
 }
 
-/// The answer to `request` if it is a GET of a tile already in the cache;
-/// `None` for anything else, which then goes through the router.
-///
-/// Cached tiles are most of a map's requests. Answered here, they skip the
-/// routing table, the extractors and the tracing span, which together cost
-/// more than the lookup itself.
-pub fn cached(state: &AppState, request: &Request) -> Option<Response> {
-    if request.method() != Method::GET || !request.uri().path().starts_with("/tiles/") {
-        return None;
-    }
-    let (key, _) = tile_key(request).ok()?;
-    let tile = state.tiles.get(&key)?;
-    Some(respond(tile.as_deref(), request.headers()))
-}
-
 /// The cache key of a tile request, and the query to make the tile with.
-fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
+pub(super) fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
     let (kind, coord) = tile_path(request.uri().path())?;
     let p = params(Query::try_from_uri(request.uri()))?;
     let query = LayerQuery {
@@ -95,7 +80,7 @@ fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
 
 /// A tile as the client asked for it: 204 when empty, gzip if accepted, 304
 /// if the client's copy is current.
-fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
+pub(super) fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
     let Some(tile) = tile else {
         return StatusCode::NO_CONTENT.into_response();
     };
@@ -293,60 +278,4 @@ pub async fn tilejson(
         "attribution": "GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL); Natural Earth",
         "vector_layers": [{ "id": kind.name(), "description": kind.title(), "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM, "fields": fields }],
     })))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gazetteer::Gazetteer;
-    use crate::layers::Catalog;
-
-    fn state() -> Arc<AppState> {
-        let gazetteer = Gazetteer::bundled().expect("gazetteer");
-        let events = crate::events::synthetic::iter(2_000, 7);
-        Arc::new(AppState::new(
-            Catalog::new(gazetteer, events).expect("catalog"),
-        ))
-    }
-
-    fn get(uri: &str) -> Request {
-        Request::get(uri)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    }
-
-    #[test]
-    fn only_tiles_already_made_are_answered_before_routing() {
-        let state = state();
-        let uri = "/tiles/events/6/50/28.mvt?type=raid,deportation";
-        assert!(cached(&state, &get(uri)).is_none(), "nothing made yet");
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        let made = runtime
-            .block_on(tile(State(state.clone()), get(uri)))
-            .expect("tile");
-        let hit = cached(&state, &get(uri)).expect("a hit once made");
-        assert_eq!(hit.status(), made.status());
-        assert_eq!(hit.headers()["etag"], made.headers()["etag"]);
-        // The same filter written another way is the same cache entry.
-        let same = "/tiles/events/6/50/28.mvt?type=deportation,raid";
-        assert!(cached(&state, &get(same)).is_some());
-        // Not a GET, not this filter, not a tile, a bad tile: routed.
-        let post = Request::post(uri)
-            .body(axum::body::Body::empty())
-            .expect("request");
-        assert!(cached(&state, &post).is_none());
-        for other in [
-            "/tiles/events/6/50/28.mvt",
-            "/tiles/events/6/50/28.mvt?type=raid",
-            "/tiles/events.json",
-            "/tiles/events/6/50/28.png",
-            "/tiles/events/6/50/28/1.mvt",
-            "/tiles//tiles/events/6/50/28.mvt?type=raid,deportation",
-            "/tiles/events/6/50/28.mvt?type=nonsense",
-        ] {
-            assert!(cached(&state, &get(other)).is_none(), "{other}");
-        }
-    }
 }

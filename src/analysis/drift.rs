@@ -90,14 +90,21 @@ pub struct DriftParams {
     pub max_radius_km: f64,
 }
 
+impl DriftParams {
+    /// By quarter, weighted by persons, places up to 60 km across: what the
+    /// CLI (`drift`) and the map's drift layer use unless told otherwise (the
+    /// same radius as [`HubParams::DEFAULT`](super::HubParams::DEFAULT)).
+    pub const DEFAULT: Self = Self {
+        period: Period::Quarter,
+        weight: Weight::Persons,
+        max_radius_km: 60.0,
+    };
+}
+
 impl Default for DriftParams {
-    /// By quarter, weighted by persons, places up to 20 km across.
+    /// [`DriftParams::DEFAULT`].
     fn default() -> Self {
-        Self {
-            period: Period::Quarter,
-            weight: Weight::Persons,
-            max_radius_km: 20.0,
-        }
+        Self::DEFAULT
     }
 }
 

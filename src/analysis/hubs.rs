@@ -66,16 +66,23 @@ pub struct HubParams {
     pub max_radius_km: f64,
 }
 
+impl HubParams {
+    /// 25 km, 2 events, by quarter, places up to 60 km across: what the CLI
+    /// (`hubs`) and the map's hubs layer use unless told otherwise. A town and
+    /// the compounds around it fall in one hub; a region or a country-wide
+    /// event does not make one.
+    pub const DEFAULT: Self = Self {
+        eps_km: 25.0,
+        min_events: 2,
+        period: Period::Quarter,
+        max_radius_km: 60.0,
+    };
+}
+
 impl Default for HubParams {
-    /// 10 km, 3 events, by quarter, places up to 20 km across (towns and
-    /// compounds, not zones or regions).
+    /// [`HubParams::DEFAULT`].
     fn default() -> Self {
-        Self {
-            eps_km: 10.0,
-            min_events: 3,
-            period: Period::Quarter,
-            max_radius_km: 20.0,
-        }
+        Self::DEFAULT
     }
 }
 

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use scamatlas::analysis::{DriftParams, HubParams};
 
 /// Maps the online-scam compounds on Myanmar's borders and the crackdowns on them.
 #[derive(Debug, Parser)]
@@ -274,17 +275,17 @@ pub struct HubsArgs {
     #[command(flatten)]
     pub filter: EventFilterArgs,
     /// Neighbourhood radius of the clustering, km.
-    #[arg(long, default_value_t = 25.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = HubParams::DEFAULT.eps_km, allow_hyphen_values = true)]
     pub eps_km: f64,
     /// Fewest events that make a hub.
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = HubParams::DEFAULT.min_events)]
     pub min_events: usize,
     /// month, quarter, year or all; hubs never span two periods.
-    #[arg(long, default_value = "quarter")]
+    #[arg(long, default_value = HubParams::DEFAULT.period.as_str())]
     pub period: String,
     /// Leave out events located less precisely than this, km (a country-wide
     /// event must not make a hub).
-    #[arg(long, default_value_t = 60.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = HubParams::DEFAULT.max_radius_km, allow_hyphen_values = true)]
     pub max_radius_km: f64,
     #[command(flatten)]
     pub format: FormatArgs,
@@ -295,13 +296,13 @@ pub struct DriftArgs {
     #[command(flatten)]
     pub filter: EventFilterArgs,
     /// month, quarter, year or all.
-    #[arg(long, default_value = "quarter")]
+    #[arg(long, default_value = DriftParams::DEFAULT.period.as_str())]
     pub period: String,
     /// Weight each event by its persons (best count) or count events.
-    #[arg(long, default_value = "persons")]
+    #[arg(long, default_value = DriftParams::DEFAULT.weight.as_str())]
     pub weight: String,
     /// Leave out events located less precisely than this, km.
-    #[arg(long, default_value_t = 60.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = DriftParams::DEFAULT.max_radius_km, allow_hyphen_values = true)]
     pub max_radius_km: f64,
     #[command(flatten)]
     pub format: FormatArgs,

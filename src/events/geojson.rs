@@ -286,14 +286,12 @@ pub fn event_to_feature(event: &Event) -> Feature {
     })
 }
 
-/// Events one thread serialises at a time in [`write_geojson`].
-const BLOCK: usize = 2_048;
+/// Bytes of features gathered before each write to `out` in
+/// [`write_geojson_with`].
+const WRITE_BYTES: usize = 64 * 1024;
 
 /// Writes events as one GeoJSON FeatureCollection, straight from the model:
 /// the same features as [`events_to_geojson`], without building JSON values.
-///
-/// Large collections are serialised in blocks on all cores, then written in
-/// order, so the output is the same byte for byte as on one thread.
 ///
 /// # Errors
 /// Only what `out` reports.
@@ -306,69 +304,39 @@ pub fn write_geojson<'a, W: std::io::Write>(
 }
 
 /// Like [`write_geojson`], for `len` events that `event` gives by position
-/// (decoded from a packed store, say), on all cores; positions where it gives
-/// `None` are left out.
+/// (decoded from a packed store, say); positions where it gives `None` are
+/// left out.
+///
+/// # Runtime
+/// One thread, the caller's: the server calls this for each download on the
+/// blocking thread that streams it, and a request never starts threads of
+/// its own (they would compete with the runtimes answering tiles).
 ///
 /// # Errors
 /// Only what `out` reports.
 pub fn write_geojson_with<E, W>(
     len: usize,
-    event: impl Fn(usize) -> Option<E> + Sync,
+    event: impl Fn(usize) -> Option<E>,
     mut out: W,
 ) -> std::io::Result<()>
 where
     E: std::borrow::Borrow<Event>,
     W: std::io::Write,
 {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let event = &event;
-    let block = |range: std::ops::Range<usize>| write_block(range.len(), range.filter_map(event));
     out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
-    let mut first = true;
-    for round in (0..len).step_by(BLOCK * threads) {
-        let batch = round..len.min(round + BLOCK * threads);
-        let blocks = if batch.len() <= BLOCK {
-            vec![block(batch)?]
-        } else {
-            std::thread::scope(|scope| {
-                let workers: Vec<_> = batch
-                    .step_by(BLOCK)
-                    .map(|start| scope.spawn(move || block(start..len.min(start + BLOCK))))
-                    .collect();
-                workers
-                    .into_iter()
-                    .map(|w| {
-                        w.join().unwrap_or_else(|_| {
-                            Err(std::io::Error::other("a GeoJSON writer thread panicked"))
-                        })
-                    })
-                    .collect::<std::io::Result<Vec<_>>>()
-            })?
-        };
-        for block in blocks.iter().filter(|b| !b.is_empty()) {
-            if !first {
-                out.write_all(b",")?;
-            }
-            first = false;
-            out.write_all(block)?;
-        }
-    }
-    out.write_all(b"]}")
-}
-
-/// Comma-separated features of `events`, about `len` of them.
-fn write_block<E: std::borrow::Borrow<Event>>(
-    len: usize,
-    events: impl Iterator<Item = E>,
-) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::with_capacity(len * 768);
-    for (i, event) in events.enumerate() {
+    let mut buf = Vec::with_capacity(WRITE_BYTES + 4096);
+    for (i, event) in (0..len).filter_map(event).enumerate() {
         if i > 0 {
             buf.push(b',');
         }
         write_feature(event.borrow(), &mut buf);
+        if buf.len() >= WRITE_BYTES {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    Ok(buf)
+    out.write_all(&buf)?;
+    out.write_all(b"]}")
 }
 
 /// Events as a FeatureCollection.
@@ -752,20 +720,25 @@ mod tests {
     }
 
     #[test]
-    fn blocks_written_in_parallel_match_the_features_in_order() {
-        // More than one round of blocks on any machine with up to 8 cores.
-        let events = synthetic::events(BLOCK * 9 + 17, 4);
+    fn features_written_in_chunks_are_the_features_in_order() {
+        // Several writes of WRITE_BYTES each, and positions without an event.
+        let events = synthetic::events(500, 4);
+        let kept = |i: usize| (i % 7 != 3).then(|| &events[i]);
         let mut out = Vec::new();
-        write_geojson(&events, &mut out).unwrap();
+        write_geojson_with(events.len(), kept, &mut out).unwrap();
+        assert!(out.len() > 3 * WRITE_BYTES, "{} bytes", out.len());
         let mut expected = br#"{"type":"FeatureCollection","features":["#.to_vec();
-        for (i, event) in events.iter().enumerate() {
+        for (i, event) in (0..events.len()).filter_map(kept).enumerate() {
             if i > 0 {
                 expected.push(b',');
             }
             write_feature(event, &mut expected);
         }
         expected.extend_from_slice(b"]}");
-        assert!(out == expected, "the same bytes as written on one thread");
+        assert!(
+            out == expected,
+            "the features in order, one comma between each"
+        );
         let mut empty = Vec::new();
         write_geojson(&[], &mut empty).unwrap();
         assert_eq!(empty, br#"{"type":"FeatureCollection","features":[]}"#);

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use geojson::{Feature, FeatureCollection};
 use serde::Serialize;
 
-use crate::analysis::{self, DriftParams, HubParams, Period, Weight};
+use crate::analysis::{self, DriftParams, HubParams};
 use crate::dataset::{Dataset, Where};
 use crate::events::{event_to_feature, Event, EventType, Filter, TimeRange};
 use crate::gazetteer::{place_to_feature, Gazetteer, Layer};
@@ -187,17 +187,8 @@ impl Catalog {
                 .iter()
                 .map(|&k| (k, Made::default()))
                 .collect(),
-            hub_params: HubParams {
-                eps_km: 25.0,
-                min_events: 2,
-                period: Period::Quarter,
-                max_radius_km: 60.0,
-            },
-            drift_params: DriftParams {
-                period: Period::Quarter,
-                weight: Weight::Persons,
-                max_radius_km: 60.0,
-            },
+            hub_params: HubParams::DEFAULT,
+            drift_params: DriftParams::DEFAULT,
         };
         // The bundled files are parsed now, so that a bad one fails the start.
         for (kind, path, text) in [

@@ -4,25 +4,33 @@
 //! translate between HTTP and the library (a few lines each) and do no file I/O.
 //! [`router`] builds the whole application so that tests call it in process;
 //! [`serve`] runs it on any listener until any shutdown future resolves, so
-//! tests bind `127.0.0.1:0`; [`serve_threads`] runs it on one thread per core.
+//! tests bind `127.0.0.1:0`.
+//!
+//! Two speed-ups sit beside the plain path, each in a file of its own with
+//! the benchmark that justified it: `fast_tiles.rs` answers cached tiles
+//! before routing ([`TileHits`]), and `runtimes.rs` runs the server on one
+//! single-threaded runtime per core ([`serve_threads`]).
 
 mod api;
 mod error;
+mod etag;
+mod fast_tiles;
+mod links;
 mod ogc;
 mod params;
+mod runtimes;
+mod style;
 mod tiles;
 mod web;
 
 use std::convert::Infallible;
-use std::future::{Future, Ready};
-use std::panic::AssertUnwindSafe;
+use std::future::Future;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::Request;
 use axum::response::Response;
-use axum::routing::future::RouteFuture;
 use axum::routing::get;
 use axum::Router;
 use futures_util::future::Either;
@@ -38,7 +46,10 @@ use tower_http::trace::TraceLayer;
 use crate::layers::Catalog;
 
 pub use error::ApiError;
+pub use fast_tiles::TileHits;
+use fast_tiles::TileHitsFuture;
 pub use params::Params;
+pub use runtimes::serve_threads;
 pub use web::{WebFiles, WebProblem};
 
 /// What every handler reads: built once at start; only the tile cache fills.
@@ -109,7 +120,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
         .route("/tiles/{file}", get(tiles::tilejson))
-        .route("/style.json", get(tiles::style))
+        .route("/style.json", get(style::style))
         .merge(ogc::routes())
         .merge(web::routes(&options.web))
         .fallback(api::not_found)
@@ -186,37 +197,6 @@ impl Service<Request> for App {
     }
 }
 
-/// Answers a request for a tile already in the cache without routing it
-/// (see [`tiles::cached`]); passes everything else to the router.
-#[derive(Clone)]
-pub struct TileHits {
-    state: Arc<AppState>,
-    router: Router,
-}
-
-type TileHitsFuture = Either<Ready<Result<Response, Infallible>>, RouteFuture<Infallible>>;
-
-impl Service<Request> for TileHits {
-    type Response = Response;
-    type Error = Infallible;
-    type Future = TileHitsFuture;
-
-    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Service::<Request>::poll_ready(&mut self.router, cx)
-    }
-
-    fn call(&mut self, request: Request) -> Self::Future {
-        // Should the lookup ever panic, the router's handler answers instead,
-        // behind the layer that turns a panic into a 500.
-        let hit =
-            std::panic::catch_unwind(AssertUnwindSafe(|| tiles::cached(&self.state, &request)));
-        match hit {
-            Ok(Some(response)) => Either::Left(std::future::ready(Ok(response))),
-            _ => Either::Right(self.router.call(request)),
-        }
-    }
-}
-
 /// What the server runs: the [`router`]'s [`App`], or any service around it.
 pub trait Served:
     Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static
@@ -244,7 +224,9 @@ pub async fn serve(
     serve_on(listener, app, shutdown).await
 }
 
-async fn serve_on<L>(
+/// [`serve`] on any listener of TCP streams: also what each thread of
+/// [`serve_threads`] runs.
+pub(super) async fn serve_on<L>(
     listener: L,
     app: impl Served,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -264,105 +246,4 @@ where
     axum::serve(listener, axum::ServiceExt::into_make_service(app))
         .with_graceful_shutdown(shutdown)
         .await
-}
-
-/// Serves `app` on `listener` from `threads` threads, each with a
-/// single-threaded runtime of its own, until `shutdown` resolves; then each
-/// thread finishes the requests under way.
-///
-/// A cached tile costs less to answer than to hand between the threads of a
-/// work-stealing runtime, so here each connection stays on one thread: the
-/// calling thread accepts connections and deals them out in turn. Long work
-/// (analyses, downloads) still goes to each runtime's blocking pool.
-///
-/// # Errors
-/// A thread or runtime cannot start.
-pub fn serve_threads(
-    listener: std::net::TcpListener,
-    threads: usize,
-    app: impl Served,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut queues = Vec::with_capacity(threads.max(1));
-    let mut workers = Vec::with_capacity(threads.max(1));
-    for i in 0..threads.max(1) {
-        let (queue, connections) = tokio::sync::mpsc::unbounded_channel();
-        let listener = Dealt {
-            connections,
-            address: listener.local_addr()?,
-        };
-        let app = app.clone();
-        let mut stopped = stopped.clone();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        workers.push(
-            std::thread::Builder::new()
-                .name(format!("http-{i}"))
-                .spawn(move || {
-                    runtime.block_on(serve_on(listener, app, async move {
-                        let _ = stopped.wait_for(|&s| s).await;
-                    }))
-                })?,
-        );
-        queues.push(queue);
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let mut listener = tokio::net::TcpListener::from_std(listener)?;
-        let mut shutdown = std::pin::pin!(shutdown);
-        for queue in queues.iter().cycle() {
-            tokio::select! {
-                () = &mut shutdown => break,
-                (tcp, _) = axum::serve::Listener::accept(&mut listener) => {
-                    // A worker only goes before shutdown if it failed, and
-                    // then the join below reports why.
-                    if let Ok(tcp) = tcp.into_std() {
-                        let _ = queue.send(tcp);
-                    }
-                }
-            }
-        }
-        Ok::<_, std::io::Error>(())
-    })?;
-    let _ = stop.send(true);
-    for worker in workers {
-        worker
-            .join()
-            .map_err(|_| std::io::Error::other("a server thread panicked"))??;
-    }
-    Ok(())
-}
-
-/// The connections dealt to one thread of [`serve_threads`].
-struct Dealt {
-    connections: tokio::sync::mpsc::UnboundedReceiver<std::net::TcpStream>,
-    address: std::net::SocketAddr,
-}
-
-impl axum::serve::Listener for Dealt {
-    type Io = tokio::net::TcpStream;
-    type Addr = std::net::SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            // Closed only at shutdown, when the server stops asking.
-            let Some(tcp) = self.connections.recv().await else {
-                std::future::pending::<()>().await;
-                continue;
-            };
-            let peer = tcp.peer_addr();
-            match (tokio::net::TcpStream::from_std(tcp), peer) {
-                (Ok(tcp), Ok(peer)) => return (tcp, peer),
-                (Err(e), _) | (_, Err(e)) => tracing::debug!(error = %e, "connection dropped"),
-            }
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.address)
-    }
 }

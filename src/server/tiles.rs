@@ -1,23 +1,24 @@
-//! Vector tiles, TileJSON and the MapLibre style. Tiles are made by the
+//! Vector tiles and TileJSON. Tiles are made by the
 //! library ([`Catalog::tile`](crate::layers::Catalog::tile)); these handlers
 //! parse the path, answer 204 for an empty tile, and set ETag / 304.
 
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 use super::api::{params, QueryParams};
 use super::error::ApiError;
+use super::etag;
+use super::links::{self, base_url};
 use super::AppState;
 use crate::events::EventType;
-use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM, TYPE_COLOURS};
+use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
 use crate::tiles::TileCoord;
 
 type Shared = State<Arc<AppState>>;
@@ -25,8 +26,8 @@ type Shared = State<Arc<AppState>>;
 pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 
 /// `/tiles/{layer}/{z}/{x}/{y}.mvt?datetime=&type=`: a tile from the cache,
-/// or made and cached. Most hits never get here: [`cached`] answers them
-/// before routing.
+/// or made and cached: the plain path. Most hits never get here:
+/// [`fast_tiles`](super::fast_tiles) answers them before routing.
 pub async fn tile(State(state): Shared, request: Request) -> Result<Response, ApiError> {
     let (key, query) = tile_key(&request)?;
     let cached = match state.tiles.get(&key) {
@@ -57,23 +58,8 @@ pub async fn tile(State(state): Shared, request: Request) -> Result<Response, Ap
     Ok(respond(cached.as_deref(), request.headers()))
 }
 
-/// The answer to `request` if it is a GET of a tile already in the cache;
-/// `None` for anything else, which then goes through the router.
-///
-/// Cached tiles are most of a map's requests. Answered here, they skip the
-/// routing table, the extractors and the tracing span, which together cost
-/// more than the lookup itself.
-pub fn cached(state: &AppState, request: &Request) -> Option<Response> {
-    if request.method() != Method::GET || !request.uri().path().starts_with("/tiles/") {
-        return None;
-    }
-    let (key, _) = tile_key(request).ok()?;
-    let tile = state.tiles.get(&key)?;
-    Some(respond(tile.as_deref(), request.headers()))
-}
-
 /// The cache key of a tile request, and the query to make the tile with.
-fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
+pub(super) fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
     let (kind, coord) = tile_path(request.uri().path())?;
     let p = params(Query::try_from_uri(request.uri()))?;
     let query = LayerQuery {
@@ -94,7 +80,7 @@ fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
 
 /// A tile as the client asked for it: 204 when empty, gzip if accepted, 304
 /// if the client's copy is current.
-fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
+pub(super) fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
     let Some(tile) = tile else {
         return StatusCode::NO_CONTENT.into_response();
     };
@@ -106,14 +92,7 @@ fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Response {
     } else {
         (tile.bytes.clone(), tile.etag.clone())
     };
-    let matches = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim().as_bytes() == etag.as_bytes() || t.trim() == "*")
-        });
-    if matches {
+    if etag::is_fresh(headers, &etag) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let mut response = bytes.into_response();
@@ -175,12 +154,9 @@ pub struct CachedTile {
 
 impl CachedTile {
     fn new(bytes: Vec<u8>) -> Self {
-        let mut hasher = std::hash::DefaultHasher::new();
-        bytes.hash(&mut hasher);
-        let tag = format!("\"{:016x}-{:x}\"", hasher.finish(), bytes.len());
         Self {
+            etag: etag::strong(&bytes),
             bytes: bytes.into(),
-            etag: HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
             gzipped: OnceLock::new(),
         }
     }
@@ -197,10 +173,7 @@ impl CachedTile {
                 let gz = std::io::Write::write_all(&mut out, &self.bytes)
                     .and_then(|()| out.finish())
                     .unwrap_or_default();
-                let plain = self.etag.to_str().unwrap_or("\"\"");
-                let tag = format!("{}-gz\"", &plain[..plain.len().saturating_sub(1)]);
-                let etag = HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\""));
-                (gz.into(), etag)
+                (gz.into(), etag::variant(&self.etag, "gz"))
             })
             .clone()
     }
@@ -246,14 +219,6 @@ pub fn new_cache() -> TileCache {
     quick_cache::sync::Cache::with_weighter(100_000, TILE_CACHE_BYTES, TileWeight)
 }
 
-/// The `http://host` of a request, for absolute URLs in TileJSON and styles.
-pub fn base_url(headers: &HeaderMap) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map_or(String::new(), |h| format!("http://{h}"))
-}
-
 /// `/tiles/{layer}.json`: TileJSON 3.0; `datetime` and `type` pass on to the tile URLs.
 pub async fn tilejson(
     State(state): Shared,
@@ -272,7 +237,7 @@ pub async fn tilejson(
     let types = p.types()?;
     let mut filter: Vec<String> = Vec::new();
     if let Some(v) = p.get("datetime").filter(|_| time.is_some()) {
-        filter.push(format!("datetime={}", encode(v)));
+        filter.push(links::pair("datetime", v));
     }
     if !types.is_empty() {
         filter.push(format!(
@@ -313,130 +278,4 @@ pub async fn tilejson(
         "attribution": "GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL); Natural Earth",
         "vector_layers": [{ "id": kind.name(), "description": kind.title(), "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM, "fields": fields }],
     })))
-}
-
-/// Percent-encodes what a query value may not hold as it is.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b':' | b'/' => {
-                (b as char).to_string()
-            }
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-/// `/style.json`: a MapLibre style over our own sources only: the countries
-/// and borders as basemap, then flows, drift, hubs and events. No glyphs or
-/// sprites are needed (no text layers), so nothing is fetched from elsewhere.
-pub async fn style(headers: HeaderMap) -> Json<serde_json::Value> {
-    let base = base_url(&headers);
-    let source = |k: LayerKind| json!({ "type": "vector", "url": format!("{base}/tiles/{}.json", k.name()) });
-    let mut colour = vec![json!("match"), json!(["get", "type"])];
-    for (t, c) in TYPE_COLOURS {
-        colour.push(json!(t.as_str()));
-        colour.push(json!(c));
-    }
-    colour.push(json!("#999999"));
-    let myanmar_border = json!(["in", "MM", ["get", "id"]]);
-    Json(json!({
-        "version": 8,
-        "name": "scamatlas",
-        "center": [98.5, 20.0],
-        "zoom": 4.5,
-        "sources": {
-            "countries": source(LayerKind::Countries),
-            "borders": source(LayerKind::Borders),
-            "events": source(LayerKind::Events),
-            "hubs": source(LayerKind::Hubs),
-            "drift": source(LayerKind::Drift),
-            "flows": source(LayerKind::Flows),
-        },
-        "layers": [
-            { "id": "background", "type": "background", "paint": { "background-color": "#cfe3ef" } },
-            { "id": "countries", "type": "fill", "source": "countries", "source-layer": "countries",
-              "paint": { "fill-color": ["match", ["get", "iso2"], "MM", "#f4efe4", "#e6e6e0"], "fill-outline-color": "#b0b0a8" } },
-            { "id": "borders", "type": "line", "source": "borders", "source-layer": "borders",
-              "filter": ["!", myanmar_border.clone()],
-              "paint": { "line-color": "#8a8a80", "line-width": 1 } },
-            { "id": "borders-myanmar", "type": "line", "source": "borders", "source-layer": "borders",
-              "filter": myanmar_border,
-              "paint": { "line-color": "#b2182b", "line-width": ["interpolate", ["linear"], ["zoom"], 3, 1.5, 10, 4] } },
-            { "id": "flows", "type": "line", "source": "flows", "source-layer": "flows",
-              "paint": { "line-color": "#5e3c99", "line-width": 1.5, "line-dasharray": [2, 1], "line-opacity": 0.8 } },
-            { "id": "drift-line", "type": "line", "source": "drift", "source-layer": "drift",
-              "filter": ["==", ["geometry-type"], "LineString"],
-              "paint": { "line-color": "#111111", "line-width": 3, "line-opacity": 0.7 } },
-            { "id": "drift-steps", "type": "circle", "source": "drift", "source-layer": "drift",
-              "filter": ["==", ["geometry-type"], "Point"],
-              "paint": { "circle-radius": 4, "circle-color": "#111111", "circle-stroke-color": "#ffffff", "circle-stroke-width": 1 } },
-            { "id": "hubs", "type": "circle", "source": "hubs", "source-layer": "hubs",
-              "paint": { "circle-radius": ["interpolate", ["linear"], ["sqrt", ["max", ["get", "persons_total"], 1]], 1, 10, 100, 40],
-                         "circle-color": "rgba(255, 165, 0, 0.15)", "circle-stroke-color": "#e08000", "circle-stroke-width": 2 } },
-            { "id": "events", "type": "circle", "source": "events", "source-layer": "events",
-              "paint": {
-                  "circle-color": colour,
-                  "circle-radius": ["interpolate", ["linear"], ["sqrt", ["max", ["get", "persons_best"], 1]], 1, 4, 100, 20],
-                  "circle-stroke-color": "#ffffff",
-                  "circle-stroke-width": ["case", ["==", ["get", "cluster"], true], 3, 1],
-                  "circle-opacity": 0.85 } },
-        ],
-    }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::gazetteer::Gazetteer;
-    use crate::layers::Catalog;
-
-    fn state() -> Arc<AppState> {
-        let gazetteer = Gazetteer::bundled().expect("gazetteer");
-        let events = crate::events::synthetic::iter(2_000, 7);
-        Arc::new(AppState::new(
-            Catalog::new(gazetteer, events).expect("catalog"),
-        ))
-    }
-
-    fn get(uri: &str) -> Request {
-        Request::get(uri)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    }
-
-    #[test]
-    fn only_tiles_already_made_are_answered_before_routing() {
-        let state = state();
-        let uri = "/tiles/events/6/50/28.mvt?type=raid,deportation";
-        assert!(cached(&state, &get(uri)).is_none(), "nothing made yet");
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
-        let made = runtime
-            .block_on(tile(State(state.clone()), get(uri)))
-            .expect("tile");
-        let hit = cached(&state, &get(uri)).expect("a hit once made");
-        assert_eq!(hit.status(), made.status());
-        assert_eq!(hit.headers()["etag"], made.headers()["etag"]);
-        // The same filter written another way is the same cache entry.
-        let same = "/tiles/events/6/50/28.mvt?type=deportation,raid";
-        assert!(cached(&state, &get(same)).is_some());
-        // Not a GET, not this filter, not a tile, a bad tile: routed.
-        let post = Request::post(uri)
-            .body(axum::body::Body::empty())
-            .expect("request");
-        assert!(cached(&state, &post).is_none());
-        for other in [
-            "/tiles/events/6/50/28.mvt",
-            "/tiles/events/6/50/28.mvt?type=raid",
-            "/tiles/events.json",
-            "/tiles/events/6/50/28.png",
-            "/tiles/events/6/50/28/1.mvt",
-            "/tiles//tiles/events/6/50/28.mvt?type=raid,deportation",
-            "/tiles/events/6/50/28.mvt?type=nonsense",
-        ] {
-            assert!(cached(&state, &get(other)).is_none(), "{other}");
-        }
-    }
 }

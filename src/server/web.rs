@@ -175,14 +175,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(web: &WebFiles) -> Router<S> {
 
 impl StaticFile {
     fn new(body: Vec<u8>, content_type: &'static str) -> Self {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        body.hash(&mut hasher);
-        let etag = format!("\"{:016x}-{:x}\"", hasher.finish(), body.len());
         Self {
+            etag: super::etag::strong(&body),
             body: Bytes::from(body),
             content_type,
-            etag: HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\"")),
         }
     }
 
@@ -190,13 +186,7 @@ impl StaticFile {
     /// revalidated on every load (`no-cache`) so that a restarted server with
     /// new files is seen at once; on 127.0.0.1 that costs nothing.
     fn respond(&self, headers: &HeaderMap) -> Response {
-        let fresh = headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.split(',')
-                    .any(|t| t.trim() == self.etag || t.trim() == "*")
-            });
+        let fresh = super::etag::is_fresh(headers, &self.etag);
         let common = [
             (header::ETAG, self.etag.clone()),
             (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),

@@ -1,6 +1,6 @@
 //! The analyses on the bundled events, as users run them.
 
-use scamatlas::analysis::{self, DriftParams, HubParams, Period, Weight};
+use scamatlas::analysis::{self, DriftParams, HubParams, Weight};
 use scamatlas::events::{self, EventInput};
 
 use crate::gazetteer;
@@ -17,9 +17,8 @@ fn the_centre_of_activity_moves_south_from_2023_to_2025() {
     let events = bundled();
     for weight in [Weight::Persons, Weight::Events] {
         let params = DriftParams {
-            period: Period::Quarter,
             weight,
-            max_radius_km: 60.0,
+            ..DriftParams::DEFAULT
         };
         let drift = analysis::drift(&events, &params);
         let (from, to, south_km) = drift.first_to_last_year_south_km().expect("several years");
@@ -38,13 +37,7 @@ fn the_centre_of_activity_moves_south_from_2023_to_2025() {
 #[test]
 fn hubs_follow_the_compounds() {
     let events = bundled();
-    let params = HubParams {
-        eps_km: 25.0,
-        min_events: 2,
-        period: Period::Quarter,
-        max_radius_km: 60.0,
-    };
-    let hubs = analysis::hubs(&events, &params);
+    let hubs = analysis::hubs(&events, &HubParams::DEFAULT);
     let has = |period: &str, place: &str| {
         hubs.iter()
             .any(|h| h.period == period && h.main_places.iter().any(|(p, _)| p == place))

@@ -270,14 +270,18 @@ fn tilejson_and_style_use_only_this_server() {
         .collect();
     for id in [
         "countries",
-        "borders-myanmar",
+        "borders-emphasis",
         "events",
         "hubs",
         "drift-line",
-        "flows",
+        "flows-line",
     ] {
         assert!(layers.contains(&id), "{layers:?}");
     }
+    // The legend is data, not something to read back out of the layers.
+    let legend = &style["metadata"]["scamatlas:legend"];
+    assert_eq!(legend["types"][0]["type"], "raid");
+    assert!(legend["symbols"].as_array().is_some_and(|s| !s.is_empty()));
 }
 
 #[test]

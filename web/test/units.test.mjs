@@ -1,11 +1,12 @@
 // The viewer's pure modules under Node (no browser): days, the clock's
-// range, the URL hash and the drift path. Run: node --test web/test/units.test.mjs
+// range, the URL hash, the drift path and the style built on the server's. Run: node --test web/test/units.test.mjs
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { driftPath } from '../app/js/data.js';
 import { readHash, writeHash } from '../app/js/hash.js';
+import { arrowColours, buildStyle, legendOf } from '../app/js/style.js';
 import { Clock, dayOf, humanDate, isoOf, quarterOf } from '../app/js/time.js';
 
 test('days round-trip and shorter dates mean their first day', () => {
@@ -97,4 +98,68 @@ test('the drift path is one segment per step, in time order, carrying its days',
   ]);
   assert.equal(segments[0].properties.t0, dayOf('2024-01-01'));
   assert.equal(segments[0].properties.t1, dayOf('2024-03-31'));
+});
+
+/** The shape of the server's /style.json (src/server/style.rs), cut down. */
+function serverStyle() {
+  const vector = (id) => ({ type: 'vector', url: `/tiles/${id}.json` });
+  const layer = (id, source, paint = {}) => ({ id, type: 'line', source, 'source-layer': source, paint });
+  return {
+    version: 8,
+    metadata: {
+      'scamatlas:legend': {
+        types: [
+          { type: 'raid', colour: '#d62728' },
+          { type: 'release', colour: '#2ca02c' },
+        ],
+        other: '#999999',
+        symbols: [
+          { id: 'drift', shape: 'line', colour: '#111111', label: 'Drift' },
+          { id: 'flow', shape: 'line', colour: '#5e3c99', label: 'Flow' },
+        ],
+      },
+    },
+    center: [98.5, 20],
+    zoom: 4.5,
+    sources: Object.fromEntries(['countries', 'borders', 'events', 'hubs', 'drift', 'flows'].map((id) => [id, vector(id)])),
+    layers: [
+      layer('borders', 'borders', { 'line-color': '#8a8a80' }),
+      layer('flows-line', 'flows'),
+      layer('hubs', 'hubs'),
+      layer('drift-line', 'drift'),
+      layer('events', 'events', { 'circle-color': ['match', ['get', 'type'], 'raid', '#d62728', '#999999'] }),
+    ],
+  };
+}
+
+test("the viewer's style extends the server's without restating it", () => {
+  globalThis.window = { location: { href: 'http://127.0.0.1:8080/' } };
+  const server = serverStyle();
+  const style = buildStyle({ serverStyle: server, eventTiles: null });
+  assert.deepEqual(
+    style.layers.map((l) => l.id),
+    ['borders', 'flows-line', 'flows-arrows', 'hubs', 'drift-line', 'drift-arrows', 'events'],
+  );
+  assert.deepEqual(style.layers[0], server.layers[0], "the basemap is the server's");
+  assert.deepEqual(style.layers.at(-1).paint, server.layers.at(-1).paint, 'paint is not restated');
+  assert.equal(style.sources.borders.url, 'http://127.0.0.1:8080/tiles/borders.json');
+  for (const id of ['events', 'hubs', 'drift', 'flows']) assert.equal(style.sources[id].type, 'geojson', id);
+  assert.ok(style.layers.every((l) => l.source === 'borders' || !('source-layer' in l)));
+  assert.ok(!('center' in style) && !('zoom' in style), 'the viewer places the map');
+  assert.equal(server.layers[1]['source-layer'], 'flows', "the server's style is left as it was");
+
+  const tiled = buildStyle({ serverStyle: server, eventTiles: 'http://127.0.0.1:8080/tiles/events/{z}/{x}/{y}.mvt' });
+  assert.equal(tiled.layers.at(-1)['source-layer'], 'events');
+  assert.deepEqual(tiled.sources.events.tiles, ['http://127.0.0.1:8080/tiles/events/{z}/{x}/{y}.mvt']);
+});
+
+test('the legend comes from the style metadata', () => {
+  const legend = legendOf(serverStyle());
+  assert.deepEqual([...legend.colours], [
+    ['raid', '#d62728'],
+    ['release', '#2ca02c'],
+  ]);
+  assert.equal(legend.fallback, '#999999');
+  assert.deepEqual(arrowColours(legend), { 'arrow-flow': '#5e3c99', 'arrow-drift': '#111111' });
+  assert.deepEqual(legendOf({ layers: [] }).colours, new Map(), 'no metadata: no types');
 });

@@ -17,7 +17,6 @@
 //! whole query. Links are absolute (`http://{Host}`) because GDAL follows them.
 //! Unknown query parameters (e.g. `f=json`) are ignored.
 
-mod links;
 mod openapi;
 
 use std::sync::Arc;
@@ -31,9 +30,9 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 
 use super::api::{params, QueryParams};
+use super::links::{self, base_url, link, pair};
 use super::{ApiError, AppState, Params};
 use crate::layers::{LayerKind, LayerQuery};
-use links::{base_url, link, pair};
 
 type Shared = State<Arc<AppState>>;
 

@@ -10,7 +10,7 @@ import { readHash, writeHash } from './hash.js';
 import { Download, LayerToggles, symbolLegend, TypeLegend } from './panel.js';
 import { clusterDetails, eventDetails } from './popup.js';
 import { PlaceSearch } from './search.js';
-import { ARROWS, arrowImage, buildStyle, GROUPS, typePalette } from './style.js';
+import { arrowColours, arrowImage, buildStyle, GROUPS, legendOf } from './style.js';
 import { Clock, dayOf, humanDate } from './time.js';
 import { TimeBar } from './timebar.js';
 
@@ -36,7 +36,7 @@ async function start() {
     getJSON('/api/layers/places.geojson'),
   ]);
 
-  const palette = typePalette(serverStyle);
+  const palette = legendOf(serverStyle);
   const colourOf = (type) => palette.colours.get(type) ?? palette.fallback;
   /** The types of a hash that the server knows; null for all of them. */
   const knownTypes = (types) => types?.filter((t) => palette.colours.has(t)) ?? null;
@@ -62,7 +62,6 @@ async function start() {
     container: 'map',
     style: buildStyle({
       serverStyle,
-      palette,
       eventTiles: tiled ? eventTileUrl(tileTemplate, clock.range, state.types) : null,
     }),
     ...(view.center ? { center: view.center, zoom: view.zoom } : { bounds: HOME, fitBoundsOptions: { padding: 8 } }),
@@ -78,7 +77,7 @@ async function start() {
   const driftView = new DriftView(map);
   await new Promise((resolve) => map.once('load', resolve));
   // The arrows are drawn on a canvas, before any line needs them: no sprite.
-  for (const [id, colour] of Object.entries(ARROWS)) {
+  for (const [id, colour] of Object.entries(arrowColours(palette))) {
     const { image, options } = arrowImage(colour);
     map.addImage(id, image, options);
   }
@@ -175,7 +174,7 @@ async function start() {
     ? events.features.reduce((m, f) => m.set(f.properties.type, (m.get(f.properties.type) ?? 0) + 1), new Map())
     : null;
   const legend = new TypeLegend($('legend-types'), palette, counts, state.types, setTypes);
-  symbolLegend($('legend-symbols'));
+  symbolLegend($('legend-symbols'), palette.symbols);
   const toggles = new LayerToggles($('layer-toggles'), GROUPS, state.shown, (shown) => {
     state.shown = new Set(shown);
     showLayers();

@@ -2,7 +2,6 @@
 // type filter) and the GeoJSON download of the current layer and filters.
 
 import { filterQuery } from './api.js';
-import { COLOURS } from './style.js';
 import { isoOf } from './time.js';
 
 function checkbox(labelText, checked, onChange) {
@@ -72,23 +71,17 @@ export class TypeLegend {
   }
 }
 
-/** The legend of the other symbols, drawn with the map's own colours. */
-export function symbolLegend(container) {
-  const items = [
-    ['line emphasis', COLOURS.emphasis, "Myanmar's borders with China, Laos and Thailand"],
-    ['ring aggregate', '#555555', 'Running total (not sized by persons)'],
-    ['ring hub', COLOURS.hub, 'Hub: events close together in one quarter'],
-    ['line drift', COLOURS.drift, 'Drift: centre of activity per quarter'],
-    ['line flow', COLOURS.flow, 'Flow: people moved from origin to destination'],
-  ];
-  for (const [className, colour, text] of items) {
+/** The legend of the other symbols (`{ id, shape, colour, label }`, from
+ * the style's metadata), drawn with the map's own colours. */
+export function symbolLegend(container, symbols) {
+  for (const { id, shape, colour, label } of symbols) {
     const row = document.createElement('div');
     row.className = 'symbol';
     const mark = document.createElement('span');
-    mark.className = `mark ${className}`;
+    mark.className = `mark ${shape} ${id}`;
     mark.style.color = colour;
     const description = document.createElement('span');
-    description.textContent = text;
+    description.textContent = label;
     row.append(mark, description);
     container.append(row);
   }

@@ -1,5 +1,6 @@
-//! Absolute links for OGC API responses: the base URL from the request's
-//! `Host` header, and query strings rebuilt for `self`, `next` and `prev`.
+//! Links in answers: the base URL from the request's `Host` header (absolute
+//! links in OGC API pages, TileJSON and the style), and percent-encoded query
+//! pairs and path segments.
 
 use axum::http::{header, HeaderMap};
 

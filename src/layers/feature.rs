@@ -96,14 +96,11 @@ impl Value {
         match self {
             Value::String(s) => s.clone(),
             Value::Json(v) => v.to_string(),
-            other => {
-                let mut out = Vec::new();
-                // Writing into a Vec cannot fail.
-                match other.write_json(&mut out) {
-                    Ok(()) => String::from_utf8_lossy(&out).into_owned(),
-                    Err(e) => e.to_string(),
-                }
-            }
+            Value::Null => "null".into(),
+            Value::Bool(b) => b.to_string(),
+            Value::Int(i) => i.to_string(),
+            // As serde_json writes it, `null` when not finite.
+            Value::Float(f) => serde_json::Value::from(*f).to_string(),
         }
     }
 }
@@ -169,16 +166,8 @@ impl Feature {
     pub fn write_geojson<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         out.write_all(br#"{"type":"Feature","geometry":"#)?;
         write_geometry(self.geometry.as_ref(), out, false)?;
-        out.write_all(br#","properties":{"#)?;
-        for (i, (name, value)) in self.properties.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b",")?;
-            }
-            json(out, name.as_ref())?;
-            out.write_all(b":")?;
-            value.write_json(out)?;
-        }
-        out.write_all(b"}")?;
+        out.write_all(br#","properties":"#)?;
+        write_properties(self.properties.iter(), out)?;
         if let Some(id) = &self.id {
             out.write_all(br#","id":"#)?;
             json(out, id)?;
@@ -230,21 +219,29 @@ impl Feature {
                     let mut sorted: Vec<&(Cow<'static, str>, Value)> =
                         self.properties.iter().collect();
                     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                    out.write_all(b"{")?;
-                    for (i, (name, value)) in sorted.into_iter().enumerate() {
-                        if i > 0 {
-                            out.write_all(b",")?;
-                        }
-                        json(out, name.as_ref())?;
-                        out.write_all(b":")?;
-                        value.write_json(out)?;
-                    }
-                    out.write_all(b"}")?;
+                    write_properties(sorted.into_iter(), out)?;
                 }
             }
         }
         out.write_all(b"}")
     }
+}
+
+/// Properties as one JSON object, in the order given.
+fn write_properties<'a, W: Write + ?Sized>(
+    properties: impl Iterator<Item = &'a (Cow<'static, str>, Value)>,
+    out: &mut W,
+) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (i, (name, value)) in properties.enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        json(out, name.as_ref())?;
+        out.write_all(b":")?;
+        value.write_json(out)?;
+    }
+    out.write_all(b"}")
 }
 
 /// A geometry as GeoJSON: `{"type":..,"coordinates":..}`, or with `sorted`
@@ -466,6 +463,14 @@ mod tests {
         value["links"] = links;
         assert_eq!(String::from_utf8(sorted).unwrap(), value.to_string());
         assert_eq!(typed.property("n"), Some(&Value::Int(-3)));
+        // Table cells: strings as they are, anything else as its JSON.
+        for (name, value) in feature.properties.iter().flatten() {
+            let cell = typed.property(name).unwrap().text();
+            match value {
+                serde_json::Value::String(s) => assert_eq!(&cell, s),
+                other => assert_eq!(cell, other.to_string()),
+            }
+        }
         assert_eq!(typed.property("x"), Some(&Value::Float(2.5)));
     }
 }

@@ -23,7 +23,8 @@ pub fn round_coordinate(v: f64) -> f64 {
 
 /// Writes the GeoJSON Feature of one event as compact JSON, field by field:
 /// the one place that says what an event's feature holds, used both by
-/// [`write_geojson`] and, parsed back, by [`event_to_feature`].
+/// [`write_geojson`] and, parsed back, by [`event_to_feature`]. The layers'
+/// typed event feature ([`crate::layers::event_feature`]) is tested equal to it.
 ///
 /// Written by hand rather than through serde because this is the hot loop of
 /// every GeoJSON layer: serde's generic string escaping and many small writes

@@ -56,19 +56,14 @@ impl Catalog {
         query: &LayerQuery,
     ) -> Vec<TileFeature> {
         let area = coord.buffered_bounds(BUFFER, EXTENT);
-        let features: Vec<&Feature> = match self.select(kind, Some(area), &query.filter) {
+        match self.select(kind, Some(area), &query.filter) {
             Selection::Events(found) if coord.z < CLUSTER_BELOW_ZOOM => {
-                return self.event_clusters(coord, &found)
+                self.event_clusters(coord, &found)
             }
-            Selection::Events(found) => {
-                return found.iter().filter_map(|&i| self.event_tile(i)).collect()
-            }
-            Selection::Kept(kept) => kept.into_iter().map(|(_, f)| f).collect(),
-            Selection::Made(made) => {
-                return tile_features(made.iter().map(|(_, f)| f));
-            }
-        };
-        tile_features(features.into_iter())
+            Selection::Events(found) => found.iter().filter_map(|&i| self.event_tile(i)).collect(),
+            Selection::Kept(kept) => tile_features(kept.into_iter().map(|(_, f)| f)),
+            Selection::Made(made) => tile_features(made.iter().map(|(_, f)| f)),
+        }
     }
 
     /// The event at `pos` as a tile feature, with its position as id.

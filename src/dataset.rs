@@ -182,6 +182,18 @@ impl Dataset {
             .collect())
     }
 
+    /// The positions of the events with a place in `bbox` (anywhere when
+    /// `None`) that pass `filter`, in data order: [`Dataset::query_positions`]
+    /// for a question that cannot be wrong.
+    #[must_use]
+    pub fn positions_in(&self, bbox: Option<Bbox>, filter: &Filter) -> Vec<u32> {
+        self.index.query(&Query {
+            spatial: bbox.map(Spatial::Bbox),
+            time: filter.time,
+            types: filter.types.clone(),
+        })
+    }
+
     /// Like [`Dataset::query`], as positions in [`Dataset::events`]: stable ids
     /// for the life of the data set.
     ///

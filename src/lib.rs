@@ -14,7 +14,8 @@
 //! - [`analysis`]: hubs (DBSCAN per period), drift (the centre of activity per
 //!   period) and flows (origin-destination movements).
 //! - [`layers`]: "which features does layer L hold for query Q?" The catalog
-//!   of everything the map shows, as GeoJSON features.
+//!   of everything the map shows, as typed features (id, geometry, typed
+//!   properties) that GeoJSON, OGC API items, tiles and exports all read.
 //! - [`export`]: "how does layer L open in QGIS?" A layer as one typed table,
 //!   written as GeoJSON, GeoJSONSeq, FlatGeobuf, GeoPackage or CSV, atomically.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON.

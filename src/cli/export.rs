@@ -39,8 +39,7 @@ pub fn run(gazetteer: Gazetteer, args: &ExportArgs) -> anyhow::Result<ExitCode> 
     let catalog = Catalog::new(gazetteer, events)?;
     let query = LayerQuery {
         bbox,
-        time: filter.time,
-        types: filter.types,
+        filter,
         ..LayerQuery::default()
     };
     let features = catalog.features(kind, &query).features;

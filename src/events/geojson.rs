@@ -15,13 +15,16 @@ use crate::geom::LonLat;
 
 const DECIMALS: f64 = 1e6;
 
-fn round(v: f64) -> f64 {
+/// A coordinate of an event's GeoJSON geometry: rounded to a micro-degree.
+#[must_use]
+pub fn round_coordinate(v: f64) -> f64 {
     (v * DECIMALS).round() / DECIMALS
 }
 
 /// Writes the GeoJSON Feature of one event as compact JSON, field by field:
 /// the one place that says what an event's feature holds, used both by
-/// [`write_geojson`] and, parsed back, by [`event_to_feature`].
+/// [`write_geojson`] and, parsed back, by [`event_to_feature`]. The layers'
+/// typed event feature ([`crate::layers::event_feature`]) is tested equal to it.
 ///
 /// Written by hand rather than through serde because this is the hot loop of
 /// every GeoJSON layer: serde's generic string escaping and many small writes
@@ -153,9 +156,9 @@ impl JsonOut<'_> {
     /// `[lon,lat]`, rounded to a micro-degree (about 10 cm).
     fn position(&mut self, p: LonLat) {
         self.raw("[");
-        self.float(round(p.lon));
+        self.float(round_coordinate(p.lon));
         self.raw(",");
-        self.float(round(p.lat));
+        self.float(round_coordinate(p.lat));
         self.raw("]");
     }
 
@@ -665,7 +668,7 @@ mod tests {
             let points: Vec<[f64; 2]> = e
                 .places
                 .iter()
-                .map(|p| [round(p.point.lon), round(p.point.lat)])
+                .map(|p| [round_coordinate(p.point.lon), round_coordinate(p.point.lat)])
                 .collect();
             match points.as_slice() {
                 [one] => assert_eq!(

@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 use crate::geom::LonLat;
 
 pub use geojson::{
-    event_to_feature, events_to_geojson, read_geojson, write_geojson, write_geojson_with,
+    event_to_feature, events_to_geojson, read_geojson, round_coordinate, write_geojson,
+    write_geojson_with,
 };
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use packed::PackedEvents;

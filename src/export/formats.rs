@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::table::{ColType, GeomType, Row, Table};
 use super::ExportError;
+use crate::layers::Value;
 
 /// The properties of a row, in column order, nulls included (so every feature
 /// shows every column).
@@ -79,11 +80,10 @@ pub fn geojsonseq(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result
 
 /// A value as CSV text: dates and strings as they are, booleans as 1 or 0,
 /// arrays and objects as JSON.
-fn csv_text(value: &serde_json::Value) -> String {
+fn csv_text(value: &Value) -> String {
     match value {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Bool(b) => u8::from(*b).to_string(),
-        other => other.to_string(),
+        Value::Bool(b) => u8::from(*b).to_string(),
+        other => other.text(),
     }
 }
 
@@ -182,14 +182,14 @@ pub fn fgb(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result<(), Ex
                 let Some(value) = value else { continue };
                 let text;
                 let v = match (column.kind, value) {
-                    (ColType::Boolean, serde_json::Value::Bool(b)) => ColumnValue::Bool(*b),
+                    (ColType::Boolean, Value::Bool(b)) => ColumnValue::Bool(*b),
                     (ColType::Integer, v) => ColumnValue::Long(v.as_i64().unwrap_or_default()),
                     (ColType::Real, v) => ColumnValue::Double(v.as_f64().unwrap_or_default()),
-                    (ColType::Date | ColType::DateTime, serde_json::Value::String(s)) => {
+                    (ColType::Date | ColType::DateTime, Value::String(s)) => {
                         ColumnValue::DateTime(s)
                     }
                     (ColType::Json, v) => {
-                        text = v.to_string();
+                        text = v.text();
                         ColumnValue::Json(&text)
                     }
                     (_, v) => {
@@ -215,7 +215,9 @@ pub fn fgb(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result<(), Ex
 /// table with an R-tree index, EPSG:4326, and its extent in `gpkg_contents`.
 pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportError> {
     use geopackage::core::types::{ColumnType, GeometryType};
-    use geopackage::{ColumnSpec, GeoPackage, GeometrySpec, NewFeature, TableSchemaBuilder, Value};
+    use geopackage::{
+        ColumnSpec, GeoPackage, GeometrySpec, NewFeature, TableSchemaBuilder, Value as Cell,
+    };
 
     let geometry_type = match table.geometry_type {
         GeomType::Point => GeometryType::Point,
@@ -248,19 +250,19 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
         let mut values = Vec::with_capacity(row.values.len());
         for (column, value) in table.columns.iter().zip(&row.values) {
             let v = match (column.kind, value) {
-                (_, None) => Value::Null,
-                (ColType::Boolean, Some(serde_json::Value::Bool(b))) => Value::Boolean(*b),
-                (ColType::Integer, Some(v)) => Value::Integer(v.as_i64().unwrap_or_default()),
-                (ColType::Real, Some(v)) => Value::Float(v.as_f64().unwrap_or_default()),
-                (ColType::Date, Some(serde_json::Value::String(s))) => Value::Date(
+                (_, None) => Cell::Null,
+                (ColType::Boolean, Some(Value::Bool(b))) => Cell::Boolean(*b),
+                (ColType::Integer, Some(v)) => Cell::Integer(v.as_i64().unwrap_or_default()),
+                (ColType::Real, Some(v)) => Cell::Float(v.as_f64().unwrap_or_default()),
+                (ColType::Date, Some(Value::String(s))) => Cell::Date(
                     geopackage::core::datetime::Date::parse(s)
                         .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
                 ),
-                (ColType::DateTime, Some(serde_json::Value::String(s))) => Value::DateTime(
+                (ColType::DateTime, Some(Value::String(s))) => Cell::DateTime(
                     geopackage::core::datetime::DateTime::parse_lenient(s)
                         .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
                 ),
-                (_, Some(v)) => Value::Text(csv_text(v)),
+                (_, Some(v)) => Cell::Text(csv_text(v)),
             };
             values.push(v);
         }

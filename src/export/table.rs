@@ -1,13 +1,14 @@
 //! A layer as one typed table: what every export format writes.
 //!
 //! GIS software wants one geometry type per layer and one type per column.
-//! [`Table::from_features`] works both out from GeoJSON features: single and
-//! multi geometries of one family are promoted to the multi type, and a column
-//! takes the narrowest type that holds every value (nulls allowed).
+//! [`Table::from_features`] works both out from a layer's typed features:
+//! single and multi geometries of one family are promoted to the multi type,
+//! and a column takes the narrowest type that holds every value (nulls allowed).
 
 use chrono::{DateTime, NaiveDate};
 use geo::{Geometry, MapCoords, Orient};
-use geojson::Feature;
+
+use crate::layers::{Feature, Value};
 
 /// Decimal places of exported coordinates (about 1 cm).
 pub const DECIMALS: i32 = 7;
@@ -104,18 +105,16 @@ impl ColType {
         }
     }
 
-    fn of(v: &serde_json::Value) -> Option<ColType> {
+    fn of(v: &Value) -> Option<ColType> {
         Some(match v {
-            serde_json::Value::Null => return None,
-            serde_json::Value::Bool(_) => ColType::Boolean,
-            serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => ColType::Integer,
-            serde_json::Value::Number(_) => ColType::Real,
-            serde_json::Value::String(s) if is_date(s) => ColType::Date,
-            serde_json::Value::String(s) if DateTime::parse_from_rfc3339(s).is_ok() => {
-                ColType::DateTime
-            }
-            serde_json::Value::String(_) => ColType::String,
-            serde_json::Value::Array(_) | serde_json::Value::Object(_) => ColType::Json,
+            Value::Null => return None,
+            Value::Bool(_) => ColType::Boolean,
+            Value::Int(_) => ColType::Integer,
+            Value::Float(_) => ColType::Real,
+            Value::String(s) if is_date(s) => ColType::Date,
+            Value::String(s) if DateTime::parse_from_rfc3339(s).is_ok() => ColType::DateTime,
+            Value::String(_) => ColType::String,
+            Value::Json(_) => ColType::Json,
         })
     }
 }
@@ -137,7 +136,7 @@ pub struct Column {
 pub struct Row {
     pub id: String,
     pub geometry: Geometry,
-    pub values: Vec<Option<serde_json::Value>>,
+    pub values: Vec<Option<Value>>,
 }
 
 /// A layer ready to write.
@@ -165,76 +164,9 @@ impl Table {
     /// types becomes a String column with each value as text.
     #[must_use]
     pub fn from_features(name: &str, features: &[Feature]) -> Table {
-        let mut left_out = Vec::new();
-        let mut geometries: Vec<(usize, Geometry, GeomType)> = Vec::new();
-        for (i, f) in features.iter().enumerate() {
-            let converted = f
-                .geometry
-                .clone()
-                .and_then(|g| Geometry::<f64>::try_from(g).ok())
-                .and_then(|g| GeomType::of(&g).map(|t| (g, t)));
-            match converted {
-                Some((g, t)) => geometries.push((i, g, t)),
-                None => left_out.push(format!("{}: no simple geometry", feature_id(f, i))),
-            }
-        }
-        let mut counts = [0usize; 3];
-        for (_, _, t) in &geometries {
-            counts[usize::from(t.family())] += 1;
-        }
-        let family = (0..3u8)
-            .max_by_key(|&f| (counts[usize::from(f)], std::cmp::Reverse(f)))
-            .unwrap_or(0);
-        let mut types: Vec<GeomType> = Vec::new();
-        geometries.retain(|(i, _, t)| {
-            if t.family() == family {
-                if !types.contains(t) {
-                    types.push(*t);
-                }
-                true
-            } else {
-                left_out.push(format!(
-                    "{}: a {} in a layer of {}s",
-                    feature_id(&features[*i], *i),
-                    t.name(),
-                    ["point", "line", "polygon"][usize::from(family)]
-                ));
-                false
-            }
-        });
-        let geometry_type = match types.as_slice() {
-            [one] => *one,
-            [first, ..] => first.multi(),
-            [] => [GeomType::Point, GeomType::LineString, GeomType::Polygon][usize::from(family)],
-        };
-
-        // Columns in the order first seen; each takes the narrowest type of
-        // its non-null values (String when there are none).
-        let mut names: Vec<&String> = Vec::new();
-        for (i, _, _) in &geometries {
-            for key in features[*i].properties.iter().flatten().map(|(k, _)| k) {
-                if !names.contains(&key) {
-                    names.push(key);
-                }
-            }
-        }
-        // The id first, where there is one.
-        names.sort_by_key(|n| n.as_str() != "id");
-        let columns: Vec<Column> = names
-            .into_iter()
-            .map(|name| {
-                let kind = geometries
-                    .iter()
-                    .filter_map(|(i, _, _)| features[*i].property(name).and_then(ColType::of))
-                    .reduce(ColType::merge)
-                    .unwrap_or(ColType::String);
-                Column {
-                    name: name.clone(),
-                    kind,
-                }
-            })
-            .collect();
-
+        let (geometries, mut left_out) = simple_geometries(features);
+        let (geometries, geometry_type) = one_family(geometries, features, &mut left_out);
+        let columns = columns(features, &geometries);
         let rows = geometries
             .into_iter()
             .map(|(i, g, _)| {
@@ -243,7 +175,7 @@ impl Table {
                     .iter()
                     .map(|c| {
                         f.property(&c.name)
-                            .filter(|v| !v.is_null())
+                            .filter(|v| **v != Value::Null)
                             .map(|v| as_column(v, c.kind))
                     })
                     .collect();
@@ -282,20 +214,106 @@ impl Table {
     }
 }
 
+/// A feature's position, geometry and geometry type.
+type Placed = (usize, Geometry, GeomType);
+
+/// The features with a simple geometry, and why the others are left out.
+fn simple_geometries(features: &[Feature]) -> (Vec<Placed>, Vec<String>) {
+    let mut left_out = Vec::new();
+    let mut geometries = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        let converted = f
+            .geometry
+            .clone()
+            .and_then(|g| Geometry::<f64>::try_from(g).ok())
+            .and_then(|g| GeomType::of(&g).map(|t| (g, t)));
+        match converted {
+            Some((g, t)) => geometries.push((i, g, t)),
+            None => left_out.push(format!("{}: no simple geometry", feature_id(f, i))),
+        }
+    }
+    (geometries, left_out)
+}
+
+/// The geometries of the family most have (points first on a tie), and the
+/// table's geometry type: their type, or its multi type when they mix single
+/// and multi. The others are added to `left_out`.
+fn one_family(
+    mut geometries: Vec<Placed>,
+    features: &[Feature],
+    left_out: &mut Vec<String>,
+) -> (Vec<Placed>, GeomType) {
+    let mut counts = [0usize; 3];
+    for (_, _, t) in &geometries {
+        counts[usize::from(t.family())] += 1;
+    }
+    let family = (0..3u8)
+        .max_by_key(|&f| (counts[usize::from(f)], std::cmp::Reverse(f)))
+        .unwrap_or(0);
+    let mut types: Vec<GeomType> = Vec::new();
+    geometries.retain(|(i, _, t)| {
+        if t.family() == family {
+            if !types.contains(t) {
+                types.push(*t);
+            }
+            true
+        } else {
+            left_out.push(format!(
+                "{}: a {} in a layer of {}s",
+                feature_id(&features[*i], *i),
+                t.name(),
+                ["point", "line", "polygon"][usize::from(family)]
+            ));
+            false
+        }
+    });
+    let geometry_type = match types.as_slice() {
+        [one] => *one,
+        [first, ..] => first.multi(),
+        [] => [GeomType::Point, GeomType::LineString, GeomType::Polygon][usize::from(family)],
+    };
+    (geometries, geometry_type)
+}
+
+/// The columns of the features kept: every property name, in the order first
+/// seen with `id` first, each of the narrowest type of its non-null values
+/// (String when there are none).
+fn columns(features: &[Feature], geometries: &[Placed]) -> Vec<Column> {
+    let mut names: Vec<&str> = Vec::new();
+    for (i, _, _) in geometries {
+        for (name, _) in &features[*i].properties {
+            if !names.contains(&name.as_ref()) {
+                names.push(name);
+            }
+        }
+    }
+    names.sort_by_key(|&n| n != "id");
+    names
+        .into_iter()
+        .map(|name| {
+            let kind = geometries
+                .iter()
+                .filter_map(|(i, _, _)| features[*i].property(name).and_then(ColType::of))
+                .reduce(ColType::merge)
+                .unwrap_or(ColType::String);
+            Column {
+                name: name.to_string(),
+                kind,
+            }
+        })
+        .collect()
+}
+
 /// The string id of a feature, or its position when it has none.
 fn feature_id(f: &Feature, i: usize) -> String {
-    match &f.id {
-        Some(geojson::feature::Id::String(s)) => s.clone(),
-        Some(geojson::feature::Id::Number(n)) => n.to_string(),
-        None => format!("{}", i + 1),
-    }
+    f.id.clone().unwrap_or_else(|| format!("{}", i + 1))
 }
 
 /// A value as its column holds it: text for String columns of mixed values.
-fn as_column(v: &serde_json::Value, kind: ColType) -> serde_json::Value {
+fn as_column(v: &Value, kind: ColType) -> Value {
     match (kind, v) {
-        (ColType::String, serde_json::Value::String(_)) => v.clone(),
-        (ColType::String, other) => serde_json::Value::String(other.to_string()),
+        (ColType::String, Value::String(_)) => v.clone(),
+        (ColType::String, other) => Value::String(other.text()),
         _ => v.clone(),
     }
 }
@@ -338,10 +356,12 @@ mod tests {
     use serde_json::json;
 
     fn feature(id: &str, geometry: serde_json::Value, props: serde_json::Value) -> Feature {
-        Feature::from_json_value(json!({
-            "type": "Feature", "id": id, "geometry": geometry, "properties": props,
-        }))
-        .unwrap()
+        Feature::from_geojson(
+            geojson::Feature::from_json_value(json!({
+                "type": "Feature", "id": id, "geometry": geometry, "properties": props,
+            }))
+            .unwrap(),
+        )
     }
 
     #[test]
@@ -383,7 +403,7 @@ mod tests {
                 ("x", ColType::Real),
             ]
         );
-        assert_eq!(table.rows[0].values[2], Some(json!("3")));
+        assert_eq!(table.rows[0].values[2], Some(Value::String("3".into())));
         assert_eq!(table.rows[0].values[1], None);
         match &table.rows[0].geometry {
             Geometry::MultiPoint(mp) => assert_eq!(mp.0[0].x(), 98.1234568),

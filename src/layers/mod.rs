@@ -2,25 +2,28 @@
 //!
 //! A [`Catalog`] holds everything the map shows, built once: the events and
 //! their index, the gazetteer's curated places, the border lines and country
-//! polygons. [`Catalog::features`] answers a [`LayerQuery`] (bbox, time range,
-//! event types, paging) for one [`LayerKind`] as GeoJSON features; the JSON API,
-//! OGC API Features and the tile server all read layers through it.
+//! polygons. [`Catalog::features`] answers a [`LayerQuery`] (bbox, the events'
+//! [`Filter`], paging) for one [`LayerKind`] with typed [`Feature`]s; GeoJSON
+//! ([`Catalog::write_geojson`]), the JSON API, OGC API Features, the tile
+//! server ([`Catalog::tile`]) and exports all read layers through it.
 
+mod feature;
 mod tiles;
 
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use geojson::{Feature, FeatureCollection};
+use geojson::FeatureCollection;
 use serde::Serialize;
 
 use crate::analysis::{self, DriftParams, HubParams};
-use crate::dataset::{Dataset, Where};
-use crate::events::{event_to_feature, Event, EventType, Filter, TimeRange};
+use crate::dataset::Dataset;
+use crate::events::{Event, EventType, Filter};
 use crate::gazetteer::{place_to_feature, Gazetteer, Layer};
 use crate::geom::Bbox;
 
+pub use feature::{event_feature, geometry_bbox, Feature, Value};
 pub use tiles::{tile_feature, FieldType, CLUSTER_BELOW_ZOOM, MAX_ZOOM, MIN_ZOOM};
 
 /// The layers the map and the APIs serve.
@@ -96,8 +99,9 @@ impl FromStr for LayerKind {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LayerQuery {
     pub bbox: Option<Bbox>,
-    pub time: Option<TimeRange>,
-    pub types: Vec<EventType>,
+    /// The time range and event types; they filter the temporal layers only
+    /// ([`LayerKind::is_temporal`]).
+    pub filter: Filter,
     /// Most features returned; all when `None`.
     pub limit: Option<usize>,
     /// Features skipped before the first returned.
@@ -124,14 +128,38 @@ pub struct Catalog {
     drift_params: DriftParams,
 }
 
-/// One layer's unfiltered features (each with its bbox), extent and tile
-/// fields, each worked out once, when first asked for. Lazy, so that starting a
-/// server over many events does not wait for analyses nobody has asked for.
+/// A feature with the bounding box of its geometry, for quick bbox filtering.
+type Boxed = (Option<Bbox>, Feature);
+
+/// One layer's unfiltered features, extent and tile fields, each worked out
+/// once, when first asked for. Lazy, so that starting a server over many
+/// events does not wait for analyses nobody has asked for.
 #[derive(Debug, Default)]
 struct Made {
-    features: OnceLock<Vec<(Option<Bbox>, Feature)>>,
+    features: OnceLock<Vec<Boxed>>,
     extent: OnceLock<Option<Bbox>>,
     fields: OnceLock<Vec<(String, FieldType)>>,
+}
+
+/// The features of a layer that match a query, before paging: what
+/// [`Catalog::select`] finds.
+enum Selection<'a> {
+    /// Positions of events in the dataset, decoded only for the page taken.
+    Events(Vec<u32>),
+    /// Features made once and kept by the catalog.
+    Kept(Vec<&'a Boxed>),
+    /// Features made for this query: hubs, drift or flows of filtered events.
+    Made(Vec<Boxed>),
+}
+
+impl Selection<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Selection::Events(found) => found.len(),
+            Selection::Kept(kept) => kept.len(),
+            Selection::Made(made) => made.len(),
+        }
+    }
 }
 
 /// Colours of event types: the map style, its legend, and the QGIS style of
@@ -172,38 +200,70 @@ impl Catalog {
         gazetteer: Gazetteer,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<Self, CatalogError> {
-        let parse = |path: &str, text: &str| -> Result<Vec<Feature>, CatalogError> {
-            text.parse::<FeatureCollection>()
-                .map(|c| c.features)
+        // The bundled files are parsed now, so that a bad one fails the start.
+        let bundled = |path: &str, text: &str| -> Result<Made, CatalogError> {
+            let collection = text
+                .parse::<FeatureCollection>()
                 .map_err(|e| CatalogError {
                     path: path.into(),
                     message: e.to_string(),
-                })
+                })?;
+            let features = collection.features.into_iter().map(Feature::from_geojson);
+            Ok(Made {
+                features: OnceLock::from(with_bboxes(features.collect())),
+                ..Made::default()
+            })
         };
-        let catalog = Self {
+        let mut made: HashMap<LayerKind, Made> = LayerKind::ALL
+            .iter()
+            .map(|&k| (k, Made::default()))
+            .collect();
+        made.insert(
+            LayerKind::Borders,
+            bundled("geojson/borders.geojson", BORDERS)?,
+        );
+        made.insert(
+            LayerKind::Countries,
+            bundled("geojson/countries.geojson", COUNTRIES)?,
+        );
+        Ok(Self {
             gazetteer,
             dataset: Dataset::new(events),
-            made: LayerKind::ALL
-                .iter()
-                .map(|&k| (k, Made::default()))
-                .collect(),
+            made,
             hub_params: HubParams::DEFAULT,
             drift_params: DriftParams::DEFAULT,
-        };
-        // The bundled files are parsed now, so that a bad one fails the start.
-        for (kind, path, text) in [
-            (LayerKind::Borders, "geojson/borders.geojson", BORDERS),
-            (LayerKind::Countries, "geojson/countries.geojson", COUNTRIES),
-        ] {
-            let _ = catalog.made[&kind]
-                .features
-                .set(with_bboxes(parse(path, text)?));
+        })
+    }
+
+    /// The features of `kind` with a bounding box meeting `bbox` (all when
+    /// `None`) that pass `filter`: the one place that says where each layer's
+    /// features come from. Events come from the index; hubs, drift and flows
+    /// of filtered events are made for the query; everything else is made
+    /// once and kept.
+    fn select(&self, kind: LayerKind, bbox: Option<Bbox>, filter: &Filter) -> Selection<'_> {
+        let in_bbox = |b: &Option<Bbox>| bbox.is_none_or(|q| b.is_some_and(|gb| gb.intersects(&q)));
+        match kind {
+            LayerKind::Events => Selection::Events(self.dataset.positions_in(bbox, filter)),
+            LayerKind::Hubs | LayerKind::Drift | LayerKind::Flows
+                if *filter != Filter::default() =>
+            {
+                let mut made = with_bboxes(self.analysed(kind, filter));
+                made.retain(|(b, _)| in_bbox(b));
+                Selection::Made(made)
+            }
+            LayerKind::Hubs
+            | LayerKind::Drift
+            | LayerKind::Flows
+            | LayerKind::Places
+            | LayerKind::Borders
+            | LayerKind::Countries => {
+                Selection::Kept(self.kept(kind).iter().filter(|(b, _)| in_bbox(b)).collect())
+            }
         }
-        Ok(catalog)
     }
 
     /// The unfiltered features of a layer other than events, made once.
-    fn fixed(&self, kind: LayerKind) -> &[(Option<Bbox>, Feature)] {
+    fn kept(&self, kind: LayerKind) -> &[Boxed] {
         self.made[&kind].features.get_or_init(|| {
             let features = match kind {
                 LayerKind::Places => self
@@ -211,9 +271,14 @@ impl Catalog {
                     .places()
                     .iter()
                     .filter(|p| p.layer == Layer::Curated)
-                    .map(place_to_feature)
+                    .map(|p| Feature::from_geojson(place_to_feature(p)))
                     .collect(),
-                other => self.analysed(other, &Filter::default()),
+                LayerKind::Hubs | LayerKind::Drift | LayerKind::Flows => {
+                    self.analysed(kind, &Filter::default())
+                }
+                // Events are read from the index; borders and countries are
+                // parsed in `Catalog::new`.
+                LayerKind::Events | LayerKind::Borders | LayerKind::Countries => Vec::new(),
             };
             with_bboxes(features)
         })
@@ -222,17 +287,27 @@ impl Catalog {
     /// Hubs, drift or flows of the events that pass `filter`, decoded for the
     /// analysis and dropped after it.
     fn analysed(&self, kind: LayerKind, filter: &Filter) -> Vec<Feature> {
-        let events = &self.dataset.query(None, filter).unwrap_or_default();
-        match kind {
+        let events: Vec<Event> = self
+            .dataset
+            .positions_in(None, filter)
+            .into_iter()
+            .filter_map(|i| self.dataset.event(i))
+            .collect();
+        let collection = match kind {
             LayerKind::Hubs => {
-                analysis::hubs_to_geojson(&analysis::hubs(events, &self.hub_params)).features
+                analysis::hubs_to_geojson(&analysis::hubs(&events, &self.hub_params))
             }
             LayerKind::Drift => {
-                analysis::drift_to_geojson(&analysis::drift(events, &self.drift_params)).features
+                analysis::drift_to_geojson(&analysis::drift(&events, &self.drift_params))
             }
-            LayerKind::Flows => analysis::flows_to_geojson(&analysis::flows(events)).features,
-            _ => Vec::new(),
-        }
+            LayerKind::Flows => analysis::flows_to_geojson(&analysis::flows(&events)),
+            _ => return Vec::new(),
+        };
+        collection
+            .features
+            .into_iter()
+            .map(Feature::from_geojson)
+            .collect()
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -246,62 +321,24 @@ impl Catalog {
     /// The features of one layer matching `query`, paged.
     #[must_use]
     pub fn features(&self, kind: LayerKind, query: &LayerQuery) -> LayerPage {
-        let filter = Filter {
-            time: query.time,
-            types: query.types.clone(),
-        };
-        if kind == LayerKind::Events {
-            let at = query.bbox.map(Where::Bbox);
-            // Bbox, time and type are all answered by the index.
-            let found = self
-                .dataset
-                .query_positions(at.as_ref(), &filter)
-                .unwrap_or_default();
-            let page = paged(found.len(), query);
-            return LayerPage {
-                features: found[page]
-                    .iter()
-                    .filter_map(|&i| self.dataset.event(i))
-                    .map(|e| event_to_feature(&e))
-                    .collect(),
-                matched: found.len(),
-            };
-        }
-        let in_bbox = |b: &Option<Bbox>| {
-            query
-                .bbox
-                .is_none_or(|q| b.is_some_and(|gb| gb.intersects(&q)))
-        };
-        let filtered = kind.is_temporal() && filter != Filter::default();
-        if filtered {
-            let matching: Vec<Feature> = self
-                .analysed(kind, &filter)
+        let selection = self.select(kind, query.bbox, &query.filter);
+        let matched = selection.len();
+        let range = paged(matched, query);
+        let features = match selection {
+            Selection::Events(found) => found[range]
+                .iter()
+                .filter_map(|&i| self.dataset.event(i))
+                .map(|e| event_feature(&e))
+                .collect(),
+            Selection::Kept(kept) => kept[range].iter().map(|(_, f)| f.clone()).collect(),
+            Selection::Made(made) => made
                 .into_iter()
-                .filter(|f| in_bbox(&f.geometry.as_ref().and_then(|g| geometry_bbox(&g.value))))
-                .collect();
-            let matched = matching.len();
-            let range = paged(matched, query);
-            return LayerPage {
-                features: matching
-                    .into_iter()
-                    .skip(range.start)
-                    .take(range.len())
-                    .collect(),
-                matched,
-            };
-        }
-        // Unfiltered: borrow the features made once, clone only the page.
-        let fixed = self.fixed(kind);
-        let matching: Vec<&Feature> = fixed
-            .iter()
-            .filter(|(b, _)| in_bbox(b))
-            .map(|(_, f)| f)
-            .collect();
-        let range = paged(matching.len(), query);
-        LayerPage {
-            features: matching[range].iter().map(|&f| f.clone()).collect(),
-            matched: matching.len(),
-        }
+                .skip(range.start)
+                .take(range.len())
+                .map(|(_, f)| f)
+                .collect(),
+        };
+        LayerPage { features, matched }
     }
 
     /// The feature of a layer whose id is `id` (an event's id, a hub's
@@ -309,23 +346,21 @@ impl Catalog {
     #[must_use]
     pub fn feature(&self, kind: LayerKind, id: &str) -> Option<Feature> {
         if kind == LayerKind::Events {
+            // Found through the events' id index rather than a scan.
             let pos = self.dataset.position_of(id)?;
-            return self.dataset.event(pos).map(|e| event_to_feature(&e));
+            return self.dataset.event(pos).map(|e| event_feature(&e));
         }
-        self.fixed(kind)
+        self.kept(kind)
             .iter()
             .map(|(_, f)| f)
-            .find(|f| match &f.id {
-                Some(geojson::feature::Id::String(s)) => s == id,
-                Some(geojson::feature::Id::Number(n)) => n.to_string() == id,
-                None => false,
-            })
+            .find(|f| f.id.as_deref() == Some(id))
             .cloned()
     }
 
     /// Writes the layer's features matching `query` as one GeoJSON
-    /// FeatureCollection. Events are written straight from the model, which is
-    /// what makes large event layers fast to stream.
+    /// FeatureCollection. Events are written straight from the model
+    /// ([`crate::events::write_geojson_with`]), which is what makes large
+    /// event layers fast to stream.
     ///
     /// # Errors
     /// Only what `out` reports.
@@ -333,42 +368,44 @@ impl Catalog {
         &self,
         kind: LayerKind,
         query: &LayerQuery,
-        out: W,
+        mut out: W,
     ) -> std::io::Result<()> {
-        if kind == LayerKind::Events {
-            let filter = Filter {
-                time: query.time,
-                types: query.types.clone(),
-            };
-            let at = query.bbox.map(Where::Bbox);
-            let found = self
-                .dataset
-                .query_positions(at.as_ref(), &filter)
-                .unwrap_or_default();
-            let page = &found[paged(found.len(), query)];
-            let dataset = &self.dataset;
-            return crate::events::write_geojson_with(page.len(), |i| dataset.event(page[i]), out);
-        }
-        let page = self.features(kind, query);
-        let collection = FeatureCollection {
-            bbox: None,
-            features: page.features,
-            foreign_members: None,
+        let selection = self.select(kind, query.bbox, &query.filter);
+        let range = paged(selection.len(), query);
+        let features: Vec<&Boxed> = match &selection {
+            Selection::Events(found) => {
+                let page = &found[range];
+                let dataset = &self.dataset;
+                return crate::events::write_geojson_with(
+                    page.len(),
+                    |i| dataset.event(page[i]),
+                    out,
+                );
+            }
+            Selection::Kept(kept) => kept[range].to_vec(),
+            Selection::Made(made) => made[range].iter().collect(),
         };
-        serde_json::to_writer(out, &collection).map_err(std::io::Error::from)
+        out.write_all(br#"{"type":"FeatureCollection","features":["#)?;
+        for (i, (_, feature)) in features.into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            feature.write_geojson(&mut out)?;
+        }
+        out.write_all(b"]}")
     }
 
     /// The bounding box of a layer's features, if it has any.
     #[must_use]
     pub fn extent(&self, kind: LayerKind) -> Option<Bbox> {
         *self.made[&kind].extent.get_or_init(|| {
-            if kind == LayerKind::Events {
-                self.dataset.extent()
-            } else {
-                self.fixed(kind)
-                    .iter()
-                    .filter_map(|(b, _)| *b)
-                    .reduce(|a, b| a.union(&b))
+            let union = |boxes: &mut dyn Iterator<Item = &Option<Bbox>>| {
+                boxes.filter_map(|b| *b).reduce(|a, b| a.union(&b))
+            };
+            match self.select(kind, None, &Filter::default()) {
+                Selection::Events(_) => self.dataset.extent(),
+                Selection::Kept(kept) => union(&mut kept.iter().map(|(b, _)| b)),
+                Selection::Made(made) => union(&mut made.iter().map(|(b, _)| b)),
             }
         })
     }
@@ -380,12 +417,9 @@ impl Catalog {
     }
 }
 
-/// Features paired with their bounding boxes, for quick bbox filtering.
-fn with_bboxes(features: Vec<Feature>) -> Vec<(Option<Bbox>, Feature)> {
-    features
-        .into_iter()
-        .map(|f| (f.geometry.as_ref().and_then(|g| geometry_bbox(&g.value)), f))
-        .collect()
+/// Features paired with their bounding boxes.
+fn with_bboxes(features: Vec<Feature>) -> Vec<Boxed> {
+    features.into_iter().map(|f| (f.bbox(), f)).collect()
 }
 
 /// The index range of a page of `total` items.
@@ -395,34 +429,4 @@ fn paged(total: usize, query: &LayerQuery) -> std::ops::Range<usize> {
         .limit
         .map_or(total, |l| start.saturating_add(l).min(total));
     start..end
-}
-
-/// The bounding box of a GeoJSON geometry.
-#[must_use]
-pub fn geometry_bbox(value: &geojson::Value) -> Option<Bbox> {
-    fn walk(v: &geojson::Value, acc: &mut Option<[f64; 4]>) {
-        let mut add = |p: &Vec<f64>| {
-            if let [x, y, ..] = p.as_slice() {
-                let b = acc.get_or_insert([*x, *y, *x, *y]);
-                b[0] = b[0].min(*x);
-                b[1] = b[1].min(*y);
-                b[2] = b[2].max(*x);
-                b[3] = b[3].max(*y);
-            }
-        };
-        match v {
-            geojson::Value::Point(p) => add(p),
-            geojson::Value::MultiPoint(ps) | geojson::Value::LineString(ps) => {
-                ps.iter().for_each(&mut add)
-            }
-            geojson::Value::MultiLineString(ls) | geojson::Value::Polygon(ls) => {
-                ls.iter().flatten().for_each(&mut add)
-            }
-            geojson::Value::MultiPolygon(ps) => ps.iter().flatten().flatten().for_each(&mut add),
-            geojson::Value::GeometryCollection(gs) => gs.iter().for_each(|g| walk(&g.value, acc)),
-        }
-    }
-    let mut acc = None;
-    walk(value, &mut acc);
-    acc.and_then(|[w, s, e, n]| Bbox::new(w, s, e, n).ok())
 }

@@ -1,11 +1,8 @@
 //! Layers as vector tiles: the features of one layer in one tile, clustered by
 //! quarter at low zooms, encoded as MVT.
 
-use geojson::Feature;
-
-use super::{Catalog, LayerKind, LayerQuery};
+use super::{Catalog, Feature, LayerKind, LayerQuery, Selection, Value};
 use crate::analysis::Period;
-use crate::dataset::Where;
 use crate::events::Filter;
 use crate::geom::LonLat;
 use crate::tiles::{
@@ -48,7 +45,9 @@ impl Catalog {
         encode_tile(coord, &[(kind.name(), &features)])
     }
 
-    /// The features of `kind` for one tile, before encoding.
+    /// The features of `kind` for one tile, before encoding: events as
+    /// [`event_tile_feature`]s, clustered below [`CLUSTER_BELOW_ZOOM`]; the
+    /// features of other layers as [`tile_feature`]s.
     #[must_use]
     pub fn tile_features(
         &self,
@@ -57,69 +56,59 @@ impl Catalog {
         query: &LayerQuery,
     ) -> Vec<TileFeature> {
         let area = coord.buffered_bounds(BUFFER, EXTENT);
-        if kind == LayerKind::Events {
-            let filter = Filter {
-                time: query.time,
-                types: query.types.clone(),
-            };
-            let positions = self
-                .dataset
-                .query_positions(Some(&Where::Bbox(area)), &filter)
-                .unwrap_or_default();
-            let dataset = &self.dataset;
-            let full = |i: u32| {
-                dataset
-                    .event(i)
-                    .map(|e| event_tile_feature(&e, u64::from(i)))
-            };
-            if coord.z < CLUSTER_BELOW_ZOOM {
-                // Group plain (point, quarter) pairs; only the points left
-                // alone are decoded and made into full features.
-                let points: Vec<(Option<LonLat>, i32)> = positions
-                    .iter()
-                    .map(|&i| {
-                        let quarter = dataset.midpoint(i).map_or(0, |d| Period::Quarter.key_of(d));
-                        (dataset.point(i), quarter)
-                    })
-                    .collect();
-                let grouping = Grouping::new(&points, coord, CLUSTER_RADIUS);
-                return grouping
-                    .groups
-                    .iter()
-                    .filter_map(|members| {
-                        let i = positions[members[0]];
-                        let period = Period::Quarter.span_of(dataset.midpoint(i)?).label;
-                        if let [_] = members.as_slice() {
-                            let mut single = full(i)?;
-                            mark_single(&mut single, &period);
-                            return Some(single);
-                        }
-                        let persons = members.iter().fold(0_i64, |sum, &m| {
-                            let persons = dataset.persons(positions[m]).unwrap_or(0);
-                            sum.saturating_add(i64::try_from(persons).unwrap_or(i64::MAX))
-                        });
-                        Some(cluster_feature(
-                            grouping.centre(members),
-                            members.len(),
-                            TileValue::Int(persons),
-                            &period,
-                        ))
-                    })
-                    .collect();
+        match self.select(kind, Some(area), &query.filter) {
+            Selection::Events(found) if coord.z < CLUSTER_BELOW_ZOOM => {
+                self.event_clusters(coord, &found)
             }
-            return positions.iter().filter_map(|&i| full(i)).collect();
+            Selection::Events(found) => found.iter().filter_map(|&i| self.event_tile(i)).collect(),
+            Selection::Kept(kept) => tile_features(kept.into_iter().map(|(_, f)| f)),
+            Selection::Made(made) => tile_features(made.iter().map(|(_, f)| f)),
         }
-        let page = self.features(
-            kind,
-            &LayerQuery {
-                bbox: Some(area),
-                ..query.clone()
-            },
-        );
-        page.features
+    }
+
+    /// The event at `pos` as a tile feature, with its position as id.
+    fn event_tile(&self, pos: u32) -> Option<TileFeature> {
+        self.dataset
+            .event(pos)
+            .map(|e| event_tile_feature(&e, u64::from(pos)))
+    }
+
+    /// The events at `positions` in a tile below [`CLUSTER_BELOW_ZOOM`]:
+    /// points close together in the same quarter as one cluster. Plain
+    /// (point, quarter) pairs are grouped; only the points left alone are
+    /// decoded and made into full features.
+    fn event_clusters(&self, coord: TileCoord, positions: &[u32]) -> Vec<TileFeature> {
+        let dataset = &self.dataset;
+        let points: Vec<(Option<LonLat>, i32)> = positions
             .iter()
-            .enumerate()
-            .filter_map(|(i, f)| tile_feature(f, i as u64))
+            .map(|&i| {
+                let quarter = dataset.midpoint(i).map_or(0, |d| Period::Quarter.key_of(d));
+                (dataset.point(i), quarter)
+            })
+            .collect();
+        let grouping = Grouping::new(&points, coord, CLUSTER_RADIUS);
+        grouping
+            .groups
+            .iter()
+            .filter_map(|members| {
+                let i = positions[members[0]];
+                let period = Period::Quarter.span_of(dataset.midpoint(i)?).label;
+                if let [_] = members.as_slice() {
+                    let mut single = self.event_tile(i)?;
+                    mark_single(&mut single, &period);
+                    return Some(single);
+                }
+                let persons = members.iter().fold(0_i64, |sum, &m| {
+                    let persons = dataset.persons(positions[m]).unwrap_or(0);
+                    sum.saturating_add(i64::try_from(persons).unwrap_or(i64::MAX))
+                });
+                Some(cluster_feature(
+                    grouping.centre(members),
+                    members.len(),
+                    TileValue::Int(persons),
+                    &period,
+                ))
+            })
             .collect()
     }
 
@@ -131,7 +120,8 @@ impl Catalog {
             .get_or_init(|| self.compute_tile_fields(kind))
     }
 
-    /// Works out [`Catalog::tile_fields`], once, on first use.
+    /// Works out [`Catalog::tile_fields`], once, on first use: the properties
+    /// of the first event (with those of clusters), or of every feature.
     fn compute_tile_fields(&self, kind: LayerKind) -> Vec<(String, FieldType)> {
         let mut fields: Vec<(String, FieldType)> = Vec::new();
         let mut add = |name: &str, t: FieldType| {
@@ -139,31 +129,39 @@ impl Catalog {
                 fields.push((name.to_string(), t));
             }
         };
-        let sample: Vec<TileFeature> = if kind == LayerKind::Events {
-            self.dataset
-                .events()
-                .take(1)
-                .map(|e| event_tile_feature(&e, 0))
-                .collect()
-        } else {
-            self.features(kind, &LayerQuery::default())
-                .features
-                .iter()
-                .filter_map(|f| tile_feature(f, 0))
-                .collect()
+        let (sample, clustered) = match self.select(kind, None, &Filter::default()) {
+            Selection::Events(found) => (
+                found
+                    .first()
+                    .and_then(|&i| self.dataset.event(i))
+                    .map(|e| event_tile_feature(&e, 0))
+                    .into_iter()
+                    .collect(),
+                true,
+            ),
+            Selection::Kept(kept) => (tile_features(kept.into_iter().map(|(_, f)| f)), false),
+            Selection::Made(made) => (tile_features(made.iter().map(|(_, f)| f)), false),
         };
         for f in &sample {
             for (name, value) in &f.properties {
                 add(name, field_type(value));
             }
         }
-        if kind == LayerKind::Events {
+        if clustered {
             add("point_count", FieldType::Number);
             add("cluster", FieldType::Boolean);
             add("period", FieldType::String);
         }
         fields
     }
+}
+
+/// Features as tile features, each with its position as id.
+fn tile_features<'a>(features: impl Iterator<Item = &'a Feature>) -> Vec<TileFeature> {
+    features
+        .enumerate()
+        .filter_map(|(i, f)| tile_feature(f, i as u64))
+        .collect()
 }
 
 fn field_type(v: &TileValue) -> FieldType {
@@ -174,8 +172,9 @@ fn field_type(v: &TileValue) -> FieldType {
     }
 }
 
-/// A GeoJSON feature as a tile feature: its geometry, and its properties as
-/// MVT values (arrays and objects as JSON text, nulls left out).
+/// A feature as a tile feature: its geometry, its id as the `id` property,
+/// and its properties as MVT values (arrays and objects as JSON text, nulls
+/// left out). `None` without a simple geometry.
 #[must_use]
 pub fn tile_feature(feature: &Feature, id: u64) -> Option<TileFeature> {
     let point = |p: &Vec<f64>| match p.as_slice() {
@@ -187,7 +186,7 @@ pub fn tile_feature(feature: &Feature, id: u64) -> Option<TileFeature> {
     };
     let line = |ps: &Vec<Vec<f64>>| ps.iter().filter_map(point).collect::<Vec<_>>();
     let rings = |rs: &Vec<Vec<Vec<f64>>>| rs.iter().map(line).collect::<Vec<_>>();
-    let geometry = match &feature.geometry.as_ref()?.value {
+    let geometry = match feature.geometry.as_ref()? {
         geojson::Value::Point(p) => TileGeometry::Point(point(p)?),
         geojson::Value::MultiPoint(ps) => TileGeometry::MultiPoint(line(ps)),
         geojson::Value::LineString(ps) => TileGeometry::LineString(line(ps)),
@@ -199,24 +198,22 @@ pub fn tile_feature(feature: &Feature, id: u64) -> Option<TileFeature> {
         geojson::Value::GeometryCollection(_) => return None,
     };
     let mut properties = Vec::new();
-    if let Some(geojson::feature::Id::String(s)) = &feature.id {
-        properties.push(("id".into(), TileValue::String(s.clone())));
+    if let Some(id) = &feature.id {
+        properties.push(("id".into(), TileValue::String(id.clone())));
     }
-    for (k, v) in feature.properties.iter().flatten() {
-        if k == "id" && !properties.is_empty() {
+    for (name, value) in &feature.properties {
+        if name == "id" && !properties.is_empty() {
             continue;
         }
-        let value = match v {
-            serde_json::Value::Null => continue,
-            serde_json::Value::Bool(b) => TileValue::Bool(*b),
-            serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => TileValue::Int(i),
-                None => TileValue::Double(n.as_f64().unwrap_or(0.0)),
-            },
-            serde_json::Value::String(s) => TileValue::String(s.clone()),
-            other => TileValue::String(other.to_string()),
+        let value = match value {
+            Value::Null => continue,
+            Value::Bool(b) => TileValue::Bool(*b),
+            Value::Int(i) => TileValue::Int(*i),
+            Value::Float(f) => TileValue::Double(*f),
+            Value::String(s) => TileValue::String(s.clone()),
+            Value::Json(v) => TileValue::String(v.to_string()),
         };
-        properties.push((k.clone().into(), value));
+        properties.push((name.clone(), value));
     }
     Some(TileFeature {
         id: Some(id),

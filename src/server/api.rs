@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::params::{Params, MAX_LIMIT};
 use super::AppState;
 use crate::dataset::{border, Where};
-use crate::events::{write_geojson_with, Filter};
+use crate::events::write_geojson_with;
 use crate::gazetteer::{is_ambiguous, Hints, Kind};
 use crate::layers::{LayerKind, LayerQuery};
 
@@ -139,10 +139,7 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
     } else {
         None
     };
-    let filter = Filter {
-        time: p.datetime()?,
-        types: p.types()?,
-    };
+    let filter = p.filter()?;
     let found = catalog
         .dataset()
         .query_positions(at.as_ref(), &filter)
@@ -194,8 +191,7 @@ pub async fn layer(
     let kind: LayerKind = name.parse().map_err(ApiError::NotFound)?;
     let query = LayerQuery {
         bbox: p.bbox()?,
-        time: p.datetime()?,
-        types: p.types()?,
+        filter: p.filter()?,
         limit: p.count("limit", None, 0, MAX_LIMIT)?,
         offset: 0,
     };

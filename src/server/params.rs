@@ -1,6 +1,6 @@
 //! Query parameters, parsed one by one so that every error names its parameter.
 
-use crate::events::{EventType, TimeRange};
+use crate::events::{EventType, Filter, TimeRange};
 use crate::geom::Bbox;
 
 use super::error::ApiError;
@@ -48,6 +48,14 @@ impl Params {
             .filter(|t| !t.trim().is_empty())
             .map(|t| t.parse::<EventType>().map_err(|e| ApiError::bad("type", e)))
             .collect()
+    }
+
+    /// The events' filter: `datetime` and `type`.
+    pub fn filter(&self) -> Result<Filter, ApiError> {
+        Ok(Filter {
+            time: self.datetime()?,
+            types: self.types()?,
+        })
     }
 
     /// A whole number of at least `min`, or `default`.

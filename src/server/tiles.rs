@@ -63,16 +63,15 @@ pub(super) fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiEr
     let (kind, coord) = tile_path(request.uri().path())?;
     let p = params(Query::try_from_uri(request.uri()))?;
     let query = LayerQuery {
-        time: p.datetime()?,
-        types: p.types()?,
+        filter: p.filter()?,
         ..LayerQuery::default()
     };
-    let mut types = query.types.clone();
+    let mut types = query.filter.types.clone();
     types.sort_unstable();
     let key = TileKey {
         kind,
         coord,
-        time: query.time.map(|t| (t.start, t.end)),
+        time: query.filter.time.map(|t| (t.start, t.end)),
         types,
     };
     Ok((key, query))

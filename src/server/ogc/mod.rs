@@ -32,7 +32,7 @@ use serde_json::{json, Value};
 use super::api::{params, QueryParams};
 use super::links::{self, base_url, link, pair};
 use super::{ApiError, AppState, Params};
-use crate::layers::{LayerKind, LayerQuery};
+use crate::layers::{LayerKind, LayerPage, LayerQuery};
 
 type Shared = State<Arc<AppState>>;
 
@@ -165,8 +165,7 @@ impl ItemsQuery {
         let offset = whole(p, "offset", 0, 0)?;
         let layer = LayerQuery {
             bbox: p.bbox()?,
-            time: p.datetime()?,
-            types: p.types()?,
+            filter: p.filter()?,
             limit: Some(limit),
             offset,
         };
@@ -242,15 +241,31 @@ async fn items(
         let prev = query.page(&items, offset.saturating_sub(query.limit));
         links.push(link("prev", GEOJSON, "The previous page", prev));
     }
-    let body = json!({
-        "type": "FeatureCollection",
-        "features": page.features,
-        "numberMatched": page.matched,
-        "numberReturned": returned,
-        "timeStamp": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        "links": links,
-    });
-    Ok(typed(GEOJSON, &body))
+    let body = items_body(&page, &links).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
+}
+
+/// A page of items as a FeatureCollection, each feature written once, the
+/// members of every object in name order (as these answers have always been).
+fn items_body(page: &LayerPage, links: &[Value]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let mut body = Vec::with_capacity(page.features.len() * 1024);
+    body.write_all(br#"{"features":["#)?;
+    for (i, feature) in page.features.iter().enumerate() {
+        if i > 0 {
+            body.write_all(b",")?;
+        }
+        feature.write_sorted(&mut body, &[])?;
+    }
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    write!(
+        body,
+        r#"],"links":{},"numberMatched":{},"numberReturned":{},"timeStamp":"{now}","type":"FeatureCollection"}}"#,
+        serde_json::to_string(links)?,
+        page.matched,
+        page.features.len(),
+    )?;
+    Ok(body)
 }
 
 async fn item(
@@ -267,8 +282,7 @@ async fn item(
             ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
         })?;
     let here = format!("{}/ogc/collections/{id}", base_url(&headers));
-    let mut body = serde_json::to_value(&feature).map_err(|e| ApiError::Internal(e.to_string()))?;
-    body["links"] = json!([
+    let links = json!([
         link(
             "self",
             GEOJSON,
@@ -277,5 +291,9 @@ async fn item(
         ),
         link("collection", JSON, kind.title(), here),
     ]);
-    Ok(typed(GEOJSON, &body))
+    let mut body = Vec::with_capacity(4096);
+    feature
+        .write_sorted(&mut body, &[("links", &links)])
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }

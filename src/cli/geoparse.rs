@@ -12,7 +12,7 @@ use scamatlas::geoparse::{drafts, Document, DraftOptions, Geoparser, Mention, Op
 use serde_json::json;
 
 use super::args::GeoparseArgs;
-use super::output::{json_pretty, radius, Table};
+use super::output::{json_pretty, radius, status, Table};
 use super::UsageError;
 
 /// Longest evidence or reason shown in a table cell, in characters.
@@ -63,7 +63,7 @@ pub fn run(gazetteer: &Gazetteer, args: &GeoparseArgs) -> anyhow::Result<ExitCod
             for s in skipped {
                 tracing::warn!("{}: no draft for {s}", path.display());
             }
-            eprintln!(
+            status!(
                 "{}: {} draft event{}",
                 path.display(),
                 events.len(),

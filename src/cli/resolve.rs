@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::args::ResolveArgs;
-use super::output::{json_line, json_pretty, radius, Table};
+use super::output::{json_line, json_pretty, radius, status, Table};
 use super::{country_flag, UsageError};
 
 pub fn run(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
@@ -161,7 +161,7 @@ fn table(results: &[(&str, Vec<Candidate<'_>>)]) -> Table {
 fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let stdin = io::stdin().lock();
     if stdin.is_terminal() {
-        eprintln!(
+        status!(
             "reading names from stdin, one per line (Ctrl-D to end); or give them as arguments"
         );
     }

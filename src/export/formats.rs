@@ -254,11 +254,11 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
                 (ColType::Real, Some(v)) => Value::Float(v.as_f64().unwrap_or_default()),
                 (ColType::Date, Some(serde_json::Value::String(s))) => Value::Date(
                     geopackage::core::datetime::Date::parse(s)
-                        .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
+                        .map_err(|e| value_error(&column.name, s, &e))?,
                 ),
                 (ColType::DateTime, Some(serde_json::Value::String(s))) => Value::DateTime(
                     geopackage::core::datetime::DateTime::parse_lenient(s)
-                        .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
+                        .map_err(|e| value_error(&column.name, s, &e))?,
                 ),
                 (_, Some(v)) => Value::Text(csv_text(v)),
             };
@@ -270,6 +270,15 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
     layer.write_all(features, 0)?;
     layer.recompute_extent()?;
     Ok(())
+}
+
+/// A value of `column` that the format refuses, with the format's reason.
+fn value_error(column: &str, value: &str, reason: &impl std::fmt::Display) -> ExportError {
+    ExportError::Value {
+        column: column.into(),
+        value: value.into(),
+        reason: reason.to_string(),
+    }
 }
 
 /// A QGIS style (`.qml`) that draws an events layer by `type`, in the colours

@@ -350,7 +350,7 @@ fn read_curated(
         let kind: Kind = r[2]
             .trim()
             .parse()
-            .map_err(|e: String| ctx.err(format!("column kind: {e}")))?;
+            .map_err(|e: crate::error::UnknownName| ctx.err(format!("column kind: {e}")))?;
         let class = r[3].trim();
         if class.is_empty() {
             return Err(ctx.err("column class is empty"));

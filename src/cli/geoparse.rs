@@ -251,6 +251,20 @@ fn write_tables(out: &mut impl Write, path: &Path, doc: &Document<'_>) -> anyhow
         doc.mentions.len(),
         if doc.mentions.len() == 1 { "" } else { "s" }
     )?;
+    mentions_table(doc).write(out)?;
+    if !doc.dates.is_empty() {
+        writeln!(out)?;
+        dates_table(doc).write(out)?;
+    }
+    if !doc.counts.is_empty() {
+        writeln!(out)?;
+        counts_table(doc).write(out)?;
+    }
+    Ok(())
+}
+
+/// Each place mention with its place, point, confidence and reason.
+fn mentions_table(doc: &Document<'_>) -> Table {
     let mut table = Table::new(vec![
         "CHARS", "TEXT", "PLACE", "ID", "KIND", "CC", "LON", "LAT", "RADIUS", "CONF", "REASON",
     ]);
@@ -291,44 +305,44 @@ fn write_tables(out: &mut impl Write, path: &Path, doc: &Document<'_>) -> anyhow
             shorten(&reason),
         ]);
     }
-    table.write(out)?;
-    if !doc.dates.is_empty() {
-        writeln!(out)?;
-        let mut table = Table::new(vec!["CHARS", "DATE", "FORM", "VALUE"]);
-        for d in &doc.dates {
-            table.row(vec![
-                format!("{}-{}", d.start, d.end),
-                d.text.clone(),
-                format!("{:?}", d.form).to_lowercase(),
-                d.value.map_or("-".into(), |v| v.to_event_date()),
-            ]);
-        }
-        table.write(out)?;
-    }
-    if !doc.counts.is_empty() {
-        writeln!(out)?;
-        let mut table = Table::new(vec![
-            "CHARS", "COUNT", "VALUE", "KIND", "EVENT", "PLACE", "TO", "TOTAL",
+    table
+}
+
+/// Each date with how it is written and its value.
+fn dates_table(doc: &Document<'_>) -> Table {
+    let mut table = Table::new(vec!["CHARS", "DATE", "FORM", "VALUE"]);
+    for d in &doc.dates {
+        table.row(vec![
+            format!("{}-{}", d.start, d.end),
+            d.text.clone(),
+            format!("{:?}", d.form).to_lowercase(),
+            d.value.map_or("-".into(), |v| v.to_event_date()),
         ]);
-        for c in &doc.counts {
-            let place =
-                |i: Option<usize>| i.map_or(String::new(), |i| doc.mentions[i].text.clone());
-            table.row(vec![
-                format!("{}-{}", c.start, c.end),
-                shorten(&c.text),
-                c.value.to_string(),
-                c.kind.as_str().to_string(),
-                c.event_type.map_or("-".into(), |t| t.as_str().to_string()),
-                place(c.place),
-                place(c.destination),
-                if c.cumulative {
-                    "yes".into()
-                } else {
-                    String::new()
-                },
-            ]);
-        }
-        table.write(out)?;
     }
-    Ok(())
+    table
+}
+
+/// Each count of people with its kind, event type and places.
+fn counts_table(doc: &Document<'_>) -> Table {
+    let mut table = Table::new(vec![
+        "CHARS", "COUNT", "VALUE", "KIND", "EVENT", "PLACE", "TO", "TOTAL",
+    ]);
+    for c in &doc.counts {
+        let place = |i: Option<usize>| i.map_or(String::new(), |i| doc.mentions[i].text.clone());
+        table.row(vec![
+            format!("{}-{}", c.start, c.end),
+            shorten(&c.text),
+            c.value.to_string(),
+            c.kind.as_str().to_string(),
+            c.event_type.map_or("-".into(), |t| t.as_str().to_string()),
+            place(c.place),
+            place(c.destination),
+            if c.cumulative {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    table
 }

@@ -23,15 +23,25 @@ const BORDER_DEMONYMS: &[(&str, &str)] = &[
     ("bangladeshi", "BD"),
 ];
 
-/// Joins "X border" and "X-Y border" (X, Y countries or their demonyms) into
-/// one border span.
+/// Makes the border phrases of `spans` and `text` one border span each: the
+/// spans of countries in "X border" and "X-Y border", demonyms with no span,
+/// and the phrases of scripts without spaces.
 pub(super) fn borders(
     gazetteer: &Gazetteer,
     border_lines: &[PlaceId],
     text: &str,
-    mut spans: Vec<Span>,
+    spans: Vec<Span>,
 ) -> Vec<Span> {
     let lines = BorderLines::new(gazetteer, border_lines);
+    let out = named_borders(&lines, text, spans);
+    // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
+    let out = demonym_borders(&lines, text, out);
+    unspaced_borders(&lines, text, out)
+}
+
+/// Joins "X border" and "X-Y border" (X, Y countries or their demonyms, X a
+/// span) into one border span.
+fn named_borders(lines: &BorderLines<'_>, text: &str, mut spans: Vec<Span>) -> Vec<Span> {
     let mut out: Vec<Span> = Vec::with_capacity(spans.len());
     let mut i = 0;
     // Demonyms and country spans, in order, as border parts.
@@ -101,9 +111,6 @@ pub(super) fn borders(
         out.push(take_span(&mut spans, i));
         i += 1;
     }
-    // "Thai border", "Thai-Cambodian border": demonym border phrases with no span.
-    out = demonym_borders(&lines, text, out);
-    out = unspaced_borders(&lines, text, out);
     out
 }
 

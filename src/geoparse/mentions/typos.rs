@@ -205,22 +205,7 @@ impl Detector {
                 if candidate == word && !found.is_empty() && lower_case.has(w) {
                     break;
                 }
-                if let Some(&(first, edits)) = found.first() {
-                    let mut entries: Vec<Entry> = Vec::new();
-                    for (entry, e) in found {
-                        if *e == edits && !entries.iter().any(|x| x.place == entry.place) {
-                            entries.push(*entry);
-                        }
-                    }
-                    let matched = first.name(gazetteer.place(first.place)).to_string();
-                    let span = Span {
-                        start: candidate.start,
-                        end: candidate.end,
-                        entries,
-                        found: Found::Fuzzy { edits, matched },
-                        organisation: None,
-                        part: None,
-                    };
+                if let Some(span) = typo_span(gazetteer, candidate, found) {
                     if keep(text, &mut span.clone()) {
                         at = candidate.end;
                         added.push(span);
@@ -234,6 +219,27 @@ impl Detector {
             spans.sort_by_key(|s| s.start);
         }
     }
+}
+
+/// The span of `word` as a typo of the names `found` (nearest first): the
+/// nearest ones, one entry per place; `None` when nothing was found.
+fn typo_span(gazetteer: &Gazetteer, word: Word, found: &[(Entry, u32)]) -> Option<Span> {
+    let &(first, edits) = found.first()?;
+    let mut entries: Vec<Entry> = Vec::new();
+    for (entry, e) in found {
+        if *e == edits && !entries.iter().any(|x| x.place == entry.place) {
+            entries.push(*entry);
+        }
+    }
+    let matched = first.name(gazetteer.place(first.place)).to_string();
+    Some(Span {
+        start: word.start,
+        end: word.end,
+        entries,
+        found: Found::Fuzzy { edits, matched },
+        organisation: None,
+        part: None,
+    })
 }
 
 /// Whether a text also writes a word with a lower-case initial.

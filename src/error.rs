@@ -49,3 +49,32 @@ pub struct UnknownName {
     /// The names it may take, in words: `point, area or line`.
     pub expected: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Period, Weight};
+    use crate::export::Format;
+    use crate::gazetteer::Kind;
+
+    /// Each keyword's error reads as it did when it was a `String`.
+    #[test]
+    fn unknown_names_keep_their_wording() {
+        let message = |e: super::UnknownName| e.to_string();
+        assert_eq!(
+            message("pont".parse::<Kind>().unwrap_err()),
+            r#"unknown kind "pont" (expected point, area or line)"#
+        );
+        assert_eq!(
+            message(" SHP ".parse::<Format>().unwrap_err()),
+            r#"unknown format "shp" (expected one of geojson, geojsonseq, fgb, gpkg, csv)"#
+        );
+        assert_eq!(
+            message("week".parse::<Period>().unwrap_err()),
+            r#"unknown period "week" (expected month, quarter, year or all)"#
+        );
+        assert_eq!(
+            message("people".parse::<Weight>().unwrap_err()),
+            r#"unknown weight "people" (expected persons or events)"#
+        );
+    }
+}

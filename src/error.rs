@@ -1,8 +1,9 @@
-//! The crate's error type, composed from the module errors.
+//! The crate's error type, composed from the module errors, and the one error of
+//! a keyword (a kind, a format, a period) that is not one of its names.
 
-use crate::gazetteer::{GazetteerError, ResolveError};
+use crate::gazetteer::{GazetteerError, NearError, ResolveError};
 
-/// Any error of the library.
+/// Any error of the library: every module's error converts into it with `?`.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -10,11 +11,70 @@ pub enum Error {
     #[error(transparent)]
     Resolve(#[from] ResolveError),
     #[error(transparent)]
+    Near(#[from] NearError),
+    #[error(transparent)]
     Coord(#[from] crate::geom::CoordError),
     #[error(transparent)]
     Events(#[from] crate::events::EventsError),
     #[error(transparent)]
+    Where(#[from] crate::dataset::WhereError),
+    #[error(transparent)]
     Tile(#[from] crate::tiles::TileError),
+    #[error(transparent)]
+    Catalog(#[from] crate::layers::CatalogError),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    #[error(transparent)]
+    Geoparse(#[from] crate::geoparse::GeoparseError),
+    #[error(transparent)]
+    Eval(#[from] crate::geoparse::eval::EvalError),
+    #[error(transparent)]
+    Web(#[from] crate::server::WebProblem),
+    #[error(transparent)]
+    UnknownName(#[from] UnknownName),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A keyword that is none of the names it may take: `unknown kind "pont"
+/// (expected point, area or line)`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?} (expected {expected})")]
+pub struct UnknownName {
+    /// What the keyword names: `kind`, `format`, `period`.
+    pub what: &'static str,
+    /// The value given, as it was compared (trimmed, and lowercased where case
+    /// does not matter).
+    pub value: String,
+    /// The names it may take, in words: `point, area or line`.
+    pub expected: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{Period, Weight};
+    use crate::export::Format;
+    use crate::gazetteer::Kind;
+
+    /// Each keyword's error reads as it did when it was a `String`.
+    #[test]
+    fn unknown_names_keep_their_wording() {
+        let message = |e: super::UnknownName| e.to_string();
+        assert_eq!(
+            message("pont".parse::<Kind>().unwrap_err()),
+            r#"unknown kind "pont" (expected point, area or line)"#
+        );
+        assert_eq!(
+            message(" SHP ".parse::<Format>().unwrap_err()),
+            r#"unknown format "shp" (expected one of geojson, geojsonseq, fgb, gpkg, csv)"#
+        );
+        assert_eq!(
+            message("week".parse::<Period>().unwrap_err()),
+            r#"unknown period "week" (expected month, quarter, year or all)"#
+        );
+        assert_eq!(
+            message("people".parse::<Weight>().unwrap_err()),
+            r#"unknown weight "people" (expected persons or events)"#
+        );
+    }
+}

@@ -67,15 +67,17 @@ impl fmt::Display for Weight {
 }
 
 impl FromStr for Weight {
-    type Err = String;
+    type Err = crate::error::UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
             "persons" => Ok(Weight::Persons),
             "events" => Ok(Weight::Events),
-            other => Err(format!(
-                "unknown weight {other:?} (expected persons or events)"
-            )),
+            other => Err(crate::error::UnknownName {
+                what: "weight",
+                value: other.into(),
+                expected: "persons or events".into(),
+            }),
         }
     }
 }

@@ -145,14 +145,18 @@ impl fmt::Display for Period {
 }
 
 impl FromStr for Period {
-    type Err = String;
+    type Err = crate::error::UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         Period::ALL
             .into_iter()
             .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("unknown period {s:?} (expected month, quarter, year or all)"))
+            .ok_or_else(|| crate::error::UnknownName {
+                what: "period",
+                value: s.into(),
+                expected: "month, quarter, year or all".into(),
+            })
     }
 }
 

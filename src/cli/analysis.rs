@@ -11,7 +11,7 @@ use scamatlas::events::{Event, EventType, Filter, TimeRange};
 use scamatlas::gazetteer::Gazetteer;
 
 use super::args::{DriftArgs, EventFilterArgs, FlowsArgs, FormatArgs, HubsArgs};
-use super::output::{json_pretty, Table};
+use super::output::{json_pretty, status, Table};
 use super::UsageError;
 
 /// The loaded events that pass `--datetime` and `--type`.
@@ -46,7 +46,7 @@ pub fn filter(args: &EventFilterArgs) -> anyhow::Result<Filter> {
 fn period(value: &str) -> anyhow::Result<Period> {
     value
         .parse()
-        .map_err(|e: String| UsageError(format!("--period: {e}")).into())
+        .map_err(|e: scamatlas::error::UnknownName| UsageError(format!("--period: {e}")).into())
 }
 
 fn positive(name: &str, value: f64) -> anyhow::Result<f64> {
@@ -121,7 +121,7 @@ pub fn hubs(gazetteer: &Gazetteer, args: &HubsArgs) -> anyhow::Result<ExitCode> 
             table
         },
     )?;
-    eprintln!(
+    status!(
         "{} hubs from {} events (eps {} km, at least {} events, per {})",
         hubs.len(),
         events.len(),
@@ -170,18 +170,18 @@ pub fn drift(gazetteer: &Gazetteer, args: &DriftArgs) -> anyhow::Result<ExitCode
         // The summary people ask for: how far south, year by year.
         for y in &drift.yearly {
             match y.south_km_from_previous_year {
-                Some(km) => eprintln!(
+                Some(km) => status!(
                     "{}: centre at {:.2}°N, {:.0} km {} of the year before",
                     y.year,
                     y.centroid.lat,
                     km.abs(),
                     if km >= 0.0 { "south" } else { "north" }
                 ),
-                None => eprintln!("{}: centre at {:.2}°N", y.year, y.centroid.lat),
+                None => status!("{}: centre at {:.2}°N", y.year, y.centroid.lat),
             }
         }
         if let Some((from, to, km)) = drift.first_to_last_year_south_km() {
-            eprintln!(
+            status!(
                 "from {from} to {to} the yearly centre of activity moved {:.0} km {} (weighted by {})",
                 km.abs(),
                 if km >= 0.0 { "south" } else { "north" },
@@ -189,7 +189,7 @@ pub fn drift(gazetteer: &Gazetteer, args: &DriftArgs) -> anyhow::Result<ExitCode
             );
         }
         if let (Some(first), Some(last)) = (drift.steps.first(), drift.steps.last()) {
-            eprintln!(
+            status!(
                 "first to last {}: {} to {}, {:.0} km {} (weighted by {}; {} running totals and {} vaguely located events left out)",
                 params.period, first.period, last.period, drift.total_south_km.abs(), if drift.total_south_km >= 0.0 { "south" } else { "north" },
                 params.weight, drift.left_out_aggregate, drift.left_out_vague

@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use scamatlas::gazetteer::Gazetteer;
-use scamatlas::geoparse::eval::{evaluate_dir, EvalOptions, Scores, THRESHOLDS_KM};
+use scamatlas::geoparse::eval::{
+    evaluate_dir, EvalOptions, FileReport, Report, Scores, THRESHOLDS_KM,
+};
 use scamatlas::geoparse::Geoparser;
 
 use super::args::{EvalArgs, EvalCommand, EvalGeoparseArgs};
@@ -45,6 +47,19 @@ fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<Ex
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
+    scores_table(&report, &mut out)?;
+    if args.rows {
+        for f in &report.files {
+            file_rows(f, &mut out)?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The scores of every file and of all together, then the overall figures
+/// in words.
+fn scores_table(report: &Report, out: &mut impl Write) -> anyhow::Result<()> {
     let mut table = Table::new(vec![
         "FILE",
         "GOLD",
@@ -80,7 +95,7 @@ fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<Ex
         table.row(row(&f.file, &f.scores));
     }
     table.row(row("ALL", &report.overall));
-    table.write(&mut out)?;
+    table.write(out)?;
     let o = &report.overall;
     writeln!(
         out,
@@ -109,37 +124,38 @@ fn geoparse(gazetteer: &Gazetteer, args: &EvalGeoparseArgs) -> anyhow::Result<Ex
             ""
         }
     )?;
-    if args.rows {
-        for f in &report.files {
-            writeln!(out, "\n== {}", f.file)?;
-            let mut t = Table::new(vec![
-                "GOLD",
-                "CHARS",
-                "REFERENT",
-                "MATCH",
-                "PREDICTED",
-                "PLACE",
-                "REF OK",
-                "KM",
-            ]);
-            for r in &f.rows {
-                t.row(vec![
-                    r.mention.clone(),
-                    format!("{}-{}", r.start, r.end),
-                    r.referent.clone(),
-                    r.matched.to_string(),
-                    r.predicted.clone().unwrap_or_default(),
-                    r.predicted_place.clone().unwrap_or_default(),
-                    if r.referent_correct { "yes" } else { "no" }.to_string(),
-                    r.error_km.map_or("-".into(), |e| format!("{e:.1}")),
-                ]);
-            }
-            t.write(&mut out)?;
-            for s in &f.spurious {
-                writeln!(out, "spurious: {s}")?;
-            }
-        }
+    Ok(())
+}
+
+/// Each gold mention of one file with what was predicted for it, then the
+/// spurious predictions.
+fn file_rows(f: &FileReport, out: &mut impl Write) -> anyhow::Result<()> {
+    writeln!(out, "\n== {}", f.file)?;
+    let mut t = Table::new(vec![
+        "GOLD",
+        "CHARS",
+        "REFERENT",
+        "MATCH",
+        "PREDICTED",
+        "PLACE",
+        "REF OK",
+        "KM",
+    ]);
+    for r in &f.rows {
+        t.row(vec![
+            r.mention.clone(),
+            format!("{}-{}", r.start, r.end),
+            r.referent.clone(),
+            r.matched.to_string(),
+            r.predicted.clone().unwrap_or_default(),
+            r.predicted_place.clone().unwrap_or_default(),
+            if r.referent_correct { "yes" } else { "no" }.to_string(),
+            r.error_km.map_or("-".into(), |e| format!("{e:.1}")),
+        ]);
     }
-    out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    t.write(out)?;
+    for s in &f.spurious {
+        writeln!(out, "spurious: {s}")?;
+    }
+    Ok(())
 }

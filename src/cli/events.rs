@@ -10,7 +10,7 @@ use scamatlas::events::{
 use scamatlas::gazetteer::Gazetteer;
 
 use super::args::{AddArgs, ConvertArgs, EventsArgs, EventsCommand, ListArgs, ValidateArgs};
-use super::output::{json_pretty, Table};
+use super::output::{json_pretty, status, Table};
 use super::UsageError;
 
 pub fn run(gazetteer: &Gazetteer, args: &EventsArgs) -> anyhow::Result<ExitCode> {
@@ -35,7 +35,7 @@ fn validate(gazetteer: &Gazetteer, args: &ValidateArgs) -> anyhow::Result<ExitCo
             tracing::warn!("{w}");
         }
         problems += report.problems.len();
-        eprintln!(
+        status!(
             "{}: {} valid event{}, {} problem{}, {} row{} or feature{} rejected",
             path.display(),
             report.events.len(),
@@ -75,7 +75,7 @@ fn convert(gazetteer: &Gazetteer, args: &ConvertArgs) -> anyhow::Result<ExitCode
     let text = serde_json::to_string_pretty(&events_to_geojson(&loaded.events))? + "\n";
     write_atomic(&args.output, text.as_bytes())
         .with_context(|| format!("writing {}", args.output.display()))?;
-    eprintln!(
+    status!(
         "{}: {} events written",
         args.output.display(),
         loaded.events.len()
@@ -125,7 +125,7 @@ fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     let text = serde_json::to_string_pretty(&events_to_geojson(&existing))? + "\n";
     write_atomic(&args.file, text.as_bytes())
         .with_context(|| format!("writing {}", args.file.display()))?;
-    eprintln!(
+    status!(
         "{}: added {}; {} events",
         args.file.display(),
         args.id,

@@ -9,6 +9,7 @@ use scamatlas::geom::Bbox;
 use scamatlas::layers::{Catalog, LayerKind, LayerQuery};
 
 use super::args::ExportArgs;
+use super::output::status;
 use super::UsageError;
 
 /// Exports of at least this many features show a progress bar (on a terminal).
@@ -67,7 +68,7 @@ pub fn run(gazetteer: Gazetteer, args: &ExportArgs) -> anyhow::Result<ExitCode> 
         bar.finish_and_clear();
     }
     if let Destination::File(path) = &to {
-        eprintln!(
+        status!(
             "wrote {} {} features ({}) to {}",
             written.features,
             kind.name(),
@@ -75,7 +76,7 @@ pub fn run(gazetteer: Gazetteer, args: &ExportArgs) -> anyhow::Result<ExitCode> 
             path.display()
         );
         for sidecar in &written.sidecars {
-            eprintln!("wrote {}", sidecar.display());
+            status!("wrote {}", sidecar.display());
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -12,19 +12,15 @@ use scamatlas::geoparse::{drafts, Document, DraftOptions, Geoparser, Mention, Op
 use serde_json::json;
 
 use super::args::GeoparseArgs;
-use super::output::{json_pretty, radius, Table};
+use super::output::{json_pretty, radius, status, Table};
 use super::UsageError;
 
 /// Longest evidence or reason shown in a table cell, in characters.
 const CELL_CHARS: usize = 70;
 
 pub fn run(gazetteer: &Gazetteer, args: &GeoparseArgs) -> anyhow::Result<ExitCode> {
-    let article_date = match &args.date {
-        Some(d) => Some(
-            d.parse::<chrono::NaiveDate>()
-                .map_err(|_| UsageError(format!("--date {d:?} is not a date YYYY-MM-DD")))?,
-        ),
-        None => None,
+    let options = Options {
+        article_date: article_date(args)?,
     };
     if let Some(url) = &args.source_url {
         if !scamatlas::events::is_source_url(url) {
@@ -35,79 +31,23 @@ pub fn run(gazetteer: &Gazetteer, args: &GeoparseArgs) -> anyhow::Result<ExitCod
         }
     }
     let parser = Geoparser::new(gazetteer).context("building the geoparser")?;
-    let options = Options { article_date };
 
     let mut texts = Vec::with_capacity(args.files.len());
     for path in &args.files {
         texts.push((path, read_text(path)?));
     }
-    let docs: Vec<(&PathBuf, &str, Document<'_>)> = texts
+    let docs: Vec<Parsed<'_>> = texts
         .iter()
         .map(|(path, text)| (*path, text.as_str(), parser.parse(text, &options)))
         .collect();
 
     let mut out = BufWriter::new(io::stdout().lock());
     if args.events_csv {
-        let mut all = Vec::new();
-        for (path, text, doc) in &docs {
-            let source_url = match &args.source_url {
-                Some(url) => url.clone(),
-                None => file_url(path)?,
-            };
-            let options = DraftOptions {
-                source_url,
-                publisher: None,
-                id_prefix: format!("DRAFT-{}", id_stem(path)),
-            };
-            let (events, skipped) = drafts(doc, text, &options);
-            for s in skipped {
-                tracing::warn!("{}: no draft for {s}", path.display());
-            }
-            eprintln!(
-                "{}: {} draft event{}",
-                path.display(),
-                events.len(),
-                if events.len() == 1 { "" } else { "s" }
-            );
-            all.extend(events);
-        }
-        let refs: Vec<_> = all.iter().collect();
-        out.write_all(write_csv(&refs)?.as_bytes())?;
+        write_drafts(&mut out, &docs, args.source_url.as_deref())?;
     } else if args.json {
-        let value: Vec<_> = docs
-            .iter()
-            .map(|(path, _, doc)| {
-                json!({
-                    "file": path.display().to_string(),
-                    "article_date": doc.article_date,
-                    "article_date_source": doc.article_date_source,
-                    "mentions": doc.mentions.iter().map(mention_json).collect::<Vec<_>>(),
-                    "dates": doc.dates,
-                    "counts": doc.counts,
-                })
-            })
-            .collect();
-        json_pretty(&mut out, &value)?;
+        write_json(&mut out, &docs)?;
     } else if args.geojson {
-        let features: Vec<_> = docs
-            .iter()
-            .flat_map(|(path, _, doc)| {
-                doc.mentions.iter().filter_map(move |m| {
-                    let p = m.point?;
-                    let mut props = mention_json(m);
-                    props["file"] = json!(path.display().to_string());
-                    Some(json!({
-                        "type": "Feature",
-                        "geometry": {"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]},
-                        "properties": props,
-                    }))
-                })
-            })
-            .collect();
-        json_pretty(
-            &mut out,
-            &json!({"type": "FeatureCollection", "features": features}),
-        )?;
+        write_geojson(&mut out, &docs)?;
     } else {
         for (i, (path, _, doc)) in docs.iter().enumerate() {
             if i > 0 {
@@ -118,6 +58,95 @@ pub fn run(gazetteer: &Gazetteer, args: &GeoparseArgs) -> anyhow::Result<ExitCod
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One file parsed: its path, its text and what was found in it.
+type Parsed<'a> = (&'a PathBuf, &'a str, Document<'a>);
+
+/// `--date`, the date relative dates are read against.
+fn article_date(args: &GeoparseArgs) -> anyhow::Result<Option<chrono::NaiveDate>> {
+    match &args.date {
+        Some(d) => Ok(Some(d.parse::<chrono::NaiveDate>().map_err(|_| {
+            UsageError(format!("--date {d:?} is not a date YYYY-MM-DD"))
+        })?)),
+        None => Ok(None),
+    }
+}
+
+/// `--events-csv`: the draft events of every file, as one events CSV; a
+/// status line per file says how many.
+fn write_drafts(
+    out: &mut impl Write,
+    docs: &[Parsed<'_>],
+    source_url: Option<&str>,
+) -> anyhow::Result<()> {
+    let mut all = Vec::new();
+    for (path, text, doc) in docs {
+        let source_url = match source_url {
+            Some(url) => url.to_string(),
+            None => file_url(path)?,
+        };
+        let options = DraftOptions {
+            source_url,
+            publisher: None,
+            id_prefix: format!("DRAFT-{}", id_stem(path)),
+        };
+        let (events, skipped) = drafts(doc, text, &options);
+        for s in skipped {
+            tracing::warn!("{}: no draft for {s}", path.display());
+        }
+        status!(
+            "{}: {} draft event{}",
+            path.display(),
+            events.len(),
+            if events.len() == 1 { "" } else { "s" }
+        );
+        all.extend(events);
+    }
+    let refs: Vec<_> = all.iter().collect();
+    out.write_all(write_csv(&refs)?.as_bytes())?;
+    Ok(())
+}
+
+/// `--json`: per file, its article date, mentions, dates and counts.
+fn write_json(out: &mut impl Write, docs: &[Parsed<'_>]) -> anyhow::Result<()> {
+    let value: Vec<_> = docs
+        .iter()
+        .map(|(path, _, doc)| {
+            json!({
+                "file": path.display().to_string(),
+                "article_date": doc.article_date,
+                "article_date_source": doc.article_date_source,
+                "mentions": doc.mentions.iter().map(mention_json).collect::<Vec<_>>(),
+                "dates": doc.dates,
+                "counts": doc.counts,
+            })
+        })
+        .collect();
+    json_pretty(out, &value)
+}
+
+/// `--geojson`: every mention with a point, as one feature collection.
+fn write_geojson(out: &mut impl Write, docs: &[Parsed<'_>]) -> anyhow::Result<()> {
+    let features: Vec<_> = docs
+        .iter()
+        .flat_map(|(path, _, doc)| {
+            doc.mentions.iter().filter_map(move |m| {
+                let p = m.point?;
+                let mut props = mention_json(m);
+                props["file"] = json!(path.display().to_string());
+                Some(json!({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]},
+                    "properties": props,
+                }))
+            })
+        })
+        .collect();
+    json_pretty(
+        out,
+        &json!({"type": "FeatureCollection", "features": features}),
+    )
 }
 
 /// The file's text; a clear error naming the file when it is not UTF-8.
@@ -222,6 +251,20 @@ fn write_tables(out: &mut impl Write, path: &Path, doc: &Document<'_>) -> anyhow
         doc.mentions.len(),
         if doc.mentions.len() == 1 { "" } else { "s" }
     )?;
+    mentions_table(doc).write(out)?;
+    if !doc.dates.is_empty() {
+        writeln!(out)?;
+        dates_table(doc).write(out)?;
+    }
+    if !doc.counts.is_empty() {
+        writeln!(out)?;
+        counts_table(doc).write(out)?;
+    }
+    Ok(())
+}
+
+/// Each place mention with its place, point, confidence and reason.
+fn mentions_table(doc: &Document<'_>) -> Table {
     let mut table = Table::new(vec![
         "CHARS", "TEXT", "PLACE", "ID", "KIND", "CC", "LON", "LAT", "RADIUS", "CONF", "REASON",
     ]);
@@ -262,44 +305,44 @@ fn write_tables(out: &mut impl Write, path: &Path, doc: &Document<'_>) -> anyhow
             shorten(&reason),
         ]);
     }
-    table.write(out)?;
-    if !doc.dates.is_empty() {
-        writeln!(out)?;
-        let mut table = Table::new(vec!["CHARS", "DATE", "FORM", "VALUE"]);
-        for d in &doc.dates {
-            table.row(vec![
-                format!("{}-{}", d.start, d.end),
-                d.text.clone(),
-                format!("{:?}", d.form).to_lowercase(),
-                d.value.map_or("-".into(), |v| v.to_event_date()),
-            ]);
-        }
-        table.write(out)?;
-    }
-    if !doc.counts.is_empty() {
-        writeln!(out)?;
-        let mut table = Table::new(vec![
-            "CHARS", "COUNT", "VALUE", "KIND", "EVENT", "PLACE", "TO", "TOTAL",
+    table
+}
+
+/// Each date with how it is written and its value.
+fn dates_table(doc: &Document<'_>) -> Table {
+    let mut table = Table::new(vec!["CHARS", "DATE", "FORM", "VALUE"]);
+    for d in &doc.dates {
+        table.row(vec![
+            format!("{}-{}", d.start, d.end),
+            d.text.clone(),
+            format!("{:?}", d.form).to_lowercase(),
+            d.value.map_or("-".into(), |v| v.to_event_date()),
         ]);
-        for c in &doc.counts {
-            let place =
-                |i: Option<usize>| i.map_or(String::new(), |i| doc.mentions[i].text.clone());
-            table.row(vec![
-                format!("{}-{}", c.start, c.end),
-                shorten(&c.text),
-                c.value.to_string(),
-                c.kind.as_str().to_string(),
-                c.event_type.map_or("-".into(), |t| t.as_str().to_string()),
-                place(c.place),
-                place(c.destination),
-                if c.cumulative {
-                    "yes".into()
-                } else {
-                    String::new()
-                },
-            ]);
-        }
-        table.write(out)?;
     }
-    Ok(())
+    table
+}
+
+/// Each count of people with its kind, event type and places.
+fn counts_table(doc: &Document<'_>) -> Table {
+    let mut table = Table::new(vec![
+        "CHARS", "COUNT", "VALUE", "KIND", "EVENT", "PLACE", "TO", "TOTAL",
+    ]);
+    for c in &doc.counts {
+        let place = |i: Option<usize>| i.map_or(String::new(), |i| doc.mentions[i].text.clone());
+        table.row(vec![
+            format!("{}-{}", c.start, c.end),
+            shorten(&c.text),
+            c.value.to_string(),
+            c.kind.as_str().to_string(),
+            c.event_type.map_or("-".into(), |t| t.as_str().to_string()),
+            place(c.place),
+            place(c.destination),
+            if c.cumulative {
+                "yes".into()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    table
 }

@@ -22,7 +22,9 @@ use scamatlas::gazetteer::{Gazetteer, Kind};
 
 use args::{Cli, Command, KindArg};
 
+/// Sets up `tracing` on stderr and the `-q` of [`output::status!`].
 pub fn init_logging(verbose: u8, quiet: bool) {
+    output::set_quiet(quiet);
     let level = match (quiet, verbose) {
         (true, _) => "error",
         (false, 0) => "warn",

@@ -1,6 +1,9 @@
-//! Writing to stdout: aligned tables for people, JSON for programs.
+//! Writing for people and programs: data on stdout (aligned tables for people,
+//! JSON for programs), status lines on stderr through [`status!`], which `-q`
+//! silences. Errors are written with `eprintln!` and are never silenced.
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use unicode_width::UnicodeWidthStr;
 
@@ -72,3 +75,25 @@ pub fn json_pretty(out: &mut impl Write, value: &impl serde::Serialize) -> anyho
     writeln!(out)?;
     Ok(())
 }
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Set once from `-q` before a command runs.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn is_quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// A status line on stderr (what was written, how many were found), left out
+/// under `-q`. Takes `eprintln!`'s arguments.
+macro_rules! status {
+    ($($arg:tt)*) => {
+        if !$crate::cli::output::is_quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
+pub(crate) use status;

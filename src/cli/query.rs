@@ -12,7 +12,7 @@ use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::Bbox;
 
 use super::args::{QueryArgs, QueryCommand, QueryOutput};
-use super::output::json_pretty;
+use super::output::{json_pretty, status};
 use super::UsageError;
 
 pub fn run(gazetteer: &Gazetteer, args: &QueryArgs) -> anyhow::Result<ExitCode> {
@@ -66,7 +66,7 @@ pub fn run(gazetteer: &Gazetteer, args: &QueryArgs) -> anyhow::Result<ExitCode> 
         .query(at.as_ref(), &filter)
         .map_err(|e| UsageError(e.to_string()))?;
     write(&found.iter().collect::<Vec<_>>(), output)?;
-    eprintln!("{} of {} events", found.len(), dataset.len());
+    status!("{} of {} events", found.len(), dataset.len());
     Ok(ExitCode::SUCCESS)
 }
 

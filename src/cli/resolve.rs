@@ -5,13 +5,13 @@ use std::io::{self, BufRead, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use scamatlas::gazetteer::{
-    candidates_to_geojson, is_ambiguous, Candidate, CandidateView, Gazetteer, Hints,
+    candidates_to_geojson, is_ambiguous, Candidate, CandidateView, Gazetteer, Hints, ResolveError,
 };
 use serde::Serialize;
 use serde_json::json;
 
 use super::args::ResolveArgs;
-use super::output::{json_line, json_pretty, radius, Table};
+use super::output::{json_line, json_pretty, radius, status, Table};
 use super::{country_flag, UsageError};
 
 pub fn run(gazetteer: &Gazetteer, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
@@ -161,7 +161,7 @@ fn table(results: &[(&str, Vec<Candidate<'_>>)]) -> Table {
 fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Result<ExitCode> {
     let stdin = io::stdin().lock();
     if stdin.is_terminal() {
-        eprintln!(
+        status!(
             "reading names from stdin, one per line (Ctrl-D to end); or give them as arguments"
         );
     }
@@ -179,10 +179,10 @@ fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Re
             Ok(name) => gazetteer
                 .resolve(name, hints)
                 .map(|c| (name, c))
-                .map_err(|e| (shorten(name), e.to_string())),
+                .map_err(|e| (shorten(name), LineError::Name(e))),
             Err(_) => Err((
                 String::from_utf8_lossy(&bytes[..bytes.len().min(64)]).into_owned(),
-                "the line is not valid UTF-8".into(),
+                LineError::NotUtf8,
             )),
         };
         match outcome {
@@ -203,13 +203,13 @@ fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Re
                     json_line(&mut out, &line)?;
                 }
             }
-            Err((shown, message)) => {
+            Err((shown, error)) => {
                 all_resolved = false;
-                eprintln!("line {number}: {message}");
+                eprintln!("line {number}: {error}");
                 if !args.geojson {
                     json_line(
                         &mut out,
-                        &json!({ "line": number, "query": shown, "error": message }),
+                        &json!({ "line": number, "query": shown, "error": error.to_string() }),
                     )?;
                 }
             }
@@ -225,6 +225,15 @@ fn batch(gazetteer: &Gazetteer, hints: &Hints, args: &ResolveArgs) -> anyhow::Re
     }
     out.flush()?;
     Ok(exit_code(all_resolved))
+}
+
+/// Why a line of stdin could not be looked up.
+#[derive(Debug, thiserror::Error)]
+enum LineError {
+    #[error("the line is not valid UTF-8")]
+    NotUtf8,
+    #[error(transparent)]
+    Name(ResolveError),
 }
 
 /// A name short enough to show in a message.

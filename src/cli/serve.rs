@@ -9,6 +9,7 @@ use scamatlas::layers::Catalog;
 use scamatlas::server::{router, AppState, ServerOptions, WebFiles, WebProblem};
 
 use super::args::ServeArgs;
+use super::output::status;
 
 pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
@@ -41,10 +42,10 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         threads,
         "data loaded and indexed"
     );
-    eprintln!("scamatlas serving on http://{address}/ (Ctrl-C to stop)");
+    status!("scamatlas serving on http://{address}/ (Ctrl-C to stop)");
     scamatlas::server::serve_threads(listener, threads, app, shutdown_signal())
         .context("serving")?;
-    eprintln!("scamatlas stopped");
+    status!("scamatlas stopped");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -256,11 +256,11 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
                 (ColType::Real, Some(v)) => Cell::Float(v.as_f64().unwrap_or_default()),
                 (ColType::Date, Some(Value::String(s))) => Cell::Date(
                     geopackage::core::datetime::Date::parse(s)
-                        .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
+                        .map_err(|e| value_error(&column.name, s, &e))?,
                 ),
                 (ColType::DateTime, Some(Value::String(s))) => Cell::DateTime(
                     geopackage::core::datetime::DateTime::parse_lenient(s)
-                        .map_err(|e| ExportError::Value(format!("{}: {s:?}: {e}", column.name)))?,
+                        .map_err(|e| value_error(&column.name, s, &e))?,
                 ),
                 (_, Some(v)) => Cell::Text(csv_text(v)),
             };
@@ -272,6 +272,15 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
     layer.write_all(features, 0)?;
     layer.recompute_extent()?;
     Ok(())
+}
+
+/// A value of `column` that the format refuses, with the format's reason.
+fn value_error(column: &str, value: &str, reason: &impl std::fmt::Display) -> ExportError {
+    ExportError::Value {
+        column: column.into(),
+        value: value.into(),
+        reason: reason.to_string(),
+    }
 }
 
 /// A QGIS style (`.qml`) that draws an events layer by `type`, in the colours

@@ -65,7 +65,7 @@ impl Format {
 }
 
 impl FromStr for Format {
-    type Err = String;
+    type Err = crate::error::UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim().to_ascii_lowercase();
@@ -74,10 +74,11 @@ impl FromStr for Format {
             .find(|f| f.name() == s)
             .ok_or_else(|| {
                 let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-                format!(
-                    "unknown format {s:?} (expected one of {})",
-                    names.join(", ")
-                )
+                crate::error::UnknownName {
+                    what: "format",
+                    value: s,
+                    expected: format!("one of {}", names.join(", ")),
+                }
             })
     }
 }
@@ -112,8 +113,13 @@ pub enum ExportError {
     },
     #[error("{0} needs a file: it cannot be written to stdout")]
     NeedsFile(&'static str),
-    #[error("{0}")]
-    Value(String),
+    /// A value the format cannot hold (a GeoPackage date that does not parse).
+    #[error("{column}: {value:?}: {reason}")]
+    Value {
+        column: String,
+        value: String,
+        reason: String,
+    },
     #[error("writing: {0}")]
     Write(#[from] std::io::Error),
     #[error("JSON: {0}")]

@@ -170,16 +170,15 @@ impl NameIndex {
         self.within(&chars, budget)
     }
 
-    /// Keys within `max` edits of the query `chars`, nearest first.
-    fn within(&self, chars: &[char], max: u32) -> Vec<FuzzyMatch> {
+    /// Each distinct trigram's postings of the query `chars`, cut to the keys
+    /// whose length is within `max` edits of the query's.
+    fn postings(&self, chars: &[char], max: u32) -> Vec<&[Posting]> {
         let first = posting(0, chars.len().saturating_sub(max as usize));
         let beyond = posting(0, chars.len() + max as usize + 1);
-        // Each query trigram's postings, cut to the keys whose length is within
-        // the edit budget.
         let mut grams: Vec<u64> = trigrams(chars).collect();
         grams.sort_unstable();
         grams.dedup();
-        let mut lists: Vec<&[Posting]> = grams
+        grams
             .iter()
             .map(|gram| match self.grams.get(gram) {
                 Some(list) => {
@@ -189,7 +188,12 @@ impl NameIndex {
                 }
                 None => &[][..],
             })
-            .collect();
+            .collect()
+    }
+
+    /// Keys within `max` edits of the query `chars`, nearest first.
+    fn within(&self, chars: &[char], max: u32) -> Vec<FuzzyMatch> {
+        let mut lists = self.postings(chars, max);
         // One edit destroys at most three trigrams, so a key within `max` edits
         // shares at least `needed` of the query's trigrams, and at least one of any
         // `3 * max + 1` of them. Two ways to find the candidates, whichever reads

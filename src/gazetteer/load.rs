@@ -333,84 +333,23 @@ fn read_curated(
     let mut geonames_seen: HashMap<u32, u64> = HashMap::new();
 
     for_each_row(source, PLACES_HEADER, |ctx, r| {
-        let id = r[0].trim().to_string();
-        if id.is_empty()
-            || !id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
-            return Err(ctx.err(format!(
-                "column id: {id:?} must be a non-empty slug of [a-z0-9_]"
-            )));
-        }
-        if let Some(first) = seen.insert(id.clone(), ctx.line) {
-            return Err(ctx.err(format!("id {id:?} already used on line {first}")));
-        }
+        let id = ctx.id(&r[0], &mut seen)?;
         let name = ctx.name("name", &r[1])?;
         let kind: Kind = r[2]
             .trim()
             .parse()
-            .map_err(|e: String| ctx.err(format!("column kind: {e}")))?;
+            .map_err(|e: crate::error::UnknownName| ctx.err(format!("column kind: {e}")))?;
         let class = r[3].trim();
         if class.is_empty() {
             return Err(ctx.err("column class is empty"));
         }
         let countries = ctx.countries(&r[4])?;
         let anchor = ctx.point(&r[8], &r[7])?;
-        let geometry = r[10].trim();
-        let line = match (kind, geometry) {
-            (Kind::Line, "") => {
-                return Err(ctx.err("a line needs column geometry, e.g. borders:MM-TH"))
-            }
-            (Kind::Line, g) => {
-                let key = g.strip_prefix("borders:").ok_or_else(|| {
-                    ctx.err(format!(
-                        "column geometry: {g:?} must look like borders:<feature id>"
-                    ))
-                })?;
-                lines.get(key).cloned().ok_or_else(|| {
-                    ctx.err(format!(
-                        "column geometry: no feature {key:?} in geojson/borders.geojson"
-                    ))
-                })?
-            }
-            (_, "") => Vec::new(),
-            (_, g) => {
-                return Err(ctx.err(format!("column geometry: {g:?} is only allowed on lines")))
-            }
-        };
+        let line = ctx.geometry(kind, r[10].trim(), lines)?;
         // A line's point is the point of the line nearest to its anchor.
         let point = nearest_on_lines(anchor, &line).map_or(anchor, |(p, _)| p);
-        let radius_m = match r[9].trim() {
-            "" if kind == Kind::Line => line
-                .iter()
-                .flatten()
-                .map(|v| point.distance_m(*v))
-                .fold(0.0, f64::max)
-                .ceil(),
-            "" => return Err(ctx.err("column radius_m is empty (only lines may leave it empty)")),
-            v => {
-                let radius: f64 = ctx.number("radius_m", v)?;
-                if !(radius > 0.0 && radius.is_finite()) {
-                    return Err(ctx.err(format!(
-                        "column radius_m: {v:?} must be a positive number of metres"
-                    )));
-                }
-                radius
-            }
-        };
-        let geonames_id = match r[11].trim() {
-            "" => None,
-            v => {
-                let gid: u32 = ctx.number("geonames_id", v)?;
-                if let Some(first) = geonames_seen.insert(gid, ctx.line) {
-                    return Err(
-                        ctx.err(format!("GeoNames id {gid} already claimed on line {first}"))
-                    );
-                }
-                Some(gid)
-            }
-        };
+        let radius_m = ctx.radius(r[9].trim(), kind, point, &line)?;
+        let geonames_id = ctx.geonames_id(r[11].trim(), &mut geonames_seen)?;
         let coord_source = r[12].trim();
         if coord_source.is_empty() {
             return Err(ctx.err("column coord_source is empty: every coordinate needs its source"));
@@ -446,23 +385,128 @@ fn read_curated(
         Ok(())
     })?;
 
+    set_parents(&mut places, &parents, &source.path)?;
+    check_no_parent_cycle(&places, &source.path)?;
+    Ok(places)
+}
+
+/// The checks of the columns of `places.tsv` that take more than a line.
+impl RowCtx<'_> {
+    /// Column id: a slug of `[a-z0-9_]` that no earlier line used.
+    fn id(&self, value: &str, seen: &mut HashMap<String, u64>) -> Result<String, GazetteerError> {
+        let id = value.trim().to_string();
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return Err(self.err(format!(
+                "column id: {id:?} must be a non-empty slug of [a-z0-9_]"
+            )));
+        }
+        if let Some(first) = seen.insert(id.clone(), self.line) {
+            return Err(self.err(format!("id {id:?} already used on line {first}")));
+        }
+        Ok(id)
+    }
+
+    /// Column geometry: a line's `borders:<feature id>`, looked up in
+    /// `lines`; empty for points and areas.
+    fn geometry(
+        &self,
+        kind: Kind,
+        geometry: &str,
+        lines: &HashMap<String, Vec<Vec<LonLat>>>,
+    ) -> Result<Vec<Vec<LonLat>>, GazetteerError> {
+        match (kind, geometry) {
+            (Kind::Line, "") => Err(self.err("a line needs column geometry, e.g. borders:MM-TH")),
+            (Kind::Line, g) => {
+                let key = g.strip_prefix("borders:").ok_or_else(|| {
+                    self.err(format!(
+                        "column geometry: {g:?} must look like borders:<feature id>"
+                    ))
+                })?;
+                lines.get(key).cloned().ok_or_else(|| {
+                    self.err(format!(
+                        "column geometry: no feature {key:?} in geojson/borders.geojson"
+                    ))
+                })
+            }
+            (_, "") => Ok(Vec::new()),
+            (_, g) => Err(self.err(format!("column geometry: {g:?} is only allowed on lines"))),
+        }
+    }
+
+    /// Column radius_m, in metres. A line may leave it empty: then it reaches
+    /// from `point` to the line's farthest vertex, rounded up.
+    fn radius(
+        &self,
+        value: &str,
+        kind: Kind,
+        point: LonLat,
+        line: &[Vec<LonLat>],
+    ) -> Result<f64, GazetteerError> {
+        match value {
+            "" if kind == Kind::Line => Ok(line
+                .iter()
+                .flatten()
+                .map(|v| point.distance_m(*v))
+                .fold(0.0, f64::max)
+                .ceil()),
+            "" => Err(self.err("column radius_m is empty (only lines may leave it empty)")),
+            v => {
+                let radius: f64 = self.number("radius_m", v)?;
+                if !(radius > 0.0 && radius.is_finite()) {
+                    return Err(self.err(format!(
+                        "column radius_m: {v:?} must be a positive number of metres"
+                    )));
+                }
+                Ok(radius)
+            }
+        }
+    }
+
+    /// Column geonames_id: empty, or an id no earlier line claimed.
+    fn geonames_id(
+        &self,
+        value: &str,
+        seen: &mut HashMap<u32, u64>,
+    ) -> Result<Option<u32>, GazetteerError> {
+        if value.is_empty() {
+            return Ok(None);
+        }
+        let gid: u32 = self.number("geonames_id", value)?;
+        if let Some(first) = seen.insert(gid, self.line) {
+            return Err(self.err(format!("GeoNames id {gid} already claimed on line {first}")));
+        }
+        Ok(Some(gid))
+    }
+}
+
+/// Sets each place's parent from `(place index, parent id, line)`; every
+/// parent id must name another place of the file.
+fn set_parents(
+    places: &mut [Place],
+    parents: &[(usize, String, u64)],
+    path: &str,
+) -> Result<(), GazetteerError> {
     let index: HashMap<&str, usize> = places
         .iter()
         .enumerate()
         .map(|(i, p)| (p.id.as_str(), i))
         .collect();
     let mut resolved = Vec::with_capacity(parents.len());
-    for (child, parent, line) in &parents {
+    for (child, parent, line) in parents {
         let Some(&pi) = index.get(parent.as_str()) else {
             return Err(GazetteerError::Row {
-                path: source.path.clone(),
+                path: path.to_string(),
                 line: *line,
                 message: format!("column parent: no place with id {parent:?}"),
             });
         };
         if pi == *child {
             return Err(GazetteerError::Row {
-                path: source.path.clone(),
+                path: path.to_string(),
                 line: *line,
                 message: "a place cannot be its own parent".into(),
             });
@@ -472,8 +516,7 @@ fn read_curated(
     for (child, parent) in resolved {
         places[child].parent = Some(parent);
     }
-    check_no_parent_cycle(&places, &source.path)?;
-    Ok(places)
+    Ok(())
 }
 
 fn check_no_parent_cycle(places: &[Place], path: &str) -> Result<(), GazetteerError> {
@@ -532,56 +575,59 @@ fn merge_geonames(
     corrections: &mut Corrections,
     places: &mut Vec<Place>,
 ) -> Result<(), GazetteerError> {
-    let by_geonames: HashMap<u32, usize> = places
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.geonames_id.map(|g| (g, i)))
-        .collect();
-    // Curated points by every normalised name they carry.
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in places
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.kind == Kind::Point)
-    {
-        let keys: HashSet<String> = std::iter::once(&p.name)
-            .chain(p.aliases.iter().map(|a| &a.name))
-            .map(|n| normalize(n))
+    let curated = CuratedLookup::new(places);
+    let mut seen_ids = HashSet::new();
+    for_each_row(source, GEONAMES_HEADER, |ctx, r| {
+        let row = GeoNamesRow::read(ctx, r, corrections, &mut seen_ids)?;
+        match curated.same(places, &row) {
+            Some(i) => row.merge_into(&mut places[i]),
+            None => places.push(row.into_place()),
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// The curated places a GeoNames row may be, by GeoNames id and (points
+/// only) by every normalised name they carry.
+struct CuratedLookup {
+    by_geonames: HashMap<u32, usize>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl CuratedLookup {
+    fn new(places: &[Place]) -> Self {
+        let by_geonames: HashMap<u32, usize> = places
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.geonames_id.map(|g| (g, i)))
             .collect();
-        for key in keys {
-            by_name.entry(key).or_default().push(i);
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in places
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == Kind::Point)
+        {
+            let keys: HashSet<String> = std::iter::once(&p.name)
+                .chain(p.aliases.iter().map(|a| &a.name))
+                .map(|n| normalize(n))
+                .collect();
+            for key in keys {
+                by_name.entry(key).or_default().push(i);
+            }
+        }
+        Self {
+            by_geonames,
+            by_name,
         }
     }
-    let mut seen_ids = HashSet::new();
 
-    for_each_row(source, GEONAMES_HEADER, |ctx, r| {
-        let gid: u32 = ctx.number("geonames_id", &r[0])?;
-        if !seen_ids.insert(gid) {
-            return Err(ctx.err(format!("GeoNames id {gid} appears twice")));
-        }
-        let name = ctx.name("name", &r[1])?;
-        let point = ctx.point(&r[3], &r[2])?;
-        let countries = ctx.countries(&r[4])?;
-        let population: u64 = match r[7].trim() {
-            "" => 0,
-            v => ctx.number("population", v)?,
-        };
-        let source_label = format!("GeoNames {gid}");
-        let alternates: Vec<&str> = r[8]
-            .split('|')
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .filter(|a| match corrections.get_mut(&(gid, (*a).to_string())) {
-                Some((_, used)) => {
-                    *used = true;
-                    false
-                }
-                None => true,
-            })
-            .collect();
-
-        let same = by_geonames.get(&gid).copied().or_else(|| {
-            by_name.get(&normalize(&name)).and_then(|ids| {
+    /// The curated place `row` is: the one with its GeoNames id, else the
+    /// nearest point of the same name within [`SAME_PLACE_M`] or its radius.
+    fn same(&self, places: &[Place], row: &GeoNamesRow<'_>) -> Option<usize> {
+        let point = row.point;
+        self.by_geonames.get(&row.gid).copied().or_else(|| {
+            self.by_name.get(&normalize(&row.name)).and_then(|ids| {
                 ids.iter()
                     .copied()
                     .filter(|&i| {
@@ -594,28 +640,100 @@ fn merge_geonames(
                             .total_cmp(&places[b].point.distance_m(point))
                     })
             })
-        });
-        if let Some(i) = same {
-            let place = &mut places[i];
-            place.population = place.population.or(Some(population).filter(|&p| p > 0));
-            for alt in std::iter::once(name.as_str()).chain(alternates.iter().copied()) {
-                if alt.len() <= MAX_NAME_BYTES
-                    && alt != place.name
-                    && !place.aliases.iter().any(|a| a.name == alt)
-                {
-                    place.aliases.push(Alias {
-                        name: alt.to_string(),
-                        lang: String::new(),
-                        source: format!("{source_label} alternatenames"),
-                    });
-                }
-            }
-            return Ok(());
-        }
+        })
+    }
+}
 
+/// One checked row of `geonames.tsv`.
+struct GeoNamesRow<'r> {
+    gid: u32,
+    name: String,
+    point: LonLat,
+    countries: Vec<String>,
+    admin1: &'r str,
+    population: u64,
+    /// Its alternate names, less those `corrections.tsv` takes away.
+    alternates: Vec<&'r str>,
+}
+
+impl<'r> GeoNamesRow<'r> {
+    fn read(
+        ctx: &RowCtx<'_>,
+        r: &'r StringRecord,
+        corrections: &mut Corrections,
+        seen_ids: &mut HashSet<u32>,
+    ) -> Result<Self, GazetteerError> {
+        let gid: u32 = ctx.number("geonames_id", &r[0])?;
+        if !seen_ids.insert(gid) {
+            return Err(ctx.err(format!("GeoNames id {gid} appears twice")));
+        }
+        let name = ctx.name("name", &r[1])?;
+        let point = ctx.point(&r[3], &r[2])?;
+        let countries = ctx.countries(&r[4])?;
+        let population: u64 = match r[7].trim() {
+            "" => 0,
+            v => ctx.number("population", v)?,
+        };
+        let alternates: Vec<&str> = r[8]
+            .split('|')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .filter(|a| match corrections.get_mut(&(gid, (*a).to_string())) {
+                Some((_, used)) => {
+                    *used = true;
+                    false
+                }
+                None => true,
+            })
+            .collect();
+        let admin1 = match r[6].trim() {
+            "" => r[5].trim(),
+            named => named,
+        };
+        Ok(Self {
+            gid,
+            name,
+            point,
+            countries,
+            admin1,
+            population,
+            alternates,
+        })
+    }
+
+    fn source_label(&self) -> String {
+        format!("GeoNames {}", self.gid)
+    }
+
+    /// Adds the row's population (if the place has none) and its names as
+    /// aliases to the curated place it is.
+    fn merge_into(self, place: &mut Place) {
+        let source_label = self.source_label();
+        place.population = place
+            .population
+            .or(Some(self.population).filter(|&p| p > 0));
+        for alt in std::iter::once(self.name.as_str()).chain(self.alternates.iter().copied()) {
+            if alt.len() <= MAX_NAME_BYTES
+                && alt != place.name
+                && !place.aliases.iter().any(|a| a.name == alt)
+            {
+                place.aliases.push(Alias {
+                    name: alt.to_string(),
+                    lang: String::new(),
+                    source: format!("{source_label} alternatenames"),
+                });
+            }
+        }
+    }
+
+    /// The row as a place of its own, in the GeoNames layer.
+    fn into_place(self) -> Place {
+        let source_label = self.source_label();
         let mut aliases: Vec<Alias> = Vec::new();
-        for alt in alternates {
-            if alt.len() <= MAX_NAME_BYTES && alt != name && !aliases.iter().any(|a| a.name == alt)
+        for alt in self.alternates {
+            if alt.len() <= MAX_NAME_BYTES
+                && alt != self.name
+                && !aliases.iter().any(|a| a.name == alt)
             {
                 aliases.push(Alias {
                     name: alt.to_string(),
@@ -624,32 +742,26 @@ fn merge_geonames(
                 });
             }
         }
-        let admin1 = match r[6].trim() {
-            "" => r[5].trim(),
-            named => named,
-        };
-        places.push(Place {
-            id: format!("gn:{gid}"),
-            name,
+        Place {
+            id: format!("gn:{}", self.gid),
+            name: self.name,
             kind: Kind::Point,
             class: "populated_place".into(),
-            countries,
-            admin1: admin1.to_string(),
+            countries: self.countries,
+            admin1: self.admin1.to_string(),
             parent: None,
-            point,
-            radius_m: radius_from_population(population),
+            point: self.point,
+            radius_m: radius_from_population(self.population),
             line: Vec::new(),
-            geonames_id: Some(gid),
-            population: Some(population).filter(|&p| p > 0),
+            geonames_id: Some(self.gid),
+            population: Some(self.population).filter(|&p| p > 0),
             layer: Layer::GeoNames,
             coord_source: source_label,
             estimate: true,
             note: "radius estimated from population".into(),
             aliases,
-        });
-        Ok(())
-    })?;
-    Ok(())
+        }
+    }
 }
 
 /// A GeoNames point is a town centre; how far the town reaches is estimated

@@ -69,16 +69,18 @@ impl fmt::Display for Kind {
 }
 
 impl FromStr for Kind {
-    type Err = String;
+    type Err = crate::error::UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "point" => Ok(Kind::Point),
             "area" => Ok(Kind::Area),
             "line" => Ok(Kind::Line),
-            other => Err(format!(
-                "unknown kind {other:?} (expected point, area or line)"
-            )),
+            other => Err(crate::error::UnknownName {
+                what: "kind",
+                value: other.into(),
+                expected: "point, area or line".into(),
+            }),
         }
     }
 }

@@ -291,6 +291,8 @@ fn prior(place: &Place) -> f64 {
     }
 }
 
+/// The best of `scored` in the document's context, with its confidence and
+/// the reason for it in words.
 fn choose<'g>(
     gazetteer: &'g Gazetteer,
     text: &str,
@@ -301,11 +303,39 @@ fn choose<'g>(
     if scored.is_empty() {
         return None;
     }
+    score_in_context(gazetteer, text, span, &mut scored, context);
+    scored.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| {
+            gazetteer
+                .place(a.place)
+                .id
+                .cmp(&gazetteer.place(b.place).id)
+        })
+    });
+    let best = &scored[0];
+    Some(Choice {
+        place: best.place,
+        point: best.point,
+        confidence: (confidence(gazetteer, span, &scored) * 100.0).round() / 100.0,
+        reason: reason(gazetteer, span, &scored),
+    })
+}
+
+/// Adds to each candidate's score what the context says for it: a named
+/// ancestor, its country's share of the document, nearness to the settled
+/// places; a line also learns the stretch nearest them.
+fn score_in_context<'g>(
+    gazetteer: &'g Gazetteer,
+    text: &str,
+    span: &Span,
+    scored: &mut [Scored<'g>],
+    context: &Context<'_, 'g>,
+) {
     // Only a border line asks for its sentence.
     let mut sentence = None;
     let total_weight: f64 = context.countries.values().sum();
     let contested = scored.len() > 1;
-    for s in &mut scored {
+    for s in scored.iter_mut() {
         let place = gazetteer.place(s.place);
         // A named ancestor: Laukkai when Kokang is named.
         if contested {
@@ -356,14 +386,11 @@ fn choose<'g>(
             }
         }
     }
-    scored.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then_with(|| {
-            gazetteer
-                .place(a.place)
-                .id
-                .cmp(&gazetteer.place(b.place).id)
-        })
-    });
+}
+
+/// How sure the choice of `scored[0]` (scored, best first) is: by how the name
+/// matched and the place's layer, lowered when the runner-up is close.
+fn confidence(gazetteer: &Gazetteer, span: &Span, scored: &[Scored<'_>]) -> f64 {
     let best = &scored[0];
     let margin = scored
         .get(1)
@@ -375,11 +402,17 @@ fn choose<'g>(
             Layer::GeoNames => 0.7,
         },
     };
-    let confidence = if scored.len() > 1 {
+    if scored.len() > 1 {
         base * (0.5 + 0.5 * (margin / 0.5).min(1.0))
     } else {
         base
-    };
+    }
+}
+
+/// Why `scored[0]` (scored, best first) was chosen, in words: how the name
+/// matched, what the context said, and the runner-up.
+fn reason(gazetteer: &Gazetteer, span: &Span, scored: &[Scored<'_>]) -> String {
+    let best = &scored[0];
     let mut reason = String::with_capacity(96);
     word_how(gazetteer, span, &best.entry, &mut reason);
     for why in &best.why {
@@ -406,12 +439,7 @@ fn choose<'g>(
         // Writing to a String cannot fail.
         let _ = write!(reason, ") of {} candidates", scored.len());
     }
-    Some(Choice {
-        place: best.place,
-        point: best.point,
-        confidence: (confidence * 100.0).round() / 100.0,
-        reason,
-    })
+    reason
 }
 
 /// For a border line: how much the document speaks of the country on the

@@ -341,33 +341,12 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         let (Some(whole), Some(num)) = (caps.get(0), caps.name("num")) else {
             continue;
         };
-        // Not part of a longer number, a date or an identifier.
-        let before = text[..num.start()].chars().next_back();
-        if before
-            .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '-' | '/' | '.' | ','))
-        {
+        if continues_something(text, num.start()) {
             continue;
         }
-        let digits: String = num
-            .as_str()
-            .chars()
-            .filter(|c| *c != ',')
-            .map(ascii_digit)
-            .collect();
-        let Ok(base) = digits.parse::<f64>() else {
+        let Some(value) = count_value(&caps, num.as_str()) else {
             continue;
         };
-        let multiplier = caps.name("mult").map_or(1.0, |m| {
-            MULTIPLIERS
-                .iter()
-                .find(|(w, _)| *w == m.as_str())
-                .map_or(1.0, |(_, factor)| *factor)
-        });
-        let value = (base * multiplier).round();
-        if !(1.0..1e9).contains(&value) {
-            continue;
-        }
-        let value = value as u64;
         let mut end = whole.end();
         if caps.name("cjk").is_none() {
             // A people word within the next four words.
@@ -420,6 +399,28 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         });
     }
     out
+}
+
+/// Whether the number at `at` is part of a longer number, a date or an
+/// identifier: a letter, digit or one of `$-/.,` right before it.
+fn continues_something(text: &str, at: usize) -> bool {
+    let before = text[..at].chars().next_back();
+    before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '-' | '/' | '.' | ','))
+}
+
+/// The number a match says, its multiplier applied ("3.1万" is 31,000);
+/// `None` unless it is from 1 to just under a billion.
+fn count_value(caps: &regex::Captures<'_>, num: &str) -> Option<u64> {
+    let digits: String = num.chars().filter(|c| *c != ',').map(ascii_digit).collect();
+    let base = digits.parse::<f64>().ok()?;
+    let multiplier = caps.name("mult").map_or(1.0, |m| {
+        MULTIPLIERS
+            .iter()
+            .find(|(w, _)| *w == m.as_str())
+            .map_or(1.0, |(_, factor)| *factor)
+    });
+    let value = (base * multiplier).round();
+    (1.0..1e9).contains(&value).then_some(value as u64)
 }
 
 /// End of a word for people within the next four words after `at`.

@@ -221,85 +221,9 @@ pub fn find(text: &str, article: Option<NaiveDate>) -> Vec<DateMention> {
             continue;
         }
         taken_to = whole.end();
-        let g = |name: &str| caps.name(name).map(|m| m.as_str());
-        let num = |name: &str| g(name).and_then(|s| s.parse::<u32>().ok());
         let (start, end) = (whole.start(), whole.end());
-        let mut form = DateForm::Partial;
-        let value: Option<DateValue> = if g("iso").is_some() {
-            form = DateForm::Absolute;
-            ymd(num("iy").map(|y| y as i32), num("im"), num("id"))
-        } else if g("mdy").is_some() || g("dmy").is_some() {
-            let (m, d, y) = if g("mdy").is_some() {
-                (g("m1"), num("d1"), num("y1"))
-            } else {
-                (g("m2"), num("d2"), num("y2"))
-            };
-            let month = m.and_then(month_number);
-            match (month, d, y) {
-                (Some(mo), Some(day), Some(year)) => {
-                    form = DateForm::Absolute;
-                    ymd(Some(year as i32), Some(mo), Some(day))
-                }
-                (Some(mo), Some(day), None) => {
-                    // "May 5" needs the capital: "may" is also a verb.
-                    if m.is_some_and(|m| m.starts_with(|c: char| c.is_lowercase())) {
-                        None
-                    } else {
-                        infer_year(mo, Some(day), article, last_year)
-                    }
-                }
-                _ => None,
-            }
-        } else if g("my").is_some() {
-            let month = g("m3").and_then(month_number);
-            ymd(num("y3").map(|y| y as i32), month, None)
-        } else if g("mo").is_some() {
-            // A month alone is a date only after a word that makes it one
-            // ("in October", "since October").
-            if !after_date_word(text, start) {
-                continue;
-            }
-            let month = g("m4").and_then(month_number);
-            month.and_then(|mo| infer_year(mo, None, article, last_year))
-        } else if g("yr").is_some() {
-            if !after_date_word(text, start) {
-                continue;
-            }
-            num("y5")
-                .and_then(|y| NaiveDate::from_ymd_opt(y as i32, 1, 1))
-                .map(|date| DateValue {
-                    date,
-                    precision: DatePrecision::Year,
-                })
-        } else if g("zh").is_some() {
-            let v = ymd(num("zy").map(|y| y as i32), num("zm"), num("zd"));
-            if num("zd").is_some() {
-                form = DateForm::Absolute;
-            }
-            v
-        } else if g("zmd").is_some() {
-            num("zm")
-                .or(num("zm2"))
-                .and_then(|mo| infer_year(mo, num("zd2"), article, last_year))
-        } else if g("th").is_some() {
-            let month = g("tm")
-                .and_then(|m| THAI_MONTHS.iter().position(|t| *t == m))
-                .map(|i| i as u32 + 1);
-            // Thai years are Buddhist Era: 2566 is 2023.
-            let year = num("ty").map(|y| if y > 2400 { y as i32 - 543 } else { y as i32 });
-            match (month, num("td"), year) {
-                (Some(mo), day, Some(y)) => {
-                    if day.is_some() {
-                        form = DateForm::Absolute;
-                    }
-                    ymd(Some(y), Some(mo), day)
-                }
-                (Some(mo), day, None) => infer_year(mo, day, article, last_year),
-                _ => None,
-            }
-        } else {
-            form = DateForm::Relative;
-            relative(&caps, article)
+        let Some((form, value)) = read(&caps, text, start, article, last_year) else {
+            continue;
         };
         if let Some(v) = value {
             if form != DateForm::Relative {
@@ -320,6 +244,137 @@ pub fn find(text: &str, article: Option<NaiveDate>) -> Vec<DateMention> {
         });
     }
     out
+}
+
+/// A match read as a date: its form, and its value (`None` when, say, the
+/// day does not exist). `None` when the match is no date after all: a month
+/// or a year alone with no word before it that makes it one ("in October").
+/// `last_year` is the year of the date before, for dates without one.
+fn read(
+    caps: &regex::Captures<'_>,
+    text: &str,
+    start: usize,
+    article: Option<NaiveDate>,
+    last_year: Option<i32>,
+) -> Option<(DateForm, Option<DateValue>)> {
+    let g = |name: &str| group(caps, name);
+    let num = |name: &str| number(caps, name);
+    let read = if g("iso").is_some() {
+        let value = ymd(num("iy").map(|y| y as i32), num("im"), num("id"));
+        (DateForm::Absolute, value)
+    } else if g("mdy").is_some() || g("dmy").is_some() {
+        month_day_year(caps, article, last_year)
+    } else if g("my").is_some() {
+        let month = g("m3").and_then(month_number);
+        (
+            DateForm::Partial,
+            ymd(num("y3").map(|y| y as i32), month, None),
+        )
+    } else if g("mo").is_some() {
+        // A month alone is a date only after a word that makes it one
+        // ("in October", "since October").
+        if !after_date_word(text, start) {
+            return None;
+        }
+        let month = g("m4").and_then(month_number);
+        let value = month.and_then(|mo| infer_year(mo, None, article, last_year));
+        (DateForm::Partial, value)
+    } else if g("yr").is_some() {
+        if !after_date_word(text, start) {
+            return None;
+        }
+        let value = num("y5")
+            .and_then(|y| NaiveDate::from_ymd_opt(y as i32, 1, 1))
+            .map(|date| DateValue {
+                date,
+                precision: DatePrecision::Year,
+            });
+        (DateForm::Partial, value)
+    } else if g("zh").is_some() {
+        let value = ymd(num("zy").map(|y| y as i32), num("zm"), num("zd"));
+        if num("zd").is_some() {
+            (DateForm::Absolute, value)
+        } else {
+            (DateForm::Partial, value)
+        }
+    } else if g("zmd").is_some() {
+        let value = num("zm")
+            .or(num("zm2"))
+            .and_then(|mo| infer_year(mo, num("zd2"), article, last_year));
+        (DateForm::Partial, value)
+    } else if g("th").is_some() {
+        thai(caps, article, last_year)
+    } else {
+        (DateForm::Relative, relative(caps, article))
+    };
+    Some(read)
+}
+
+/// "November 18, 2023", "18 November 2023", and "May 5" without a year.
+fn month_day_year(
+    caps: &regex::Captures<'_>,
+    article: Option<NaiveDate>,
+    last_year: Option<i32>,
+) -> (DateForm, Option<DateValue>) {
+    let (m, d, y) = if group(caps, "mdy").is_some() {
+        (group(caps, "m1"), number(caps, "d1"), number(caps, "y1"))
+    } else {
+        (group(caps, "m2"), number(caps, "d2"), number(caps, "y2"))
+    };
+    let month = m.and_then(month_number);
+    match (month, d, y) {
+        (Some(mo), Some(day), Some(year)) => (
+            DateForm::Absolute,
+            ymd(Some(year as i32), Some(mo), Some(day)),
+        ),
+        (Some(mo), Some(day), None) => {
+            // "May 5" needs the capital: "may" is also a verb.
+            if m.is_some_and(|m| m.starts_with(|c: char| c.is_lowercase())) {
+                (DateForm::Partial, None)
+            } else {
+                (
+                    DateForm::Partial,
+                    infer_year(mo, Some(day), article, last_year),
+                )
+            }
+        }
+        _ => (DateForm::Partial, None),
+    }
+}
+
+/// A Thai date: "18 พฤศจิกายน 2566", a month with or without its day and year.
+fn thai(
+    caps: &regex::Captures<'_>,
+    article: Option<NaiveDate>,
+    last_year: Option<i32>,
+) -> (DateForm, Option<DateValue>) {
+    let month = group(caps, "tm")
+        .and_then(|m| THAI_MONTHS.iter().position(|t| *t == m))
+        .map(|i| i as u32 + 1);
+    // Thai years are Buddhist Era: 2566 is 2023.
+    let year = number(caps, "ty").map(|y| if y > 2400 { y as i32 - 543 } else { y as i32 });
+    match (month, number(caps, "td"), year) {
+        (Some(mo), day, Some(y)) => {
+            let form = if day.is_some() {
+                DateForm::Absolute
+            } else {
+                DateForm::Partial
+            };
+            (form, ymd(Some(y), Some(mo), day))
+        }
+        (Some(mo), day, None) => (DateForm::Partial, infer_year(mo, day, article, last_year)),
+        _ => (DateForm::Partial, None),
+    }
+}
+
+/// The text of the capture group `name`, if it took part in the match.
+fn group<'t>(caps: &regex::Captures<'t>, name: &str) -> Option<&'t str> {
+    caps.name(name).map(|m| m.as_str())
+}
+
+/// The capture group `name` as a number.
+fn number(caps: &regex::Captures<'_>, name: &str) -> Option<u32> {
+    group(caps, name).and_then(|s| s.parse::<u32>().ok())
 }
 
 /// Whether a word that introduces a date stands right before `at`.

@@ -92,26 +92,7 @@ pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Ev
             .and_then(|i| event_place(&doc.mentions[i]))
             .filter(|_| event_type.is_movement());
         let origin = destination.as_ref().map(|_| place.clone());
-        let evidence = evidence(text, count);
-        let notes = format!(
-            "DRAFT from scamatlas geoparse, not reviewed: \"{evidence}\" (characters {}-{}); count {}{}; type from {}; place {} ({}, confidence {:.2}){}; {date_note}",
-            char_offset(text, count.sentence.0),
-            char_offset(text, count.sentence.1),
-            quoted(&count.text),
-            count
-                .qualifier
-                .as_ref()
-                .map(|q| format!(" (\"{q}\": a bound, not an exact figure)"))
-                .unwrap_or_default(),
-            quoted(count.cue.as_deref().unwrap_or("")),
-            quoted(&place_mention.text),
-            place_mention.reason,
-            place_mention.confidence,
-            destination
-                .as_ref()
-                .map(|d| format!("; destination {}", quoted(&d.name)))
-                .unwrap_or_default(),
-        );
+        let notes = notes(text, count, place_mention, destination.as_ref(), &date_note);
         let n = events.len() + 1;
         events.push(Event {
             id: format!("{}-{n:02}", options.id_prefix).into(),
@@ -139,6 +120,36 @@ pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Ev
         });
     }
     (events, skipped)
+}
+
+/// A draft's notes: the evidence, the count, where its type, place and
+/// destination come from, and its date.
+fn notes(
+    text: &str,
+    count: &CountMention,
+    place_mention: &Mention<'_>,
+    destination: Option<&EventPlace>,
+    date_note: &str,
+) -> String {
+    let evidence = evidence(text, count);
+    format!(
+        "DRAFT from scamatlas geoparse, not reviewed: \"{evidence}\" (characters {}-{}); count {}{}; type from {}; place {} ({}, confidence {:.2}){}; {date_note}",
+        char_offset(text, count.sentence.0),
+        char_offset(text, count.sentence.1),
+        quoted(&count.text),
+        count
+            .qualifier
+            .as_ref()
+            .map(|q| format!(" (\"{q}\": a bound, not an exact figure)"))
+            .unwrap_or_default(),
+        quoted(count.cue.as_deref().unwrap_or("")),
+        quoted(&place_mention.text),
+        place_mention.reason,
+        place_mention.confidence,
+        destination
+            .map(|d| format!("; destination {}", quoted(&d.name)))
+            .unwrap_or_default(),
+    )
 }
 
 /// The place an article names most (organisation names aside), the most

@@ -429,35 +429,14 @@ fn evaluate_text(
     };
     let mut rows = Vec::with_capacity(gold.len());
     for g in &gold {
-        let exact = predicted
-            .iter()
-            .enumerate()
-            .position(|(i, m)| !used[i] && m.start == g.start && m.end == g.end);
-        let overlap = exact.or_else(|| {
-            predicted
-                .iter()
-                .enumerate()
-                .position(|(i, m)| !used[i] && m.start < g.end && g.start < m.end)
-        });
-        let Some(i) = overlap else {
-            rows.push(RowResult {
-                mention: g.mention.clone(),
-                start: g.start,
-                end: g.end,
-                referent: g.referent.clone(),
-                matched: "missed",
-                predicted: None,
-                predicted_place: None,
-                referent_correct: false,
-                error_km: None,
-                approx: g.is_approx(),
-            });
+        let Some((i, exact)) = match_gold(g, &predicted, &used) else {
+            rows.push(RowResult::missed(g));
             continue;
         };
         used[i] = true;
         let m = predicted[i];
         tally.overlap += 1;
-        if exact.is_some() {
+        if exact {
             tally.exact += 1;
         }
         let referent_correct = m
@@ -475,7 +454,7 @@ fn evaluate_text(
             start: g.start,
             end: g.end,
             referent: g.referent.clone(),
-            matched: if exact.is_some() { "exact" } else { "overlap" },
+            matched: if exact { "exact" } else { "overlap" },
             predicted: Some(format!("{} [{}..{}]", m.text, m.start, m.end)),
             predicted_place: m.place.map(|p| p.id.clone()),
             referent_correct,
@@ -483,9 +462,40 @@ fn evaluate_text(
             approx: g.is_approx(),
         });
     }
-    let spurious = predicted
+    let spurious = spurious(&predicted, &used);
+    FileReport {
+        file: path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+        scores: tally.scores(),
+        tally,
+        rows,
+        spurious,
+    }
+}
+
+/// The first unused prediction whose span is `gold`'s, else the first that
+/// overlaps it: its index, and whether the span is exact.
+fn match_gold(gold: &GoldRow, predicted: &[&Mention<'_>], used: &[bool]) -> Option<(usize, bool)> {
+    let exact = predicted
         .iter()
-        .zip(&used)
+        .enumerate()
+        .position(|(i, m)| !used[i] && m.start == gold.start && m.end == gold.end);
+    let overlap = exact.or_else(|| {
+        predicted
+            .iter()
+            .enumerate()
+            .position(|(i, m)| !used[i] && m.start < gold.end && gold.start < m.end)
+    });
+    overlap.map(|i| (i, exact.is_some()))
+}
+
+/// The predictions no gold mention matched, in words.
+fn spurious(predicted: &[&Mention<'_>], used: &[bool]) -> Vec<String> {
+    predicted
+        .iter()
+        .zip(used)
         .filter(|(_, u)| !**u)
         .map(|(m, _)| {
             format!(
@@ -496,16 +506,24 @@ fn evaluate_text(
                 m.place.map_or("-", |p| p.id.as_str())
             )
         })
-        .collect();
-    FileReport {
-        file: path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        ),
-        scores: tally.scores(),
-        tally,
-        rows,
-        spurious,
+        .collect()
+}
+
+impl RowResult {
+    /// A gold mention no prediction overlaps.
+    fn missed(g: &GoldRow) -> Self {
+        RowResult {
+            mention: g.mention.clone(),
+            start: g.start,
+            end: g.end,
+            referent: g.referent.clone(),
+            matched: "missed",
+            predicted: None,
+            predicted_place: None,
+            referent_correct: false,
+            error_km: None,
+            approx: g.is_approx(),
+        }
     }
 }
 

@@ -68,7 +68,10 @@ pub async fn resolve(
         .transpose()?;
     let kind = p
         .get("kind")
-        .map(|k| k.parse::<Kind>().map_err(|e| ApiError::bad("kind", e)))
+        .map(|k| {
+            k.parse::<Kind>()
+                .map_err(|e| ApiError::bad("kind", e.to_string()))
+        })
         .transpose()?;
     let limit = p.count("limit", Some(5), 1, 100)?.unwrap_or(5);
     let hints = Hints {

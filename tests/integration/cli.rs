@@ -333,3 +333,39 @@ fn resolve_table_snapshot() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!(stdout(&o));
 }
+
+#[test]
+fn quiet_silences_status_lines_but_not_errors() {
+    // A status line: how many events matched.
+    let o = scamatlas(&["query", "near", "Myawaddy", "--radius-km", "30"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains(" events\n"), "{}", stderr(&o));
+    let quiet = scamatlas(
+        &["-q", "query", "near", "Myawaddy", "--radius-km", "30"],
+        None,
+    );
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert_eq!(stderr(&quiet), "", "-q leaves stderr empty");
+    assert_eq!(stdout(&quiet), stdout(&o), "-q leaves the data alone");
+
+    // Errors: a name that matches nothing, and a usage error.
+    let o = scamatlas(&["-q", "resolve", "Xqzvkwy"], None);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no place matches \"Xqzvkwy\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = scamatlas(
+        &[
+            "-q", "export", "--layer", "events", "--format", "shp", "-o", "-",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--format: unknown format \"shp\""),
+        "{}",
+        stderr(&o)
+    );
+}

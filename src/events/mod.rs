@@ -11,6 +11,7 @@
 //! gazetteer) and GeoJSON (see [`read_csv`] and [`read_geojson`]), checked (every problem with its file,
 //! line or feature, and field), and written back as GeoJSON.
 
+mod draft;
 mod geojson;
 mod load;
 mod packed;
@@ -19,6 +20,7 @@ mod store;
 #[doc(hidden)]
 pub mod synthetic;
 mod time;
+mod validate;
 mod write;
 
 use std::fmt;
@@ -29,6 +31,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geom::LonLat;
 
+pub use draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft, SourceDraft};
 pub use geojson::{
     event_to_feature, events_to_geojson, read_geojson, write_geojson, write_geojson_with,
 };
@@ -38,6 +41,7 @@ pub use read::{read_csv, Problem, ReadReport};
 pub use store::write_atomic;
 pub(crate) use store::{persist, temp_beside};
 pub use time::{DatePrecision, EventDate, TimeRange};
+pub use validate::{validate, Validated};
 pub use write::write_csv;
 
 /// What kind of thing happened.

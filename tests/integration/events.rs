@@ -174,6 +174,9 @@ fn geojson_problems_name_the_feature_and_property() {
             "no {part}: {shown:#?}"
         );
     }
+    // One problem per bad value: the latitude off the globe is not also
+    // reported as a missing geometry (a CSV row never was).
+    assert_eq!(shown.len(), 4, "{shown:#?}");
 }
 
 #[test]
@@ -351,4 +354,141 @@ fn csv_output_reads_back_as_the_same_events() {
         );
         assert_eq!(a.notes, b.notes, "{}", a.id);
     }
+}
+
+/// One bad value written three ways: a CSV row, a GeoJSON feature and the
+/// flags of `events add`, and the problem each reader names.
+struct SameValue {
+    csv: (&'static str, &'static str),
+    geojson: &'static str,
+    flags: &'static [&'static str],
+    /// (CSV column, GeoJSON property, flag) and the message.
+    fields: (&'static str, &'static str, &'static str),
+    message: &'static str,
+}
+
+impl SameValue {
+    #[track_caller]
+    fn check(&self) {
+        let (csv_field, geojson_field, flag) = self.fields;
+        let base = "id,date,event_type,place,source_url";
+        let row = |r: &str| {
+            let csv = format!("{base},{}\n{r},{}\n", self.csv.0, self.csv.1);
+            read_csv("same.csv", &csv, gazetteer()).problems
+        };
+        let csv = row("S1,2024-02-23,raid,Tachileik,https://example.org/s");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("same.geojson");
+        let feature = format!(
+            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"S1",
+              "geometry":{{"type":"Point","coordinates":[99.9,20.4]}},
+              "properties":{{"date":"2024-02-23","type":"raid","source_url":"https://example.org/s",{}}}}}]}}"#,
+            self.geojson
+        );
+        std::fs::write(&path, feature).expect("write");
+        let geojson = read_path(&path, gazetteer()).expect("readable").problems;
+        let shown = |p: &[events::Problem]| p.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(
+            shown(&csv),
+            [format!("same.csv:2: {csv_field}: {}", self.message)]
+        );
+        assert_eq!(
+            shown(&geojson),
+            [format!(
+                "{}: feature 0: {geojson_field}: {}",
+                path.display(),
+                self.message
+            )]
+        );
+        let file = dir.path().join("added.geojson");
+        let mut args = vec![
+            "events",
+            "add",
+            file.to_str().expect("utf-8"),
+            "--id",
+            "S1",
+            "--date",
+            "2024-02-23",
+            "--type",
+            "raid",
+            "--place",
+            "Tachileik",
+            "--source-url",
+            "https://example.org/s",
+        ];
+        args.extend_from_slice(self.flags);
+        let o = crate::run_cli(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(
+            err.lines().filter(|l| l.starts_with("  --")).eq([format!(
+                "  {flag}: {}",
+                self.message
+            )
+            .as_str()]),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn the_same_bad_value_is_the_same_problem_in_csv_geojson_and_flags() {
+    SameValue {
+        csv: ("end_date", "2024-02-30"),
+        geojson: r#""end_date":"2024-02-30""#,
+        flags: &["--end-date", "2024-02-30"],
+        fields: ("date", "date", "--date"),
+        message: r#""2024-02-30" is not a real date"#,
+    }
+    .check();
+    SameValue {
+        csv: ("date_precision", "weekly"),
+        geojson: r#""date_precision":"weekly""#,
+        flags: &["--date-precision", "weekly"],
+        fields: ("date_precision", "date_precision", "--date-precision"),
+        message: r#"unknown date precision "weekly" (expected day, month or year)"#,
+    }
+    .check();
+}
+
+#[test]
+fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
+    // Before, CSV said "is empty" (and read an empty type as the unknown
+    // type ""), GeoJSON "missing", each with its own hint.
+    let csv = read_csv(
+        "empty.csv",
+        "id,date,event_type,place,source_url\nE1,,,,\n",
+        gazetteer(),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("empty.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"E1","geometry":null,"properties":{}}]}"#,
+    )
+    .expect("write");
+    let geojson = read_path(&path, gazetteer()).expect("readable");
+    let messages = |r: &events::ReadReport| {
+        r.problems
+            .iter()
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let expected = [
+        "missing",
+        "missing",
+        "missing: every event has a place or coordinates",
+        "missing: every event names its source",
+    ];
+    assert_eq!(messages(&csv), expected);
+    assert_eq!(messages(&geojson), expected);
+    let fields = |r: &events::ReadReport| {
+        r.problems
+            .iter()
+            .map(|p| p.field.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fields(&csv), ["date", "event_type", "place", "source_url"]);
+    assert_eq!(fields(&geojson), ["date", "type", "geometry", "sources"]);
 }

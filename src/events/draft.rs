@@ -1,0 +1,223 @@
+//! A draft: an event as an input gives it, before any check.
+//!
+//! Every reader fills a [`Draft`] the same way whatever it reads (a CSV row,
+//! a GeoJSON feature, the flags of `scamatlas events add`, an edit's JSON
+//! body), and [`validate`](super::validate) turns it into an [`Event`](super::Event)
+//! or names every problem by [`Field`]. A reader only says how its input is
+//! laid out; what a valid date, type, count, place or source is lives in one
+//! place.
+
+use std::fmt;
+
+use super::{Count, EventPlace, Source};
+
+/// An event as written in its input: text as given (trimmed or not), and the
+/// records of files that carry them whole (GeoJSON `places`, `counts`,
+/// `sources`), not yet checked. Empty text means "not given".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Draft {
+    pub id: String,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub date: String,
+    /// `day`, `month` or `year`; empty: as precise as `date`.
+    pub date_precision: String,
+    /// Last day of a multi-day event, `YYYY-MM-DD`.
+    pub end_date: String,
+    pub event_type: String,
+    /// Place names to resolve through the gazetteer: several joined with `;`
+    /// or `/`, `A -> B` a movement from A to B, a `(...)` remark goes to the
+    /// notes (`(cumulative)` marks a running total). When `place_ids` or
+    /// `points` are given, this is only the name they are shown with.
+    pub place: String,
+    /// Gazetteer ids of the places, `;`-separated, taken as they are.
+    pub place_ids: String,
+    /// Coordinates given instead of place names.
+    pub points: Vec<PointDraft>,
+    /// Precision radius of `points`, in metres.
+    pub radius_m: String,
+    /// Country hint for resolving the names (code or name).
+    pub country: String,
+    pub origin: Option<PlaceDraft>,
+    pub destination: Option<PlaceDraft>,
+    /// Places already resolved, as scamatlas writes them; when given, they
+    /// are the event's places.
+    pub places: Vec<EventPlace>,
+    /// One count of people, as text.
+    pub count: CountDraft,
+    /// Counts given whole, beside `count`.
+    pub counts: Vec<Count>,
+    /// The one source the input names, as text; used when `sources` is empty.
+    pub source: SourceDraft,
+    /// Sources given whole.
+    pub sources: Vec<Source>,
+    pub actors: Vec<String>,
+    pub notes: String,
+    /// The figure is a running total.
+    pub aggregate: bool,
+}
+
+/// A point as written: decimal degrees.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PointDraft {
+    pub lon: String,
+    pub lat: String,
+}
+
+/// The origin or destination of a movement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlaceDraft {
+    /// A name to resolve through the gazetteer.
+    Name(String),
+    /// A place already resolved, as scamatlas writes it.
+    Given(EventPlace),
+}
+
+/// A count of people, as text: digits with optional thousands separators.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CountDraft {
+    pub best: String,
+    pub low: String,
+    pub high: String,
+    /// arrested, handed_over, ...; empty: other.
+    pub kind: String,
+}
+
+/// A source, as text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceDraft {
+    pub url: String,
+    pub publisher: String,
+    /// Publication date, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// What a problem is about: one check of a draft, in the order they are made.
+/// Each reader names it in its own words ([`Field::csv`], [`Field::geojson`],
+/// [`Field::flag`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Field {
+    Id,
+    DatePrecision,
+    Date,
+    EventType,
+    /// `points`: coordinates given.
+    Coordinates,
+    RadiusM,
+    /// `places`: places given whole.
+    Places,
+    PlaceIds,
+    /// `place`: the names, or no place at all.
+    Place,
+    Origin,
+    Destination,
+    PersonsCount,
+    CountLow,
+    CountHigh,
+    CountKind,
+    /// low <= best <= high of `count`.
+    CountRange,
+    /// `counts`: counts given whole.
+    Counts,
+    SourceUrl,
+    SourceDate,
+    /// `sources`: sources given whole.
+    Sources,
+    Actors,
+    Notes,
+    Aggregate,
+}
+
+impl Field {
+    /// The CSV column.
+    #[must_use]
+    pub fn csv(self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::DatePrecision => "date_precision",
+            Field::Date => "date",
+            Field::EventType => "event_type",
+            Field::Coordinates => "lat/lon",
+            Field::RadiusM => "radius_m",
+            Field::Places => "places",
+            Field::PlaceIds => "place_ids",
+            Field::Place => "place",
+            Field::Origin => "origin",
+            Field::Destination => "destination",
+            Field::PersonsCount | Field::CountRange => "persons_count",
+            Field::CountLow => "count_low",
+            Field::CountHigh => "count_high",
+            Field::CountKind => "count_kind",
+            Field::Counts => "counts",
+            Field::SourceUrl => "source_url",
+            Field::SourceDate => "source_date",
+            Field::Sources => "sources",
+            Field::Actors => "actor",
+            Field::Notes => "notes",
+            Field::Aggregate => "aggregate",
+        }
+    }
+
+    /// The GeoJSON property (`geometry` for the points).
+    #[must_use]
+    pub fn geojson(self) -> &'static str {
+        match self {
+            Field::EventType => "type",
+            Field::Coordinates | Field::Place => "geometry",
+            Field::PersonsCount
+            | Field::CountLow
+            | Field::CountHigh
+            | Field::CountKind
+            | Field::CountRange => "counts",
+            Field::SourceUrl | Field::SourceDate => "sources",
+            Field::Actors => "actors",
+            other => other.csv(),
+        }
+    }
+
+    /// The flag of `scamatlas events add`.
+    #[must_use]
+    pub fn flag(self) -> &'static str {
+        match self {
+            Field::Id => "--id",
+            Field::DatePrecision => "--date-precision",
+            Field::Date => "--date",
+            Field::EventType => "--type",
+            Field::Coordinates => "--lon/--lat",
+            Field::RadiusM => "--radius-m",
+            Field::Places | Field::PlaceIds | Field::Place => "--place",
+            Field::Origin => "--origin",
+            Field::Destination => "--destination",
+            Field::PersonsCount | Field::CountRange | Field::Counts => "--count",
+            Field::CountLow => "--count-low",
+            Field::CountHigh => "--count-high",
+            Field::CountKind => "--count-kind",
+            Field::SourceUrl | Field::Sources => "--source-url",
+            Field::SourceDate => "--source-date",
+            Field::Actors => "--actor",
+            Field::Notes => "--notes",
+            Field::Aggregate => "--aggregate",
+        }
+    }
+}
+
+/// One thing wrong with a draft, by field; the reader adds where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issue {
+    pub field: Field,
+    pub message: String,
+}
+
+impl Issue {
+    pub(crate) fn new(field: Field, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field.csv(), self.message)
+    }
+}

@@ -182,10 +182,13 @@ fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event>
         ..Draft::default()
     };
     let checked = events::validate(&draft, gazetteer);
+    for w in &checked.warnings {
+        tracing::warn!("{}: {}", w.field.flag(), w.message);
+    }
     checked.event.map_err(|issues| {
         let list: Vec<String> = issues
             .iter()
-            .map(|i| format!("  --{}: {}", i.field.csv().replace('_', "-"), i.message))
+            .map(|i| format!("  {}: {}", i.field.flag(), i.message))
             .collect();
         UsageError(format!(
             "the event is not valid (nothing was written):\n{}",

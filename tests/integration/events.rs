@@ -357,9 +357,12 @@ fn csv_output_reads_back_as_the_same_events() {
 }
 
 /// One bad value written three ways: a CSV row, a GeoJSON feature and the
-/// flags of `events add`, and the problem each reader names.
+/// flags of `events add`, each replacing or adding to a valid event, and the
+/// problem each reader names.
 struct SameValue {
-    csv: (&'static str, &'static str),
+    /// Columns and values.
+    csv: &'static [(&'static str, &'static str)],
+    /// Properties, as JSON members; `geometry` replaces the geometry.
     geojson: &'static str,
     flags: &'static [&'static str],
     /// (CSV column, GeoJSON property, flag) and the message.
@@ -368,39 +371,56 @@ struct SameValue {
 }
 
 impl SameValue {
-    #[track_caller]
-    fn check(&self) {
-        let (csv_field, geojson_field, flag) = self.fields;
-        let base = "id,date,event_type,place,source_url";
-        let row = |r: &str| {
-            let csv = format!("{base},{}\n{r},{}\n", self.csv.0, self.csv.1);
-            read_csv("same.csv", &csv, gazetteer()).problems
-        };
-        let csv = row("S1,2024-02-23,raid,Tachileik,https://example.org/s");
-        let dir = tempfile::tempdir().expect("tempdir");
-        let path = dir.path().join("same.geojson");
-        let feature = format!(
-            r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"S1",
-              "geometry":{{"type":"Point","coordinates":[99.9,20.4]}},
-              "properties":{{"date":"2024-02-23","type":"raid","source_url":"https://example.org/s",{}}}}}]}}"#,
-            self.geojson
-        );
-        std::fs::write(&path, feature).expect("write");
-        let geojson = read_path(&path, gazetteer()).expect("readable").problems;
-        let shown = |p: &[events::Problem]| p.iter().map(ToString::to_string).collect::<Vec<_>>();
-        assert_eq!(
-            shown(&csv),
-            [format!("same.csv:2: {csv_field}: {}", self.message)]
-        );
-        assert_eq!(
-            shown(&geojson),
-            [format!(
-                "{}: feature 0: {geojson_field}: {}",
-                path.display(),
-                self.message
-            )]
-        );
-        let file = dir.path().join("added.geojson");
+    fn csv_problems(&self) -> Vec<String> {
+        let mut cells = vec![
+            ("id", "S1"),
+            ("date", "2024-02-23"),
+            ("event_type", "raid"),
+            ("place", "Tachileik"),
+            ("source_url", "https://example.org/s"),
+        ];
+        for &(column, value) in self.csv {
+            match cells.iter_mut().find(|(c, _)| *c == column) {
+                Some(cell) => cell.1 = value,
+                None => cells.push((column, value)),
+            }
+        }
+        let (header, row): (Vec<&str>, Vec<&str>) = cells.into_iter().unzip();
+        let csv = format!("{}\n{}\n", header.join(","), row.join(","));
+        let report = read_csv("same.csv", &csv, gazetteer());
+        report.problems.iter().map(ToString::to_string).collect()
+    }
+
+    fn geojson_problems(&self, dir: &Path) -> Vec<String> {
+        let mut feature: serde_json::Value = serde_json::from_str(
+            r#"{"type":"Feature","id":"S1",
+              "geometry":{"type":"Point","coordinates":[99.9,20.4]},
+              "properties":{"date":"2024-02-23","type":"raid","source_url":"https://example.org/s"}}"#,
+        )
+        .expect("feature");
+        let given: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&format!("{{{}}}", self.geojson)).expect("members");
+        for (name, value) in given {
+            if name == "geometry" {
+                feature["geometry"] = value;
+            } else {
+                feature["properties"][name] = value;
+            }
+        }
+        let path = dir.join("same.geojson");
+        let collection = serde_json::json!({"type": "FeatureCollection", "features": [feature]});
+        std::fs::write(&path, collection.to_string()).expect("write");
+        let report = read_path(&path, gazetteer()).expect("readable");
+        let prefix = format!("{}: ", path.display());
+        report
+            .problems
+            .iter()
+            .map(|p| p.to_string().replacen(&prefix, "", 1))
+            .collect()
+    }
+
+    fn flag_problems(&self, dir: &Path) -> Vec<String> {
+        let file = dir.join("added.geojson");
         let mut args = vec![
             "events",
             "add",
@@ -416,17 +436,37 @@ impl SameValue {
             "--source-url",
             "https://example.org/s",
         ];
-        args.extend_from_slice(self.flags);
+        for pair in self.flags.chunks(2) {
+            match args.iter().position(|a| *a == pair[0]) {
+                Some(i) => args[i + 1] = pair[1],
+                None => args.extend_from_slice(pair),
+            }
+        }
         let o = crate::run_cli(&args);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{err}");
-        assert!(
-            err.lines().filter(|l| l.starts_with("  --")).eq([format!(
-                "  {flag}: {}",
-                self.message
-            )
-            .as_str()]),
-            "{err}"
+        err.lines()
+            .filter_map(|l| l.strip_prefix("  "))
+            .map(String::from)
+            .collect()
+    }
+
+    #[track_caller]
+    fn check(&self) {
+        let (csv, geojson, flag) = self.fields;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let message = self.message;
+        assert_eq!(
+            self.csv_problems(),
+            [format!("same.csv:2: {csv}: {message}")]
+        );
+        assert_eq!(
+            self.geojson_problems(dir.path()),
+            [format!("feature 0: {geojson}: {message}")]
+        );
+        assert_eq!(
+            self.flag_problems(dir.path()),
+            [format!("{flag}: {message}")]
         );
     }
 }
@@ -434,7 +474,7 @@ impl SameValue {
 #[test]
 fn the_same_bad_value_is_the_same_problem_in_csv_geojson_and_flags() {
     SameValue {
-        csv: ("end_date", "2024-02-30"),
+        csv: &[("end_date", "2024-02-30")],
         geojson: r#""end_date":"2024-02-30""#,
         flags: &["--end-date", "2024-02-30"],
         fields: ("date", "date", "--date"),
@@ -442,13 +482,72 @@ fn the_same_bad_value_is_the_same_problem_in_csv_geojson_and_flags() {
     }
     .check();
     SameValue {
-        csv: ("date_precision", "weekly"),
+        csv: &[("date_precision", "weekly")],
         geojson: r#""date_precision":"weekly""#,
         flags: &["--date-precision", "weekly"],
         fields: ("date_precision", "date_precision", "--date-precision"),
         message: r#"unknown date precision "weekly" (expected day, month or year)"#,
     }
     .check();
+}
+
+#[test]
+fn events_add_problems_name_its_flags() {
+    // They named the CSV columns the flags were written into: --event-type,
+    // --persons-count, --lat/lon.
+    SameValue {
+        csv: &[("event_type", "party")],
+        geojson: r#""type":"party""#,
+        flags: &["--type", "party"],
+        fields: ("event_type", "type", "--type"),
+        message: "unknown event type \"party\" (expected one of raid, handover, deportation, \
+                  extradition, release, rescue, relocation, offensive, capture, demolition, \
+                  sanction, power_cut, other)",
+    }
+    .check();
+    SameValue {
+        csv: &[("lat", "95"), ("lon", "98")],
+        geojson: r#""geometry":{"type":"Point","coordinates":[98,95]}"#,
+        flags: &["--lat", "95", "--lon", "98"],
+        fields: ("lat/lon", "geometry", "--lon/--lat"),
+        message: "latitude 95 is outside -90..90",
+    }
+    .check();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let count = SameValue {
+        csv: &[("persons_count", "-4")],
+        geojson: "",
+        flags: &["--count", "-4"],
+        fields: ("persons_count", "", "--count"),
+        message: r#""-4" is negative; counts are numbers of people"#,
+    };
+    assert_eq!(
+        count.flag_problems(dir.path()),
+        [r#"--count: "-4" is negative; counts are numbers of people"#]
+    );
+    // An ambiguous name is a warning, as in a CSV file; it was dropped.
+    let file = dir.path().join("ambiguous.geojson");
+    let o = crate::run_cli(&[
+        "events",
+        "add",
+        file.to_str().expect("utf-8"),
+        "--id",
+        "S2",
+        "--date",
+        "2024",
+        "--type",
+        "raid",
+        "--place",
+        "老街",
+        "--source-url",
+        "https://example.org/s",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(r#"--place: "老街" is ambiguous; took laukkai (MM) over lao_cai"#),
+        "{err}"
+    );
 }
 
 #[test]

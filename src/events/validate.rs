@@ -170,7 +170,7 @@ impl Check {
         let mut end = |field, place: &Option<PlaceDraft>, hints: &Hints| match place {
             Some(PlaceDraft::Name(n)) if n.trim().is_empty() => None,
             Some(PlaceDraft::Name(n)) => self.resolve(gazetteer, n.trim(), hints, field),
-            Some(PlaceDraft::Given(p)) => Some(p.clone()),
+            Some(PlaceDraft::Given(p)) => self.given(field, p).then(|| p.clone()),
             None => None,
         };
         // Given apart from the names, they replace a movement's ends.

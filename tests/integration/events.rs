@@ -392,31 +392,7 @@ impl SameValue {
     }
 
     fn geojson_problems(&self, dir: &Path) -> Vec<String> {
-        let mut feature: serde_json::Value = serde_json::from_str(
-            r#"{"type":"Feature","id":"S1",
-              "geometry":{"type":"Point","coordinates":[99.9,20.4]},
-              "properties":{"date":"2024-02-23","type":"raid","source_url":"https://example.org/s"}}"#,
-        )
-        .expect("feature");
-        let given: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&format!("{{{}}}", self.geojson)).expect("members");
-        for (name, value) in given {
-            if name == "geometry" {
-                feature["geometry"] = value;
-            } else {
-                feature["properties"][name] = value;
-            }
-        }
-        let path = dir.join("same.geojson");
-        let collection = serde_json::json!({"type": "FeatureCollection", "features": [feature]});
-        std::fs::write(&path, collection.to_string()).expect("write");
-        let report = read_path(&path, gazetteer()).expect("readable");
-        let prefix = format!("{}: ", path.display());
-        report
-            .problems
-            .iter()
-            .map(|p| p.to_string().replacen(&prefix, "", 1))
-            .collect()
+        geojson_problems(dir, self.geojson)
     }
 
     fn flag_problems(&self, dir: &Path) -> Vec<String> {
@@ -469,6 +445,36 @@ impl SameValue {
             [format!("{flag}: {message}")]
         );
     }
+}
+
+/// The problems of one feature: a valid event with `members` replacing or
+/// adding to its properties (`geometry` its geometry).
+fn geojson_problems(dir: &Path, members: &str) -> Vec<String> {
+    let mut feature: serde_json::Value = serde_json::from_str(
+        r#"{"type":"Feature","id":"S1",
+          "geometry":{"type":"Point","coordinates":[99.9,20.4]},
+          "properties":{"date":"2024-02-23","type":"raid","source_url":"https://example.org/s"}}"#,
+    )
+    .expect("feature");
+    let given: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&format!("{{{members}}}")).expect("members");
+    for (name, value) in given {
+        if name == "geometry" {
+            feature["geometry"] = value;
+        } else {
+            feature["properties"][name] = value;
+        }
+    }
+    let path = dir.join("same.geojson");
+    let collection = serde_json::json!({"type": "FeatureCollection", "features": [feature]});
+    std::fs::write(&path, collection.to_string()).expect("write");
+    let report = read_path(&path, gazetteer()).expect("readable");
+    let prefix = format!("{}: ", path.display());
+    report
+        .problems
+        .iter()
+        .map(|p| p.to_string().replacen(&prefix, "", 1))
+        .collect()
 }
 
 #[test]
@@ -590,4 +596,35 @@ fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
     };
     assert_eq!(fields(&csv), ["date", "event_type", "place", "source_url"]);
     assert_eq!(fields(&geojson), ["date", "type", "geometry", "sources"]);
+}
+
+#[test]
+fn a_geojson_origin_or_destination_off_the_globe_is_a_problem_like_a_place() {
+    // Places given whole were checked; origin and destination were not.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = r#"{"name":"P","point":{"lon":98.5,"lat":16.7},"radius_m":10}"#;
+    let off = r#"{"name":"O","point":{"lon":300,"lat":16.7},"radius_m":10}"#;
+    let negative = r#"{"name":"D","point":{"lon":98.5,"lat":16.7},"radius_m":-1}"#;
+    let mut problems = Vec::new();
+    for (places, origin, destination) in [
+        (off, "null", "null"),
+        (place, off, negative),
+        (place, place, place),
+    ] {
+        let members =
+            format!(r#""places":[{places}],"origin":{origin},"destination":{destination}"#);
+        problems.push(geojson_problems(dir.path(), &members));
+    }
+    let message = "has coordinates off the globe or a negative radius";
+    assert_eq!(
+        problems,
+        [
+            vec![format!(r#"feature 0: places: "O" {message}"#)],
+            vec![
+                format!(r#"feature 0: origin: "O" {message}"#),
+                format!(r#"feature 0: destination: "D" {message}"#)
+            ],
+            vec![],
+        ]
+    );
 }

@@ -491,8 +491,8 @@ fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
             .props
             .get("radius_m")
             .and_then(serde_json::Value::as_f64)
-            .unwrap_or(0.0)
-            .to_string();
+            .map(|r| r.to_string())
+            .unwrap_or_default();
     }
     draft.places = places;
     (draft, props.issues)

@@ -628,3 +628,40 @@ fn a_geojson_origin_or_destination_off_the_globe_is_a_problem_like_a_place() {
         ]
     );
 }
+
+#[test]
+fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
+    // GeoJSON said "coordinates given" whether or not radius_m was.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = |radius: &str| {
+        let text = format!(
+            "id,date,event_type,lat,lon,radius_m,source_url\nP1,2024,raid,16.7,98.5,{radius},https://e.org/p\n"
+        );
+        let report = read_csv("points.csv", &text, gazetteer());
+        report.events[0].places[0].clone()
+    };
+    let geojson = |members: &str| {
+        let path = dir.path().join("points.geojson");
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"P1",
+                  "geometry":{{"type":"Point","coordinates":[98.5,16.7]}},
+                  "properties":{{"date":"2024","type":"raid","source_url":"https://e.org/p"{members}}}}}]}}"#
+            ),
+        )
+        .expect("write");
+        let report = read_path(&path, gazetteer()).expect("readable");
+        report.events[0].places[0].clone()
+    };
+    assert_eq!(csv(""), geojson(""));
+    assert_eq!(
+        geojson("").resolution,
+        "coordinates given, no precision radius"
+    );
+    assert_eq!(csv("500"), geojson(r#","radius_m":500"#));
+    assert_eq!(
+        geojson(r#","radius_m":500"#).resolution,
+        "coordinates given"
+    );
+}

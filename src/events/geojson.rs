@@ -460,22 +460,9 @@ fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
             .map(PlaceDraft::Given),
         counts: props.record("counts", Field::Counts).unwrap_or_default(),
         sources: props.record("sources", Field::Sources).unwrap_or_default(),
-        actors: props
-            .props
-            .get("actors")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default(),
-        notes: props
-            .props
-            .get("notes")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string(),
-        aggregate: props
-            .props
-            .get("aggregate")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false),
+        actors: props.record("actors", Field::Actors).unwrap_or_default(),
+        notes: props.text("notes", Field::Notes),
+        aggregate: props.record("aggregate", Field::Aggregate).unwrap_or(false),
         ..Draft::default()
     };
     draft.source.url = props.text("source_url", Field::SourceUrl);
@@ -487,12 +474,7 @@ fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
         if !draft.points.is_empty() {
             draft.place = props.text("place", Field::Place);
         }
-        draft.radius_m = props
-            .props
-            .get("radius_m")
-            .and_then(serde_json::Value::as_f64)
-            .map(|r| r.to_string())
-            .unwrap_or_default();
+        draft.radius_m = props.text("radius_m", Field::RadiusM);
     }
     draft.places = places;
     (draft, props.issues)

@@ -665,3 +665,32 @@ fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
         "coordinates given"
     );
 }
+
+#[test]
+fn geojson_properties_of_the_wrong_type_are_problems_not_dropped() {
+    // They were read as absent: no actors, not an aggregate, no notes, radius 0.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let problems = geojson_problems(
+        dir.path(),
+        r#""actors":"police","aggregate":"yes","notes":["a"],"radius_m":"abc""#,
+    );
+    assert_eq!(
+        problems,
+        [
+            r#"feature 0: radius_m: "abc" is not a distance in metres"#,
+            r#"feature 0: actors: invalid type: string "police", expected a sequence"#,
+            r#"feature 0: notes: ["a"] is not text"#,
+            "feature 0: aggregate: invalid type: string \"yes\", expected a boolean",
+        ]
+    );
+    // A radius that is not a distance is the same problem as in a CSV row.
+    let csv = read_csv(
+        "radius.csv",
+        "id,date,event_type,lat,lon,radius_m,source_url\nR1,2024,raid,16.7,98.5,abc,https://e.org/r\n",
+        gazetteer(),
+    );
+    assert_eq!(
+        csv.problems[0].to_string(),
+        r#"radius.csv:2: radius_m: "abc" is not a distance in metres"#
+    );
+}

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::{Count, EventPlace, Source};
+use super::{EventPlace, Source};
 
 /// An event as written in its input: text as given (trimmed or not), and the
 /// records of files that carry them whole (GeoJSON `places`, `counts`,
@@ -44,8 +44,8 @@ pub struct Draft {
     pub places: Vec<EventPlace>,
     /// One count of people, as text.
     pub count: CountDraft,
-    /// Counts given whole, beside `count`.
-    pub counts: Vec<Count>,
+    /// Counts given whole (GeoJSON `counts`), beside `count`, as text.
+    pub counts: Vec<CountDraft>,
     /// The one source the input names, as text; used when `sources` is empty.
     pub source: SourceDraft,
     /// Sources given whole.

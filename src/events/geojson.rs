@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use geojson::{Feature, FeatureCollection, JsonObject, Value};
 
-use super::draft::{Draft, Field, Issue, PlaceDraft, PointDraft};
+use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft};
 use super::read::{Problem, ReadReport};
 use super::validate::validate;
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
@@ -458,7 +458,7 @@ fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
         destination: props
             .record("destination", Field::Destination)
             .map(PlaceDraft::Given),
-        counts: props.record("counts", Field::Counts).unwrap_or_default(),
+        counts: props.counts(),
         sources: props.record("sources", Field::Sources).unwrap_or_default(),
         actors: props.record("actors", Field::Actors).unwrap_or_default(),
         notes: props.text("notes", Field::Notes),
@@ -493,15 +493,31 @@ impl Properties<'_> {
 
     /// A text or number property as text; "" when absent or null.
     fn text(&mut self, name: &str, field: Field) -> String {
-        match self.props.get(name) {
-            None | Some(serde_json::Value::Null) => String::new(),
-            Some(serde_json::Value::String(s)) => s.clone(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            Some(other) => {
-                self.fail(field, format!("{other} is not text"));
-                String::new()
-            }
+        scalar(self.props.get(name)).unwrap_or_else(|e| {
+            self.fail(field, e);
+            String::new()
+        })
+    }
+
+    /// `counts`: each `{"kind", "low", "best", "high"}`, as text.
+    fn counts(&mut self) -> Vec<CountDraft> {
+        let records: Vec<JsonObject> = self.record("counts", Field::Counts).unwrap_or_default();
+        let mut counts = Vec::new();
+        for r in &records {
+            let mut text = |name: &str| {
+                scalar(r.get(name)).unwrap_or_else(|e| {
+                    self.fail(Field::Counts, format!("{name}: {e}"));
+                    String::new()
+                })
+            };
+            counts.push(CountDraft {
+                best: text("best"),
+                low: text("low"),
+                high: text("high"),
+                kind: text("kind"),
+            });
         }
+        counts
     }
 
     /// A property read whole (`places`, `counts`, ...); `None` when absent,
@@ -511,6 +527,16 @@ impl Properties<'_> {
         T::deserialize(value)
             .map_err(|e| self.fail(field, e.to_string()))
             .ok()
+    }
+}
+
+/// A text or number as text; "" when absent or null.
+fn scalar(value: Option<&serde_json::Value>) -> Result<String, String> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(String::new()),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(format!("{other} is not text")),
     }
 }
 

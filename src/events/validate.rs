@@ -338,20 +338,14 @@ impl Check {
         })
     }
 
-    /// The count given as text, then the counts given whole; and the best
-    /// figure of the text one, which its source claims.
+    /// The count given alone, then the counts given whole; and the best
+    /// figure of the one given alone, which its source claims.
     fn counts(&mut self, draft: &Draft) -> (Vec<Count>, Option<(u64, CountKind)>) {
-        let mut counts = Vec::new();
         let best = self.count(&draft.count);
-        if let Some(count) = best {
-            counts.push(count);
-        }
+        let mut counts: Vec<Count> = best.into_iter().collect();
         for c in &draft.counts {
-            if let Some(broken) = range_problem(c) {
-                self.fail(Field::Counts, format!("{}: {broken}", c.kind.as_str()));
-            }
+            counts.extend(self.count(c));
         }
-        counts.extend_from_slice(&draft.counts);
         (counts, best.map(|c| (c.best, c.kind)))
     }
 
@@ -370,7 +364,8 @@ impl Check {
                 .unwrap_or(CountKind::Other),
         };
         let Some(best) = best else {
-            if low.is_some() || high.is_some() {
+            // A best figure that does not parse is one problem, not two.
+            if draft.best.trim().is_empty() && (low.is_some() || high.is_some()) {
                 self.fail(
                     Field::CountRange,
                     "count_low or count_high without persons_count",

@@ -694,3 +694,35 @@ fn geojson_properties_of_the_wrong_type_are_problems_not_dropped() {
         r#"radius.csv:2: radius_m: "abc" is not a distance in metres"#
     );
 }
+
+#[test]
+fn a_bad_count_is_the_same_problem_in_csv_geojson_and_flags() {
+    // GeoJSON counts were read by serde ("invalid value: integer `-4`,
+    // expected u64", "unknown variant `bystanders`"), and named their kind in
+    // the range message; now every count is read as a CSV cell is.
+    SameValue {
+        csv: &[("persons_count", "-4")],
+        geojson: r#""counts":[{"kind":"arrested","low":1,"best":-4,"high":5}]"#,
+        flags: &["--count", "-4"],
+        fields: ("persons_count", "counts", "--count"),
+        message: r#""-4" is negative; counts are numbers of people"#,
+    }
+    .check();
+    SameValue {
+        csv: &[("persons_count", "10"), ("count_low", "20")],
+        geojson: r#""counts":[{"kind":"other","best":10,"low":20}]"#,
+        flags: &["--count", "10", "--count-low", "20"],
+        fields: ("persons_count", "counts", "--count"),
+        message: "low 20 <= best 10 <= high 10 does not hold",
+    }
+    .check();
+    SameValue {
+        csv: &[("persons_count", "10"), ("count_kind", "bystanders")],
+        geojson: r#""counts":[{"kind":"bystanders","low":10,"best":10,"high":10}]"#,
+        flags: &["--count", "10", "--count-kind", "bystanders"],
+        fields: ("count_kind", "counts", "--count-kind"),
+        message: "unknown count kind \"bystanders\" (expected one of arrested, handed_over, \
+                  deported, released, rescued, trafficked, other)",
+    }
+    .check();
+}

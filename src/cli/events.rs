@@ -168,6 +168,7 @@ fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event>
             url: a.source_url.clone(),
             publisher: text(&a.publisher),
             date: text(&a.source_date),
+            ..SourceDraft::default()
         },
         actors: a
             .actor

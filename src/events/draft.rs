@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use super::{EventPlace, Source};
+use super::EventPlace;
 
 /// An event as written in its input: text as given (trimmed or not), and the
 /// records of files that carry them whole (GeoJSON `places`, `counts`,
@@ -46,10 +46,11 @@ pub struct Draft {
     pub count: CountDraft,
     /// Counts given whole (GeoJSON `counts`), beside `count`, as text.
     pub counts: Vec<CountDraft>,
-    /// The one source the input names, as text; used when `sources` is empty.
+    /// The one source the input names alone; used when `sources` is empty.
+    /// It claims `count`.
     pub source: SourceDraft,
-    /// Sources given whole.
-    pub sources: Vec<Source>,
+    /// Sources given whole (GeoJSON `sources`), as text.
+    pub sources: Vec<SourceDraft>,
     pub actors: Vec<String>,
     pub notes: String,
     /// The figure is a running total.
@@ -89,6 +90,9 @@ pub struct SourceDraft {
     pub publisher: String,
     /// Publication date, `YYYY-MM-DD`.
     pub date: String,
+    /// The number of people this source reports, and of which kind.
+    pub count: String,
+    pub count_kind: String,
 }
 
 /// What a problem is about: one check of a draft, in the order they are made.

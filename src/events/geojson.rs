@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use geojson::{Feature, FeatureCollection, JsonObject, Value};
 
-use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft};
+use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::read::{Problem, ReadReport};
 use super::validate::validate;
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
@@ -459,7 +459,7 @@ fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
             .record("destination", Field::Destination)
             .map(PlaceDraft::Given),
         counts: props.counts(),
-        sources: props.record("sources", Field::Sources).unwrap_or_default(),
+        sources: props.sources(),
         actors: props.record("actors", Field::Actors).unwrap_or_default(),
         notes: props.text("notes", Field::Notes),
         aggregate: props.record("aggregate", Field::Aggregate).unwrap_or(false),
@@ -501,23 +501,44 @@ impl Properties<'_> {
 
     /// `counts`: each `{"kind", "low", "best", "high"}`, as text.
     fn counts(&mut self) -> Vec<CountDraft> {
-        let records: Vec<JsonObject> = self.record("counts", Field::Counts).unwrap_or_default();
-        let mut counts = Vec::new();
+        self.records("counts", Field::Counts, |text| CountDraft {
+            best: text("best"),
+            low: text("low"),
+            high: text("high"),
+            kind: text("kind"),
+        })
+    }
+
+    /// `sources`: each `{"url", "publisher", "date", "count", "count_kind"}`, as text.
+    fn sources(&mut self) -> Vec<SourceDraft> {
+        self.records("sources", Field::Sources, |text| SourceDraft {
+            url: text("url"),
+            publisher: text("publisher"),
+            date: text("date"),
+            count: text("count"),
+            count_kind: text("count_kind"),
+        })
+    }
+
+    /// A list of objects, each read by `read` from its members as text.
+    fn records<T>(
+        &mut self,
+        name: &str,
+        field: Field,
+        read: impl Fn(&mut dyn FnMut(&str) -> String) -> T,
+    ) -> Vec<T> {
+        let records: Vec<JsonObject> = self.record(name, field).unwrap_or_default();
+        let mut out = Vec::with_capacity(records.len());
         for r in &records {
-            let mut text = |name: &str| {
-                scalar(r.get(name)).unwrap_or_else(|e| {
-                    self.fail(Field::Counts, format!("{name}: {e}"));
+            let mut text = |member: &str| {
+                scalar(r.get(member)).unwrap_or_else(|e| {
+                    self.fail(field, format!("{member}: {e}"));
                     String::new()
                 })
             };
-            counts.push(CountDraft {
-                best: text("best"),
-                low: text("low"),
-                high: text("high"),
-                kind: text("kind"),
-            });
+            out.push(read(&mut text));
         }
-        counts
+        out
     }
 
     /// A property read whole (`places`, `counts`, ...); `None` when absent,

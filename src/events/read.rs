@@ -293,6 +293,7 @@ impl<'r> Fields<'r> {
                 url: get("source_url"),
                 publisher: get("publisher"),
                 date: get("source_date"),
+                ..SourceDraft::default()
             },
             actors: split_list(self.get("actor")),
             notes: get("notes"),

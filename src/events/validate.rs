@@ -21,7 +21,7 @@
 
 use chrono::NaiveDate;
 
-use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft};
+use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::{Count, CountKind, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
 use crate::gazetteer::{is_ambiguous, Gazetteer, Hints};
 use crate::geom::LonLat;
@@ -385,23 +385,30 @@ impl Check {
         Some(count)
     }
 
-    /// The sources given whole, or else the one given as text (claiming the
-    /// best figure of the count given as text).
+    /// The sources given whole, or else the one given alone, which claims
+    /// the best figure of the count given alone.
     fn sources(&mut self, draft: &Draft, best: Option<(u64, CountKind)>) -> Vec<Source> {
         if !draft.sources.is_empty() {
-            for s in &draft.sources {
-                if !super::is_source_url(&s.url) {
-                    self.fail(Field::Sources, not_a_source(&s.url));
-                }
-            }
-            return draft.sources.clone();
+            return draft
+                .sources
+                .iter()
+                .map(|s| self.source(s, Field::Sources))
+                .collect();
         }
-        let text = &draft.source;
+        let mut source = self.source(&draft.source, Field::SourceUrl);
+        if source.count.is_none() {
+            source.count = best.map(|(n, _)| n);
+            source.count_kind = best.map(|(_, kind)| kind);
+        }
+        vec![source]
+    }
+
+    fn source(&mut self, text: &SourceDraft, field: Field) -> Source {
         let url = text.url.trim();
         if url.is_empty() {
-            self.fail(Field::SourceUrl, "missing: every event names its source");
+            self.fail(field, "missing: every event names its source");
         } else if !super::is_source_url(url) {
-            self.fail(Field::SourceUrl, not_a_source(url));
+            self.fail(field, format!("{url:?} is not an http(s) or file:// URL"));
         }
         let date = match text.date.trim() {
             "" => None,
@@ -411,18 +418,19 @@ impl Check {
                     .map_err(|_| format!("{d:?} is not YYYY-MM-DD")),
             ),
         };
-        vec![Source {
+        let count = self.ok(field, parse_count(&text.count)).flatten();
+        let count_kind = match text.count_kind.trim() {
+            "" => None,
+            k => self.ok(field, k.parse::<CountKind>()),
+        };
+        Source {
             url: url.to_string(),
             publisher: Some(text.publisher.trim().to_string()).filter(|p| !p.is_empty()),
             date,
-            count: best.map(|(n, _)| n),
-            count_kind: best.map(|(_, kind)| kind),
-        }]
+            count,
+            count_kind,
+        }
     }
-}
-
-fn not_a_source(url: &str) -> String {
-    format!("{url:?} is not an http(s) or file:// URL")
 }
 
 /// Why `low <= best <= high` does not hold, if it does not.

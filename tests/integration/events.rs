@@ -726,3 +726,37 @@ fn a_bad_count_is_the_same_problem_in_csv_geojson_and_flags() {
     }
     .check();
 }
+
+#[test]
+fn a_bad_source_is_the_same_problem_in_csv_geojson_and_flags() {
+    // GeoJSON sources were read by serde: a bad date or count kind was a
+    // serde message (and the whole list was lost), not the CSV one.
+    SameValue {
+        csv: &[("source_date", "2024-13-01")],
+        geojson: r#""sources":[{"url":"https://example.org/s","date":"2024-13-01"}]"#,
+        flags: &["--source-date", "2024-13-01"],
+        fields: ("source_date", "sources", "--source-date"),
+        message: r#""2024-13-01" is not YYYY-MM-DD"#,
+    }
+    .check();
+    SameValue {
+        csv: &[("source_url", "ftp://example.org/s")],
+        geojson: r#""sources":[{"url":"ftp://example.org/s"}]"#,
+        flags: &["--source-url", "ftp://example.org/s"],
+        fields: ("source_url", "sources", "--source-url"),
+        message: r#""ftp://example.org/s" is not an http(s) or file:// URL"#,
+    }
+    .check();
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(
+        geojson_problems(
+            dir.path(),
+            r#""sources":[{"url":"https://example.org/s","count":-3,"count_kind":"nobody"}]"#
+        ),
+        [
+            r#"feature 0: sources: "-3" is negative; counts are numbers of people"#,
+            "feature 0: sources: unknown count kind \"nobody\" (expected one of arrested, \
+             handed_over, deported, released, rescued, trafficked, other)",
+        ]
+    );
+}

@@ -184,12 +184,12 @@ fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event>
     };
     let checked = events::validate(&draft, gazetteer);
     for w in &checked.warnings {
-        tracing::warn!("{}: {}", w.field.flag(), w.message);
+        tracing::warn!("{}: {}", w.field.flag(), w.error);
     }
     checked.event.map_err(|issues| {
         let list: Vec<String> = issues
             .iter()
-            .map(|i| format!("  {}: {}", i.field.flag(), i.message))
+            .map(|i| format!("  {}: {}", i.field.flag(), i.error))
             .collect();
         UsageError(format!(
             "the event is not valid (nothing was written):\n{}",

@@ -9,7 +9,9 @@
 
 use std::fmt;
 
-use super::EventPlace;
+use super::{DateError, EventPlace, EventType, UnknownName};
+use crate::gazetteer::ResolveError;
+use crate::geom::CoordError;
 
 /// An event as written in its input: text as given (trimmed or not), and the
 /// records of files that carry them whole (GeoJSON `places`, `counts`,
@@ -205,23 +207,88 @@ impl Field {
 }
 
 /// One thing wrong with a draft, by field; the reader adds where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Issue {
     pub field: Field,
-    pub message: String,
+    pub error: Invalid,
 }
 
 impl Issue {
-    pub(crate) fn new(field: Field, message: impl Into<String>) -> Self {
+    pub(crate) fn new(field: Field, error: impl Into<Invalid>) -> Self {
         Self {
             field,
-            message: message.into(),
+            error: error.into(),
         }
     }
 }
 
 impl fmt::Display for Issue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field.csv(), self.message)
+        write!(f, "{}: {}", self.field.csv(), self.error)
     }
+}
+
+/// What is wrong with a value, naming it as given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Invalid {
+    /// A required value is empty or absent.
+    #[error("missing")]
+    Missing,
+    #[error("missing: every event has a place or coordinates")]
+    NoPlace,
+    #[error("missing: every event names its source")]
+    NoSource,
+    #[error(transparent)]
+    Date(#[from] DateError),
+    #[error(transparent)]
+    Name(#[from] UnknownName),
+    #[error("{lat:?}, {lon:?} are not decimal degrees")]
+    NotDegrees { lat: String, lon: String },
+    #[error(transparent)]
+    OffGlobe(#[from] CoordError),
+    #[error("{0:?} is not a distance in metres")]
+    NotADistance(String),
+    /// A place given whole, by its name.
+    #[error("{0:?} has coordinates off the globe or a negative radius")]
+    PlaceOffGlobe(String),
+    #[error("no place in the gazetteer has the id {0:?}")]
+    NoSuchId(String),
+    #[error("no place in the gazetteer matches {0:?}; give lat and lon, or add the place")]
+    NoMatch(String),
+    #[error("{name:?}: {source}")]
+    Unresolvable { name: String, source: ResolveError },
+    /// A warning: the name was resolved to the best of close candidates.
+    #[error("{name:?} is ambiguous; took {took} ({countries}) over {over}")]
+    Ambiguous {
+        name: String,
+        took: String,
+        countries: String,
+        over: String,
+    },
+    #[error("{0:?} is negative; counts are numbers of people")]
+    Negative(String),
+    #[error("{0:?} is not a whole number")]
+    NotWhole(String),
+    #[error("count_low or count_high without persons_count")]
+    RangeWithoutBest,
+    #[error("low {low} <= best {best} <= high {high} does not hold")]
+    Range { low: u64, best: u64, high: u64 },
+    #[error("{0:?} is not an http(s) or file:// URL")]
+    NotASource(String),
+    #[error("{0:?} is not YYYY-MM-DD")]
+    NotADay(String),
+    /// A later CSV row of an event claims another type.
+    #[error("repeats id {id} with type {claim} (first row: {first}); rows sharing an id are claims about one event")]
+    OtherType {
+        id: String,
+        claim: EventType,
+        first: EventType,
+    },
+    /// A GeoJSON feature's id, already the id of an earlier feature.
+    #[error("{id:?} is already the id of feature {first}")]
+    DuplicateId { id: String, first: usize },
+    /// A GeoJSON value of the wrong JSON type or shape, as the JSON reader
+    /// words it.
+    #[error("{0}")]
+    Json(String),
 }

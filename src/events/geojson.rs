@@ -9,7 +9,7 @@
 use chrono::{Datelike, NaiveDate};
 use geojson::{Feature, FeatureCollection, JsonObject, Value};
 
-use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft, SourceDraft};
+use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::read::{Problem, ReadReport};
 use super::validate::validate;
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
@@ -402,7 +402,7 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport
         let location = format!("{path}: feature {index}");
         let (draft, mut issues) = draft_of(feature);
         let checked = validate(&draft, gazetteer);
-        let named = |i: Issue| Problem::at(&location, Some(i.field.geojson()), i.message);
+        let named = |i: Issue| Problem::at(&location, Some(i.field.geojson()), i.error.to_string());
         report
             .warnings
             .extend(checked.warnings.into_iter().map(named));
@@ -417,8 +417,11 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport
         let id = draft.id.trim();
         if !id.is_empty() {
             if let Some(first) = seen.insert(id.to_string(), index) {
-                let message = format!("{id:?} is already the id of feature {first}");
-                issues.push(Issue::new(Field::Id, message));
+                let error = Invalid::DuplicateId {
+                    id: id.to_string(),
+                    first,
+                };
+                issues.push(Issue::new(Field::Id, error));
             }
         }
         match event {
@@ -487,8 +490,10 @@ struct Properties<'a> {
 }
 
 impl Properties<'_> {
+    /// What the JSON reader could not take.
     fn fail(&mut self, field: Field, message: impl Into<String>) {
-        self.issues.push(Issue::new(field, message));
+        self.issues
+            .push(Issue::new(field, Invalid::Json(message.into())));
     }
 
     /// A text or number property as text; "" when absent or null.

@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft, SourceDraft};
+use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::validate::validate;
 use super::Event;
 use crate::gazetteer::Gazetteer;
@@ -130,7 +130,7 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
         }
         .draft();
         let checked = validate(&draft, gazetteer);
-        let named = |i: Issue| Problem::at(&location, Some(i.field.csv()), i.message);
+        let named = |i: Issue| Problem::at(&location, Some(i.field.csv()), i.error.to_string());
         report
             .warnings
             .extend(checked.warnings.into_iter().map(named));
@@ -318,13 +318,12 @@ fn split_list(text: &str) -> Vec<String> {
 /// Adds a later row's claim to the event its id names.
 fn merge_claim(event: &mut Event, claim: Event) -> Result<(), Issue> {
     if claim.event_type != event.event_type {
-        return Err(Issue::new(
-            Field::Id,
-            format!(
-                "repeats id {} with type {} (first row: {}); rows sharing an id are claims about one event",
-                event.id, claim.event_type, event.event_type
-            ),
-        ));
+        let error = Invalid::OtherType {
+            id: event.id.to_string(),
+            claim: claim.event_type,
+            first: event.event_type,
+        };
+        return Err(Issue::new(Field::Id, error));
     }
     // The event spans every claimed date.
     let first = event.date.first_day().min(claim.date.first_day());

@@ -21,7 +21,7 @@
 
 use chrono::NaiveDate;
 
-use super::draft::{CountDraft, Draft, Field, Issue, PlaceDraft, PointDraft, SourceDraft};
+use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::{Count, CountKind, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
 use crate::gazetteer::{is_ambiguous, Gazetteer, Hints};
 use crate::geom::LonLat;
@@ -89,11 +89,11 @@ struct Places {
 }
 
 impl Check {
-    fn fail(&mut self, field: Field, message: impl Into<String>) {
-        self.issues.push(Issue::new(field, message));
+    fn fail(&mut self, field: Field, error: impl Into<Invalid>) {
+        self.issues.push(Issue::new(field, error));
     }
 
-    fn ok<T>(&mut self, field: Field, result: Result<T, String>) -> Option<T> {
+    fn ok<T, E: Into<Invalid>>(&mut self, field: Field, result: Result<T, E>) -> Option<T> {
         result.map_err(|e| self.fail(field, e)).ok()
     }
 
@@ -101,7 +101,7 @@ impl Check {
     fn required<'d>(&mut self, field: Field, value: &'d str) -> &'d str {
         let value = value.trim();
         if value.is_empty() {
-            self.fail(field, "missing");
+            self.fail(field, Invalid::Missing);
         }
         value
     }
@@ -153,10 +153,7 @@ impl Check {
                 .map(|point| at_point(name, point, radius))
                 .collect();
         } else if name.is_empty() {
-            self.fail(
-                Field::Place,
-                "missing: every event has a place or coordinates",
-            );
+            self.fail(Field::Place, Invalid::NoPlace);
         } else {
             let (main, remarks) = split_remarks(name);
             for remark in remarks {
@@ -187,15 +184,10 @@ impl Check {
     fn point(&mut self, p: &PointDraft) -> Option<LonLat> {
         let (lon, lat) = (p.lon.trim(), p.lat.trim());
         match (lon.parse::<f64>(), lat.parse::<f64>()) {
-            (Ok(x), Ok(y)) => self.ok(
-                Field::Coordinates,
-                LonLat::new(x, y).map_err(|e| e.to_string()),
-            ),
+            (Ok(x), Ok(y)) => self.ok(Field::Coordinates, LonLat::new(x, y)),
             _ => {
-                self.fail(
-                    Field::Coordinates,
-                    format!("{lat:?}, {lon:?} are not decimal degrees"),
-                );
+                let (lat, lon) = (lat.to_string(), lon.to_string());
+                self.fail(Field::Coordinates, Invalid::NotDegrees { lat, lon });
                 None
             }
         }
@@ -207,7 +199,7 @@ impl Check {
             r => match r.parse::<f64>() {
                 Ok(v) if v >= 0.0 && v.is_finite() => Some(v),
                 _ => {
-                    self.fail(Field::RadiusM, format!("{r:?} is not a distance in metres"));
+                    self.fail(Field::RadiusM, Invalid::NotADistance(r.to_string()));
                     None
                 }
             },
@@ -220,13 +212,7 @@ impl Check {
             && !p.radius_m.is_nan()
             && p.radius_m >= 0.0;
         if !good {
-            self.fail(
-                field,
-                format!(
-                    "{:?} has coordinates off the globe or a negative radius",
-                    p.name
-                ),
-            );
+            self.fail(field, Invalid::PlaceOffGlobe(p.name.to_string()));
         }
         good
     }
@@ -250,10 +236,7 @@ impl Check {
                     radius_m: place.radius_m,
                     resolution: format!("gazetteer id {id}").into(),
                 }),
-                None => self.fail(
-                    Field::PlaceIds,
-                    format!("no place in the gazetteer has the id {id:?}"),
-                ),
+                None => self.fail(Field::PlaceIds, Invalid::NoSuchId(id.to_string())),
             }
         }
         places
@@ -295,30 +278,26 @@ impl Check {
     ) -> Option<EventPlace> {
         let ranked = match gazetteer.resolve(name, hints) {
             Ok(r) => r,
-            Err(e) => {
-                self.fail(field, format!("{name:?}: {e}"));
+            Err(source) => {
+                let name = name.to_string();
+                self.fail(field, Invalid::Unresolvable { name, source });
                 return None;
             }
         };
         let Some(top) = ranked.first() else {
-            self.fail(
-                field,
-                format!(
-                    "no place in the gazetteer matches {name:?}; give lat and lon, or add the place"
-                ),
-            );
+            self.fail(field, Invalid::NoMatch(name.to_string()));
             return None;
         };
         let ambiguous = is_ambiguous(&ranked);
         if ambiguous {
             self.warnings.push(Issue::new(
                 field,
-                format!(
-                    "{name:?} is ambiguous; took {} ({}) over {}",
-                    top.place.id,
-                    top.place.countries.join(";"),
-                    ranked[1].place.id
-                ),
+                Invalid::Ambiguous {
+                    name: name.to_string(),
+                    took: top.place.id.to_string(),
+                    countries: top.place.countries.join(";"),
+                    over: ranked[1].place.id.to_string(),
+                },
             ));
         }
         Some(EventPlace {
@@ -366,10 +345,7 @@ impl Check {
         let Some(best) = best else {
             // A best figure that does not parse is one problem, not two.
             if draft.best.trim().is_empty() && (low.is_some() || high.is_some()) {
-                self.fail(
-                    Field::CountRange,
-                    "count_low or count_high without persons_count",
-                );
+                self.fail(Field::CountRange, Invalid::RangeWithoutBest);
             }
             return None;
         };
@@ -406,16 +382,16 @@ impl Check {
     fn source(&mut self, text: &SourceDraft, field: Field) -> Source {
         let url = text.url.trim();
         if url.is_empty() {
-            self.fail(field, "missing: every event names its source");
+            self.fail(field, Invalid::NoSource);
         } else if !super::is_source_url(url) {
-            self.fail(field, format!("{url:?} is not an http(s) or file:// URL"));
+            self.fail(field, Invalid::NotASource(url.to_string()));
         }
         let date = match text.date.trim() {
             "" => None,
             d => self.ok(
                 Field::SourceDate,
                 d.parse::<NaiveDate>()
-                    .map_err(|_| format!("{d:?} is not YYYY-MM-DD")),
+                    .map_err(|_| Invalid::NotADay(d.to_string())),
             ),
         };
         let count = self.ok(field, parse_count(&text.count)).flatten();
@@ -434,12 +410,11 @@ impl Check {
 }
 
 /// Why `low <= best <= high` does not hold, if it does not.
-fn range_problem(c: &Count) -> Option<String> {
-    (c.low > c.best || c.best > c.high).then(|| {
-        format!(
-            "low {} <= best {} <= high {} does not hold",
-            c.low, c.best, c.high
-        )
+fn range_problem(c: &Count) -> Option<Invalid> {
+    (c.low > c.best || c.best > c.high).then_some(Invalid::Range {
+        low: c.low,
+        best: c.best,
+        high: c.high,
     })
 }
 
@@ -459,13 +434,13 @@ fn at_point(name: &str, point: LonLat, radius: Option<f64>) -> EventPlace {
 }
 
 /// A count: digits, with optional thousands separators; never negative.
-fn parse_count(value: &str) -> Result<Option<u64>, String> {
+fn parse_count(value: &str) -> Result<Option<u64>, Invalid> {
     let v = value.trim();
     if v.is_empty() {
         return Ok(None);
     }
     if v.starts_with('-') {
-        return Err(format!("{v:?} is negative; counts are numbers of people"));
+        return Err(Invalid::Negative(v.to_string()));
     }
     let digits: String = v
         .chars()
@@ -474,7 +449,7 @@ fn parse_count(value: &str) -> Result<Option<u64>, String> {
     digits
         .parse::<u64>()
         .map(Some)
-        .map_err(|_| format!("{v:?} is not a whole number"))
+        .map_err(|_| Invalid::NotWhole(v.to_string()))
 }
 
 /// `"Myawaddy (cumulative)"` -> (`"Myawaddy"`, [`"cumulative"`]).
@@ -505,4 +480,70 @@ fn split_remarks(text: &str) -> (String, Vec<String>) {
         }
     }
     (main.trim().to_string(), remarks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{DateError, UnknownName};
+
+    fn gazetteer() -> Gazetteer {
+        Gazetteer::bundled().expect("gazetteer")
+    }
+
+    fn draft() -> Draft {
+        let mut d = Draft {
+            id: "E1".into(),
+            date: "2024-02-23".into(),
+            event_type: "raid".into(),
+            place: "Tachileik".into(),
+            ..Draft::default()
+        };
+        d.source.url = "https://example.org/e1".into();
+        d
+    }
+
+    #[test]
+    fn every_problem_is_a_typed_error_by_field() {
+        let g = gazetteer();
+        assert!(validate(&draft(), &g).event.is_ok());
+        let mut d = draft();
+        d.date = "2024-02-30".into();
+        d.event_type = "party".into();
+        d.count.best = "-4".into();
+        d.source.url = String::new();
+        let issues = validate(&d, &g).event.expect_err("invalid");
+        assert_eq!(
+            issues,
+            [
+                Issue::new(Field::Date, DateError::NotReal("2024-02-30".into())),
+                Issue::new(
+                    Field::EventType,
+                    UnknownName {
+                        what: "event type",
+                        name: "party".into(),
+                        expected: EventType::ALL.map(EventType::as_str).join(", "),
+                    }
+                ),
+                Issue::new(Field::PersonsCount, Invalid::Negative("-4".into())),
+                Issue::new(Field::SourceUrl, Invalid::NoSource),
+            ]
+        );
+    }
+
+    #[test]
+    fn points_win_over_names_and_ids_over_points() {
+        let g = gazetteer();
+        let mut d = draft();
+        d.points = vec![PointDraft {
+            lon: "98.5".into(),
+            lat: "16.7".into(),
+        }];
+        let event = validate(&d, &g).event.expect("valid");
+        assert_eq!(event.places[0].id, None);
+        assert_eq!(event.places[0].name, "Tachileik");
+        d.place_ids = "kk_park".into();
+        let event = validate(&d, &g).event.expect("valid");
+        assert_eq!(event.places[0].id.as_deref(), Some("kk_park"));
+    }
 }

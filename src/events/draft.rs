@@ -287,6 +287,16 @@ pub enum Invalid {
     /// A GeoJSON feature's id, already the id of an earlier feature.
     #[error("{id:?} is already the id of feature {first}")]
     DuplicateId { id: String, first: usize },
+    /// A GeoJSON property (or `member` of one of its objects) that is not
+    /// text or a number: the JSON value as given.
+    #[error("{}{value} is not text", member.as_ref().map(|m| format!("{m}: ")).unwrap_or_default())]
+    NotText {
+        member: Option<String>,
+        value: String,
+    },
+    /// A GeoJSON geometry that holds no points.
+    #[error("{0}")]
+    Geometry(&'static str),
     /// A GeoJSON value of the wrong JSON type or shape, as the JSON reader
     /// words it.
     #[error("{0}")]

@@ -491,9 +491,8 @@ struct Properties<'a> {
 
 impl Properties<'_> {
     /// What the JSON reader could not take.
-    fn fail(&mut self, field: Field, message: impl Into<String>) {
-        self.issues
-            .push(Issue::new(field, Invalid::Json(message.into())));
+    fn fail(&mut self, field: Field, error: Invalid) {
+        self.issues.push(Issue::new(field, error));
     }
 
     /// A text or number property as text; "" when absent or null.
@@ -537,7 +536,14 @@ impl Properties<'_> {
         for r in &records {
             let mut text = |member: &str| {
                 scalar(r.get(member)).unwrap_or_else(|e| {
-                    self.fail(field, format!("{member}: {e}"));
+                    let error = match e {
+                        Invalid::NotText { value, .. } => Invalid::NotText {
+                            member: Some(member.to_string()),
+                            value,
+                        },
+                        other => other,
+                    };
+                    self.fail(field, error);
                     String::new()
                 })
             };
@@ -551,34 +557,39 @@ impl Properties<'_> {
     fn record<T: serde::de::DeserializeOwned>(&mut self, name: &str, field: Field) -> Option<T> {
         let value = self.props.get(name).filter(|v| !v.is_null())?;
         T::deserialize(value)
-            .map_err(|e| self.fail(field, e.to_string()))
+            .map_err(|e| self.fail(field, Invalid::Json(e.to_string())))
             .ok()
     }
 }
 
 /// A text or number as text; "" when absent or null.
-fn scalar(value: Option<&serde_json::Value>) -> Result<String, String> {
+fn scalar(value: Option<&serde_json::Value>) -> Result<String, Invalid> {
     match value {
         None | Some(serde_json::Value::Null) => Ok(String::new()),
         Some(serde_json::Value::String(s)) => Ok(s.clone()),
         Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
-        Some(other) => Err(format!("{other} is not text")),
+        Some(other) => Err(Invalid::NotText {
+            member: None,
+            value: other.to_string(),
+        }),
     }
 }
 
 /// The positions of a Point or MultiPoint, as written.
-fn points_of(feature: &Feature) -> Result<Vec<PointDraft>, &'static str> {
+fn points_of(feature: &Feature) -> Result<Vec<PointDraft>, Invalid> {
     let point = |p: &Vec<f64>| match p.as_slice() {
         [lon, lat, ..] => Ok(PointDraft {
             lon: lon.to_string(),
             lat: lat.to_string(),
         }),
-        _ => Err("a position has fewer than two numbers"),
+        _ => Err(Invalid::Geometry("a position has fewer than two numbers")),
     };
     match feature.geometry.as_ref().map(|g| &g.value) {
         Some(Value::Point(p)) => Ok(vec![point(p)?]),
         Some(Value::MultiPoint(ps)) => ps.iter().map(point).collect(),
-        Some(_) => Err("only Point and MultiPoint events are read"),
+        Some(_) => Err(Invalid::Geometry(
+            "only Point and MultiPoint events are read",
+        )),
         None => Ok(Vec::new()),
     }
 }

@@ -8,8 +8,11 @@
 //! side.
 //!
 //! Events are read from CSV (ACLED-like columns, place names resolved through the
-//! gazetteer) and GeoJSON (see [`read_csv`] and [`read_geojson`]), checked (every problem with its file,
-//! line or feature, and field), and written back as GeoJSON.
+//! gazetteer) and GeoJSON (see [`read_csv`] and [`read_geojson`]), and written back
+//! as GeoJSON. Every reader (those two, the flags of `scamatlas events add`)
+//! only fills a [`Draft`]; one [`validate`] step turns it into an [`Event`] or
+//! names every problem by [`Field`], and the reader adds its file and line or
+//! feature.
 
 mod draft;
 mod geojson;

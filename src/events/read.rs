@@ -1,4 +1,5 @@
-//! Reading events from CSV and GeoJSON, collecting every problem.
+//! Reading events from CSV, collecting every problem: each row fills a
+//! [`Draft`], checked by [`validate`]; rows sharing an id are merged.
 //!
 //! # CSV
 //! One row per claim, ACLED-like columns, in any order (header names are

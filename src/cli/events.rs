@@ -96,7 +96,7 @@ pub fn report_skipped(loaded: &events::Loaded) {
     }
 }
 
-/// Appends one event to a GeoJSON file: checked like a CSV row, written to a
+/// Appends one event to a GeoJSON file: checked as any CSV row or feature is, written to a
 /// temporary file, synced and renamed, so the file is never half-written.
 fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     let event = event_from_flags(gazetteer, args)?;

@@ -248,9 +248,9 @@ pub enum Invalid {
     OffGlobe(#[from] CoordError),
     #[error("{0:?} is not a distance in metres")]
     NotADistance(String),
-    /// A place given whole, by its name.
-    #[error("{0:?} has coordinates off the globe or a negative radius")]
-    PlaceOffGlobe(String),
+    /// What is wrong with a place given whole, by its name.
+    #[error("{name:?}: {error}")]
+    InPlace { name: String, error: Box<Invalid> },
     #[error("no place in the gazetteer has the id {0:?}")]
     NoSuchId(String),
     #[error("no place in the gazetteer matches {0:?}; give lat and lon, or add the place")]

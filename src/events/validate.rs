@@ -197,7 +197,7 @@ impl Check {
         match text.trim() {
             "" => None,
             r => match r.parse::<f64>() {
-                Ok(v) if v >= 0.0 && v.is_finite() => Some(v),
+                Ok(v) if is_distance(v) => Some(v),
                 _ => {
                     self.fail(Field::RadiusM, Invalid::NotADistance(r.to_string()));
                     None
@@ -206,13 +206,26 @@ impl Check {
         }
     }
 
-    /// Whether a place given whole lies on the globe with a radius of zero or more.
+    /// Whether a place given whole lies on the globe with a radius of zero
+    /// or more: the checks of coordinates and a radius given as text.
     fn given(&mut self, field: Field, p: &EventPlace) -> bool {
-        let good = LonLat::new(p.point.lon, p.point.lat).is_ok()
-            && !p.radius_m.is_nan()
-            && p.radius_m >= 0.0;
-        if !good {
-            self.fail(field, Invalid::PlaceOffGlobe(p.name.to_string()));
+        let mut errors = Vec::new();
+        if let Err(e) = LonLat::new(p.point.lon, p.point.lat) {
+            errors.push(Invalid::OffGlobe(e));
+        }
+        if !is_distance(p.radius_m) {
+            errors.push(Invalid::NotADistance(p.radius_m.to_string()));
+        }
+        let good = errors.is_empty();
+        for error in errors {
+            let name = p.name.to_string();
+            self.fail(
+                field,
+                Invalid::InPlace {
+                    name,
+                    error: Box::new(error),
+                },
+            );
         }
         good
     }
@@ -407,6 +420,11 @@ impl Check {
             count_kind,
         }
     }
+}
+
+/// A radius in metres: finite, zero or more.
+fn is_distance(metres: f64) -> bool {
+    metres >= 0.0 && metres.is_finite()
 }
 
 /// Why `low <= best <= high` does not hold, if it does not.

@@ -615,16 +615,45 @@ fn a_geojson_origin_or_destination_off_the_globe_is_a_problem_like_a_place() {
             format!(r#""places":[{places}],"origin":{origin},"destination":{destination}"#);
         problems.push(geojson_problems(dir.path(), &members));
     }
-    let message = "has coordinates off the globe or a negative radius";
+    let off = r#""O": longitude 300 is outside -180..180"#;
     assert_eq!(
         problems,
         [
-            vec![format!(r#"feature 0: places: "O" {message}"#)],
+            vec![format!("feature 0: places: {off}")],
             vec![
-                format!(r#"feature 0: origin: "O" {message}"#),
-                format!(r#"feature 0: destination: "D" {message}"#)
+                format!("feature 0: origin: {off}"),
+                r#"feature 0: destination: "D": "-1" is not a distance in metres"#.to_string()
             ],
             vec![],
+        ]
+    );
+}
+
+#[test]
+fn a_place_given_whole_names_what_is_wrong_as_coordinates_given_do() {
+    // GeoJSON places said "has coordinates off the globe or a negative
+    // radius" where coordinates and radius_m given alone say which.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let given = geojson_problems(
+        dir.path(),
+        r#""places":[{"name":"P","point":{"lon":98,"lat":95},"radius_m":-3}]"#,
+    );
+    let alone = geojson_problems(
+        dir.path(),
+        r#""geometry":{"type":"Point","coordinates":[98,95]},"radius_m":-3"#,
+    );
+    assert_eq!(
+        given,
+        [
+            r#"feature 0: places: "P": latitude 95 is outside -90..90"#,
+            r#"feature 0: places: "P": "-3" is not a distance in metres"#,
+        ]
+    );
+    assert_eq!(
+        alone,
+        [
+            "feature 0: geometry: latitude 95 is outside -90..90",
+            r#"feature 0: radius_m: "-3" is not a distance in metres"#,
         ]
     );
 }

@@ -6,7 +6,8 @@
 //! - [`gazetteer`]: "which place does this string mean?" Loading the curated and
 //!   GeoNames layers, normalising names, and resolving them to ranked candidates.
 //! - [`events`]: "what happened, where and when?" The event model, dates and
-//!   time ranges, reading and validating CSV and GeoJSON.
+//!   time ranges, reading CSV and GeoJSON, and one validation (draft to event)
+//!   for every reader.
 //! - [`index`]: "which events fall here, then?" The rstar tree of events and
 //!   its bbox, radius, nearest, area, border, time and type queries.
 //! - [`dataset`]: events and their index built once; spatial questions in the

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use scamatlas::events::{
-    self, events_to_geojson, read_csv, read_path, write_atomic, Event, EventInput,
+    self, events_to_geojson, read_path, write_atomic, CountDraft, Draft, Event, EventInput,
+    PlaceDraft, PointDraft, SourceDraft,
 };
 use scamatlas::gazetteer::Gazetteer;
 
@@ -95,7 +96,7 @@ pub fn report_skipped(loaded: &events::Loaded) {
     }
 }
 
-/// Appends one event to a GeoJSON file: checked like a CSV row, written to a
+/// Appends one event to a GeoJSON file: checked as any CSV row or feature is, written to a
 /// temporary file, synced and renamed, so the file is never half-written.
 fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     let event = event_from_flags(gazetteer, args)?;
@@ -134,72 +135,68 @@ fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The flags as one CSV row, read by the same reader as any CSV file.
+/// The flags as a draft, checked like any CSV row or GeoJSON feature.
 fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event> {
-    let fields: Vec<(&str, String)> = vec![
-        ("id", a.id.clone()),
-        ("date", a.date.clone()),
-        (
-            "date_precision",
-            a.date_precision.clone().unwrap_or_default(),
-        ),
-        ("end_date", a.end_date.clone().unwrap_or_default()),
-        ("event_type", a.event_type.clone()),
-        ("place", a.place.join("; ")),
-        ("lat", a.lat.map(|v| v.to_string()).unwrap_or_default()),
-        ("lon", a.lon.map(|v| v.to_string()).unwrap_or_default()),
-        (
-            "radius_m",
-            a.radius_m.map(|v| v.to_string()).unwrap_or_default(),
-        ),
-        ("country", a.country.clone().unwrap_or_default()),
-        ("origin", a.origin.clone().unwrap_or_default()),
-        ("destination", a.destination.clone().unwrap_or_default()),
-        ("persons_count", a.count.clone().unwrap_or_default()),
-        ("count_low", a.count_low.clone().unwrap_or_default()),
-        ("count_high", a.count_high.clone().unwrap_or_default()),
-        ("count_kind", a.count_kind.clone().unwrap_or_default()),
-        ("actor", a.actor.join("; ")),
-        ("notes", a.notes.clone().unwrap_or_default()),
-        ("source_url", a.source_url.clone()),
-        ("publisher", a.publisher.clone().unwrap_or_default()),
-        ("source_date", a.source_date.clone().unwrap_or_default()),
-        (
-            "aggregate",
-            if a.aggregate {
-                "yes".into()
-            } else {
-                String::new()
-            },
-        ),
-    ];
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(fields.iter().map(|(k, _)| *k))?;
-    writer.write_record(fields.iter().map(|(_, v)| v.as_str()))?;
-    let text = String::from_utf8(writer.into_inner()?)?;
-    let mut report = read_csv("(flags)", &text, gazetteer);
-    if !report.problems.is_empty() {
-        let list: Vec<String> = report
-            .problems
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let draft = Draft {
+        id: a.id.clone(),
+        date: a.date.clone(),
+        date_precision: text(&a.date_precision),
+        end_date: text(&a.end_date),
+        event_type: a.event_type.clone(),
+        place: a.place.join("; "),
+        points: if a.lat.is_none() && a.lon.is_none() {
+            Vec::new()
+        } else {
+            vec![PointDraft {
+                lon: number(a.lon),
+                lat: number(a.lat),
+            }]
+        },
+        radius_m: number(a.radius_m),
+        country: text(&a.country),
+        origin: a.origin.clone().map(PlaceDraft::Name),
+        destination: a.destination.clone().map(PlaceDraft::Name),
+        count: CountDraft {
+            best: text(&a.count),
+            low: text(&a.count_low),
+            high: text(&a.count_high),
+            kind: text(&a.count_kind),
+        },
+        source: SourceDraft {
+            url: a.source_url.clone(),
+            publisher: text(&a.publisher),
+            date: text(&a.source_date),
+            ..SourceDraft::default()
+        },
+        actors: a
+            .actor
             .iter()
-            .map(|p| {
-                format!(
-                    "  --{}: {}",
-                    p.field.as_deref().unwrap_or("?").replace('_', "-"),
-                    p.message
-                )
-            })
+            .flat_map(|a| a.split(';'))
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(String::from)
+            .collect(),
+        notes: text(&a.notes),
+        aggregate: a.aggregate,
+        ..Draft::default()
+    };
+    let checked = events::validate(&draft, gazetteer);
+    for w in &checked.warnings {
+        tracing::warn!("{}: {}", w.field.flag(), w.error);
+    }
+    checked.event.map_err(|issues| {
+        let list: Vec<String> = issues
+            .iter()
+            .map(|i| format!("  {}: {}", i.field.flag(), i.error))
             .collect();
-        return Err(UsageError(format!(
+        UsageError(format!(
             "the event is not valid (nothing was written):\n{}",
             list.join("\n")
         ))
-        .into());
-    }
-    report
-        .events
-        .pop()
-        .ok_or_else(|| UsageError("no event was given".into()).into())
+        .into()
+    })
 }
 
 /// The loaded events as a table, JSON or GeoJSON.

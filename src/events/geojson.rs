@@ -9,8 +9,11 @@
 use chrono::{Datelike, NaiveDate};
 use geojson::{Feature, FeatureCollection, JsonObject, Value};
 
+use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::read::{Problem, ReadReport};
-use super::{Count, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
+use super::validate::validate;
+use super::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
+use crate::gazetteer::Gazetteer;
 use crate::geom::LonLat;
 
 const DECIMALS: f64 = 1e6;
@@ -354,220 +357,211 @@ pub fn events_to_geojson<'a>(events: impl IntoIterator<Item = &'a Event>) -> Fea
 
 /// Reads events from GeoJSON text: our own files, and plain point layers with
 /// `id`, `date`, `type` (or `event_type`) and `source_url` properties.
-pub fn read_geojson(path: &str, text: &str) -> ReadReport {
+pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
     let mut report = ReadReport::default();
     let collection: FeatureCollection = match serde_json::from_str(text) {
         Ok(c) => c,
         Err(e) => {
-            report.problems.push(Problem {
-                location: format!("{path}:{}", e.line()),
-                field: None,
-                message: format!("not a GeoJSON FeatureCollection: {e}"),
-            });
+            let location = format!("{path}:{}", e.line());
+            let message = format!("not a GeoJSON FeatureCollection: {e}");
+            report.problems.push(Problem::at(&location, None, message));
             return report;
         }
     };
     let mut seen = std::collections::HashMap::new();
     for (index, feature) in collection.features.iter().enumerate() {
         let location = format!("{path}: feature {index}");
-        let mut problems = Vec::new();
-        let event = read_feature(feature, &location, &mut problems);
-        if let Some(e) = &event {
-            if let Some(first) = seen.insert(e.id.clone(), index) {
-                problems.push(Problem {
-                    location: location.clone(),
-                    field: Some("id".into()),
-                    message: format!("{:?} is already the id of feature {first}", e.id),
-                });
+        let (draft, mut issues) = draft_of(feature);
+        let checked = validate(&draft, gazetteer);
+        let named = |i: Issue| Problem::at(&location, Some(i.field.geojson()), i.error.to_string());
+        report
+            .warnings
+            .extend(checked.warnings.into_iter().map(named));
+        let event = checked.event.map_err(|found| {
+            // A value this reader could not take is not reported again as missing.
+            let taken: Vec<&str> = issues.iter().map(|i| i.field.geojson()).collect();
+            let mut found = found;
+            found.retain(|i| !taken.contains(&i.field.geojson()));
+            issues.append(&mut found);
+            issues.sort_by_key(|i| i.field);
+        });
+        let id = draft.id.trim();
+        if !id.is_empty() {
+            if let Some(first) = seen.insert(id.to_string(), index) {
+                let error = Invalid::DuplicateId {
+                    id: id.to_string(),
+                    first,
+                };
+                issues.push(Issue::new(Field::Id, error));
             }
         }
         match event {
-            Some(e) if problems.is_empty() => report.events.push(e),
+            Ok(e) if issues.is_empty() => report.events.push(e),
             _ => report.rejected += 1,
         }
-        report.problems.extend(problems);
+        report.problems.extend(issues.into_iter().map(named));
     }
     report
 }
 
-fn read_feature(feature: &Feature, location: &str, problems: &mut Vec<Problem>) -> Option<Event> {
+/// A feature as a draft, with what could not be read from it: properties of
+/// the wrong JSON type, records that do not parse.
+fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
     let empty = JsonObject::new();
-    let props = feature.properties.as_ref().unwrap_or(&empty);
-    let mut fail = |field: &str, message: String| {
-        problems.push(Problem {
-            location: location.to_string(),
-            field: Some(field.into()),
-            message,
-        });
+    let mut props = Properties {
+        props: feature.properties.as_ref().unwrap_or(&empty),
+        issues: Vec::new(),
     };
-    let text = |name: &str| {
-        props
-            .get(name)
-            .and_then(|v| v.as_str())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+    let id = match &feature.id {
+        Some(geojson::feature::Id::String(s)) => s.clone(),
+        Some(geojson::feature::Id::Number(n)) => n.to_string(),
+        None => props.text("id", Field::Id),
     };
-
-    let id = match (&feature.id, text("id")) {
-        (Some(geojson::feature::Id::String(s)), _) => Some(s.clone()),
-        (Some(geojson::feature::Id::Number(n)), _) => Some(n.to_string()),
-        (None, Some(s)) => Some(s.to_string()),
-        (None, None) => {
-            fail("id", "missing: give the feature an id".into());
-            None
+    let event_type = match props.text("type", Field::EventType) {
+        t if t.trim().is_empty() => props.text("event_type", Field::EventType),
+        t => t,
+    };
+    let places: Vec<EventPlace> = props.record("places", Field::Places).unwrap_or_default();
+    let mut draft = Draft {
+        id,
+        date: props.text("date", Field::Date),
+        date_precision: props.text("date_precision", Field::DatePrecision),
+        end_date: props.text("end_date", Field::Date),
+        event_type,
+        origin: props.record("origin", Field::Origin).map(PlaceDraft::Given),
+        destination: props
+            .record("destination", Field::Destination)
+            .map(PlaceDraft::Given),
+        counts: props.counts(),
+        sources: props.sources(),
+        actors: props.record("actors", Field::Actors).unwrap_or_default(),
+        notes: props.text("notes", Field::Notes),
+        aggregate: props.record("aggregate", Field::Aggregate).unwrap_or(false),
+        ..Draft::default()
+    };
+    draft.source.url = props.text("source_url", Field::SourceUrl);
+    if places.is_empty() && props.props.get("places").is_none_or(|v| v.is_null()) {
+        // A plain point layer: the geometry, named and with a radius.
+        draft.points = points_of(feature)
+            .map_err(|e| props.fail(Field::Coordinates, e))
+            .unwrap_or_default();
+        if !draft.points.is_empty() {
+            draft.place = props.text("place", Field::Place);
         }
-    };
-    let precision = match text("date_precision") {
-        None => None,
-        Some(p) => p
-            .parse::<DatePrecision>()
-            .map_err(|e| fail("date_precision", e))
-            .ok(),
-    };
-    let date = match text("date") {
-        None => {
-            fail("date", "missing".into());
-            None
-        }
-        Some(d) => EventDate::parse(d, precision, text("end_date"))
-            .map_err(|e| fail("date", e))
-            .ok(),
-    };
-    let event_type = match text("type").or_else(|| text("event_type")) {
-        None => {
-            fail("type", "missing".into());
-            None
-        }
-        Some(t) => t.parse::<EventType>().map_err(|e| fail("type", e)).ok(),
-    };
-
-    let typed = |name: &str| props.get(name).filter(|v| !v.is_null()).cloned();
-    let places: Vec<EventPlace> = match typed("places") {
-        Some(v) => serde_json::from_value(v)
-            .map_err(|e| fail("places", e.to_string()))
-            .unwrap_or_default(),
-        None => points_of(feature)
-            .map_err(|e| fail("geometry", e))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|point| EventPlace {
-                id: None,
-                name: text("place").unwrap_or_default().into(),
-                point,
-                radius_m: props
-                    .get("radius_m")
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0),
-                resolution: "coordinates given".into(),
-            })
-            .collect(),
-    };
-    if places.is_empty() {
-        fail(
-            "geometry",
-            "the event has no place: give a Point or MultiPoint".into(),
-        );
+        draft.radius_m = props.text("radius_m", Field::RadiusM);
     }
-    for p in &places {
-        if LonLat::new(p.point.lon, p.point.lat).is_err() || p.radius_m.is_nan() || p.radius_m < 0.0
-        {
-            fail(
-                "places",
-                format!(
-                    "{:?} has coordinates off the globe or a negative radius",
-                    p.name
-                ),
-            );
-        }
-    }
-    let place = |name: &str, fail: &mut dyn FnMut(&str, String)| -> Option<EventPlace> {
-        typed(name).and_then(|v| {
-            serde_json::from_value(v)
-                .map_err(|e| fail(name, e.to_string()))
-                .ok()
-        })
-    };
-    let origin = place("origin", &mut fail);
-    let destination = place("destination", &mut fail);
-    let counts: Vec<Count> = typed("counts")
-        .map(|v| {
-            serde_json::from_value(v)
-                .map_err(|e| fail("counts", e.to_string()))
-                .unwrap_or_default()
-        })
-        .unwrap_or_default();
-    for c in &counts {
-        if !(c.low <= c.best && c.best <= c.high) {
-            fail(
-                "counts",
-                format!(
-                    "{}: low {} <= best {} <= high {} does not hold",
-                    c.kind.as_str(),
-                    c.low,
-                    c.best,
-                    c.high
-                ),
-            );
-        }
-    }
-    let sources: Vec<Source> = match (typed("sources"), text("source_url")) {
-        (Some(v), _) => serde_json::from_value(v)
-            .map_err(|e| fail("sources", e.to_string()))
-            .unwrap_or_default(),
-        (None, Some(url)) => vec![Source {
-            url: url.to_string(),
-            publisher: None,
-            date: None,
-            count: None,
-            count_kind: None,
-        }],
-        (None, None) => Vec::new(),
-    };
-    if sources.is_empty() {
-        fail(
-            "sources",
-            "missing: every event names its source (sources or source_url)".into(),
-        );
-    }
-    for s in &sources {
-        if !super::is_source_url(&s.url) {
-            fail(
-                "sources",
-                format!("{:?} is not an http(s) or file:// URL", s.url),
-            );
-        }
-    }
-    let actors: Vec<String> = typed("actors")
-        .and_then(|v| serde_json::from_value(v).ok())
-        .unwrap_or_default();
-    Some(Event {
-        id: id?.into(),
-        date: date?,
-        event_type: event_type?,
-        places,
-        origin: origin.map(Box::new),
-        destination: destination.map(Box::new),
-        counts,
-        sources,
-        actors,
-        notes: text("notes").unwrap_or_default().to_string(),
-        aggregate: props
-            .get("aggregate")
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false),
-    })
+    draft.places = places;
+    (draft, props.issues)
 }
 
-fn points_of(feature: &Feature) -> Result<Vec<LonLat>, String> {
+/// A feature's properties, read by field, with what could not be read.
+struct Properties<'a> {
+    props: &'a JsonObject,
+    issues: Vec<Issue>,
+}
+
+impl Properties<'_> {
+    /// What the JSON reader could not take.
+    fn fail(&mut self, field: Field, error: Invalid) {
+        self.issues.push(Issue::new(field, error));
+    }
+
+    /// A text or number property as text; "" when absent or null.
+    fn text(&mut self, name: &str, field: Field) -> String {
+        scalar(self.props.get(name)).unwrap_or_else(|e| {
+            self.fail(field, e);
+            String::new()
+        })
+    }
+
+    /// `counts`: each `{"kind", "low", "best", "high"}`, as text.
+    fn counts(&mut self) -> Vec<CountDraft> {
+        self.records("counts", Field::Counts, |text| CountDraft {
+            best: text("best"),
+            low: text("low"),
+            high: text("high"),
+            kind: text("kind"),
+        })
+    }
+
+    /// `sources`: each `{"url", "publisher", "date", "count", "count_kind"}`, as text.
+    fn sources(&mut self) -> Vec<SourceDraft> {
+        self.records("sources", Field::Sources, |text| SourceDraft {
+            url: text("url"),
+            publisher: text("publisher"),
+            date: text("date"),
+            count: text("count"),
+            count_kind: text("count_kind"),
+        })
+    }
+
+    /// A list of objects, each read by `read` from its members as text.
+    fn records<T>(
+        &mut self,
+        name: &str,
+        field: Field,
+        read: impl Fn(&mut dyn FnMut(&str) -> String) -> T,
+    ) -> Vec<T> {
+        let records: Vec<JsonObject> = self.record(name, field).unwrap_or_default();
+        let mut out = Vec::with_capacity(records.len());
+        for r in &records {
+            let mut text = |member: &str| {
+                scalar(r.get(member)).unwrap_or_else(|e| {
+                    let error = match e {
+                        Invalid::NotText { value, .. } => Invalid::NotText {
+                            member: Some(member.to_string()),
+                            value,
+                        },
+                        other => other,
+                    };
+                    self.fail(field, error);
+                    String::new()
+                })
+            };
+            out.push(read(&mut text));
+        }
+        out
+    }
+
+    /// A property read whole (`places`, `counts`, ...); `None` when absent,
+    /// null, or not of its type.
+    fn record<T: serde::de::DeserializeOwned>(&mut self, name: &str, field: Field) -> Option<T> {
+        let value = self.props.get(name).filter(|v| !v.is_null())?;
+        T::deserialize(value)
+            .map_err(|e| self.fail(field, Invalid::Json(e.to_string())))
+            .ok()
+    }
+}
+
+/// A text or number as text; "" when absent or null.
+fn scalar(value: Option<&serde_json::Value>) -> Result<String, Invalid> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(String::new()),
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(Invalid::NotText {
+            member: None,
+            value: other.to_string(),
+        }),
+    }
+}
+
+/// The positions of a Point or MultiPoint, as written.
+fn points_of(feature: &Feature) -> Result<Vec<PointDraft>, Invalid> {
     let point = |p: &Vec<f64>| match p.as_slice() {
-        [lon, lat, ..] => LonLat::new(*lon, *lat).map_err(|e| e.to_string()),
-        _ => Err("a position has fewer than two numbers".to_string()),
+        [lon, lat, ..] => Ok(PointDraft {
+            lon: lon.to_string(),
+            lat: lat.to_string(),
+        }),
+        _ => Err(Invalid::Geometry("a position has fewer than two numbers")),
     };
     match feature.geometry.as_ref().map(|g| &g.value) {
         Some(Value::Point(p)) => Ok(vec![point(p)?]),
         Some(Value::MultiPoint(ps)) => ps.iter().map(point).collect(),
-        Some(_) => Err("only Point and MultiPoint events are read".into()),
-        None => Err("missing".into()),
+        Some(_) => Err(Invalid::Geometry(
+            "only Point and MultiPoint events are read",
+        )),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -685,7 +679,8 @@ mod tests {
         // refuses by design: a NaN radius (JSON has no NaN: it is written as
         // null) and years beyond 0-9999.
         let text = String::from_utf8(out).expect("UTF-8");
-        let report = read_geojson("written.geojson", &text);
+        let gazetteer = crate::gazetteer::Gazetteer::bundled().expect("gazetteer");
+        let report = read_geojson("written.geojson", &text, &gazetteer);
         let year_ok = |d: NaiveDate| (0..=9999).contains(&d.year());
         let comparable = |e: &Event| {
             !e.places.iter().any(|p| p.radius_m.is_nan())

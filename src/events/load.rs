@@ -71,7 +71,7 @@ pub fn read_path(path: &Path, gazetteer: &Gazetteer) -> Result<ReadReport, Event
         _ => text.trim_start().starts_with('{'),
     };
     Ok(if geojson {
-        read_geojson(&shown, &text)
+        read_geojson(&shown, &text, gazetteer)
     } else {
         read_csv(&shown, &text, gazetteer)
     })
@@ -80,7 +80,7 @@ pub fn read_path(path: &Path, gazetteer: &Gazetteer) -> Result<ReadReport, Event
 /// Reads one input.
 pub fn read_input(input: &EventInput, gazetteer: &Gazetteer) -> Result<ReadReport, EventsError> {
     match input {
-        EventInput::Bundled => Ok(read_geojson(BUNDLED_PATH, BUNDLED)),
+        EventInput::Bundled => Ok(read_geojson(BUNDLED_PATH, BUNDLED, gazetteer)),
         EventInput::Path(p) => read_path(p, gazetteer),
     }
 }

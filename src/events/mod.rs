@@ -8,9 +8,13 @@
 //! side.
 //!
 //! Events are read from CSV (ACLED-like columns, place names resolved through the
-//! gazetteer) and GeoJSON (see [`read_csv`] and [`read_geojson`]), checked (every problem with its file,
-//! line or feature, and field), and written back as GeoJSON.
+//! gazetteer) and GeoJSON (see [`read_csv`] and [`read_geojson`]), and written back
+//! as GeoJSON. Every reader (those two, the flags of `scamatlas events add`)
+//! only fills a [`Draft`]; one [`validate`] step turns it into an [`Event`] or
+//! names every problem by [`Field`], and the reader adds its file and line or
+//! feature.
 
+mod draft;
 mod geojson;
 mod load;
 mod packed;
@@ -19,6 +23,7 @@ mod store;
 #[doc(hidden)]
 pub mod synthetic;
 mod time;
+mod validate;
 mod write;
 
 use std::fmt;
@@ -29,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::geom::LonLat;
 
+pub use draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 pub use geojson::{
     event_to_feature, events_to_geojson, read_geojson, round_coordinate, write_geojson,
     write_geojson_with,
@@ -38,7 +44,8 @@ pub use packed::PackedEvents;
 pub use read::{read_csv, Problem, ReadReport};
 pub use store::write_atomic;
 pub(crate) use store::{persist, temp_beside};
-pub use time::{DatePrecision, EventDate, TimeRange};
+pub use time::{DateError, DatePrecision, EventDate, TimeRange};
+pub use validate::{validate, Validated};
 pub use write::write_csv;
 
 /// What kind of thing happened.
@@ -115,20 +122,34 @@ impl fmt::Display for EventType {
 }
 
 impl FromStr for EventType {
-    type Err = String;
+    type Err = UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         EventType::ALL
             .into_iter()
             .find(|t| t.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-                format!(
-                    "unknown event type {s:?} (expected one of {})",
-                    names.join(", ")
-                )
+            .ok_or_else(|| UnknownName {
+                what: "event type",
+                name: s.to_string(),
+                expected: EventType::ALL.map(EventType::as_str).join(", "),
             })
+    }
+}
+
+/// A name that is not one of a closed list (an event type, a count kind).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {name:?} (expected one of {expected})")]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub name: String,
+    pub expected: String,
+}
+
+/// For callers that collect messages as text.
+impl From<UnknownName> for String {
+    fn from(e: UnknownName) -> String {
+        e.to_string()
     }
 }
 
@@ -170,19 +191,17 @@ impl CountKind {
 }
 
 impl FromStr for CountKind {
-    type Err = String;
+    type Err = UnknownName;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         CountKind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| {
-                let names: Vec<&str> = CountKind::ALL.iter().map(|k| k.as_str()).collect();
-                format!(
-                    "unknown count kind {s:?} (expected one of {})",
-                    names.join(", ")
-                )
+            .ok_or_else(|| UnknownName {
+                what: "count kind",
+                name: s.to_string(),
+                expected: CountKind::ALL.map(CountKind::as_str).join(", "),
             })
     }
 }

@@ -1,4 +1,5 @@
-//! Reading events from CSV and GeoJSON, collecting every problem.
+//! Reading events from CSV, collecting every problem: each row fills a
+//! [`Draft`], checked by [`validate`]; rows sharing an id are merged.
 //!
 //! # CSV
 //! One row per claim, ACLED-like columns, in any order (header names are
@@ -22,11 +23,10 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::NaiveDate;
-
-use super::{Count, CountKind, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
-use crate::gazetteer::{is_ambiguous, Gazetteer, Hints};
-use crate::geom::LonLat;
+use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
+use super::validate::validate;
+use super::Event;
+use crate::gazetteer::Gazetteer;
 
 /// One thing wrong with the input, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +36,16 @@ pub struct Problem {
     /// The column or property, when the problem is in one.
     pub field: Option<String>,
     pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn at(location: &str, field: Option<&str>, message: impl Into<String>) -> Self {
+        Self {
+            location: location.to_string(),
+            field: field.map(String::from),
+            message: message.into(),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -92,15 +102,67 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
+    let column = match read_header(path, &mut reader, &mut report) {
+        Some(column) if report.problems.is_empty() => column,
+        _ => return report,
+    };
+    let mut claims = Claims::default();
+    for record in reader.records() {
+        let line = match &record {
+            Ok(r) => r.position(),
+            Err(e) => e.position(),
+        }
+        .map_or(0, csv::Position::line);
+        let location = format!("{path}:{line}");
+        let record = match record {
+            Ok(r) if r.iter().all(str::is_empty) => continue,
+            Ok(r) => r,
+            Err(e) => {
+                report
+                    .problems
+                    .push(Problem::at(&location, None, e.to_string()));
+                report.rejected += 1;
+                continue;
+            }
+        };
+        let draft = Fields {
+            record: &record,
+            column: &column,
+        }
+        .draft();
+        let checked = validate(&draft, gazetteer);
+        let named = |i: Issue| Problem::at(&location, Some(i.field.csv()), i.error.to_string());
+        report
+            .warnings
+            .extend(checked.warnings.into_iter().map(named));
+        let event = checked.event.map_err(|issues| {
+            report.problems.extend(issues.into_iter().map(named));
+        });
+        if let Err(issue) = claims.add(draft.id, event) {
+            report.problems.push(named(issue));
+        }
+    }
+    report.rejected += claims.rejected;
+    report.events = claims.events();
+    report
+}
+
+/// The column of each canonical name, from the header; problems and
+/// warnings about it go to `report`.
+fn read_header(
+    path: &str,
+    reader: &mut csv::Reader<&[u8]>,
+    report: &mut ReadReport,
+) -> Option<HashMap<&'static str, usize>> {
     let header = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            report
-                .problems
-                .push(file_problem(path, format!("cannot read the header: {e}")));
-            return report;
+            let message = format!("cannot read the header: {e}");
+            report.problems.push(Problem::at(path, None, message));
+            return None;
         }
     };
+    let location = format!("{path}:1");
     let mut column: HashMap<&'static str, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let lower = name.trim().to_ascii_lowercase();
@@ -111,102 +173,74 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
             Some((canonical, _)) => {
                 column.entry(canonical).or_insert(i);
             }
-            None => report.warnings.push(Problem {
-                location: format!("{path}:1"),
-                field: Some(name.to_string()),
-                message: "unknown column, ignored".into(),
-            }),
+            None => report.warnings.push(Problem::at(
+                &location,
+                Some(name),
+                "unknown column, ignored",
+            )),
         }
     }
     for required in ["id", "date", "event_type", "source_url"] {
         if !column.contains_key(required) {
-            report.problems.push(Problem {
-                location: format!("{path}:1"),
-                field: Some(required.into()),
-                message: "required column is missing".into(),
-            });
+            let message = "required column is missing";
+            report
+                .problems
+                .push(Problem::at(&location, Some(required), message));
         }
     }
     let has_coordinates = column.contains_key("lat") && column.contains_key("lon");
     if !column.contains_key("place") && !has_coordinates {
-        report.problems.push(Problem {
-            location: format!("{path}:1"),
-            field: Some("place".into()),
-            message: "needs a place column, or lat and lon columns".into(),
-        });
+        let message = "needs a place column, or lat and lon columns";
+        report
+            .problems
+            .push(Problem::at(&location, Some("place"), message));
     }
-    if !report.problems.is_empty() {
-        return report;
+    Some(column)
+}
+
+/// Events by id, in order of first appearance, each row adding its claim;
+/// an id with a failed row stays failed.
+#[derive(Default)]
+struct Claims {
+    order: Vec<String>,
+    built: HashMap<String, Option<Event>>,
+    rejected: usize,
+}
+
+impl Claims {
+    /// Adds one row's event, or its failure, to the event its id names.
+    fn add(&mut self, id: String, row: Result<Event, ()>) -> Result<(), Issue> {
+        let Some(entry) = self.built.get_mut(&id) else {
+            self.rejected += usize::from(row.is_err());
+            self.order.push(id.clone());
+            self.built.insert(id, row.ok());
+            return Ok(());
+        };
+        self.rejected += 1;
+        match (entry.as_mut(), row) {
+            (Some(first), Ok(claim)) => {
+                let merged = merge_claim(first, claim);
+                if merged.is_ok() {
+                    self.rejected -= 1;
+                } else {
+                    *entry = None;
+                }
+                merged
+            }
+            _ => {
+                *entry = None;
+                Ok(())
+            }
+        }
     }
 
-    // Events by id, in order of first appearance; a failed id stays failed.
-    let mut order: Vec<String> = Vec::new();
-    let mut built: HashMap<String, Result<Event, ()>> = HashMap::new();
-    for record in reader.records() {
-        let (record, line) = match record {
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
-                (r, line)
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                report.problems.push(Problem {
-                    location: format!("{path}:{line}"),
-                    field: None,
-                    message: e.to_string(),
-                });
-                report.rejected += 1;
-                continue;
-            }
-        };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
-        let fields = Fields {
-            record: &record,
-            column: &column,
-        };
-        let mut row = RowCheck {
-            location: format!("{path}:{line}"),
-            problems: Vec::new(),
-        };
-        let parsed = parse_row(&fields, gazetteer, &mut row, &mut report.warnings);
-        let id = fields.get("id").to_string();
-        let failed = !row.problems.is_empty();
-        report.problems.append(&mut row.problems);
-        match (built.get_mut(&id), parsed) {
-            (Some(Ok(first)), Some(event)) if !failed => {
-                if let Err(message) = merge_claim(first, event) {
-                    report.problems.push(Problem {
-                        location: format!("{path}:{line}"),
-                        field: Some("id".into()),
-                        message,
-                    });
-                    built.insert(id, Err(()));
-                    report.rejected += 1;
-                }
-            }
-            (Some(entry), _) => {
-                *entry = Err(());
-                report.rejected += 1;
-            }
-            (None, Some(event)) if !failed => {
-                order.push(id.clone());
-                built.insert(id, Ok(event));
-            }
-            (None, _) => {
-                order.push(id.clone());
-                built.insert(id, Err(()));
-                report.rejected += 1;
-            }
-        }
+    /// The events whose every row was valid, in order.
+    fn events(mut self) -> Vec<Event> {
+        self.order
+            .iter()
+            .filter_map(|id| self.built.remove(id).flatten())
+            .collect()
     }
-    for id in order {
-        if let Some(Ok(event)) = built.remove(&id) {
-            report.events.push(event);
-        }
-    }
-    report
 }
 
 /// The cells of one CSV row, by canonical column name.
@@ -223,402 +257,74 @@ impl<'r> Fields<'r> {
             .and_then(|&i| self.record.get(i))
             .unwrap_or("")
     }
-}
 
-/// Problems of one row, with its location.
-struct RowCheck {
-    location: String,
-    problems: Vec<Problem>,
-}
-
-impl RowCheck {
-    fn fail(&mut self, field: &str, message: impl Into<String>) {
-        self.problems.push(Problem {
-            location: self.location.clone(),
-            field: Some(field.into()),
-            message: message.into(),
-        });
-    }
-}
-
-fn file_problem(path: &str, message: String) -> Problem {
-    Problem {
-        location: path.to_string(),
-        field: None,
-        message,
-    }
-}
-
-/// A count: digits, with optional thousands separators; never negative.
-fn parse_count(value: &str) -> Result<Option<u64>, String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Ok(None);
-    }
-    if v.starts_with('-') {
-        return Err(format!("{v:?} is negative; counts are numbers of people"));
-    }
-    let digits: String = v
-        .chars()
-        .filter(|c| !matches!(c, ',' | '_' | ' '))
-        .collect();
-    digits
-        .parse::<u64>()
-        .map(Some)
-        .map_err(|_| format!("{v:?} is not a whole number"))
-}
-
-fn parse_row(
-    fields: &Fields<'_>,
-    gazetteer: &Gazetteer,
-    row: &mut RowCheck,
-    warnings: &mut Vec<Problem>,
-) -> Option<Event> {
-    let get = |name: &str| fields.get(name);
-    let id = get("id");
-    if id.is_empty() {
-        row.fail("id", "is empty");
-    }
-    let precision = match get("date_precision") {
-        "" => None,
-        p => p
-            .parse::<DatePrecision>()
-            .map_err(|e| row.fail("date_precision", e))
-            .ok(),
-    };
-    let end = Some(get("end_date")).filter(|e| !e.is_empty());
-    let date = match get("date") {
-        "" => {
-            row.fail("date", "is empty");
-            None
-        }
-        d => EventDate::parse(d, precision, end)
-            .map_err(|e| row.fail("date", e))
-            .ok(),
-    };
-    let event_type = get("event_type")
-        .parse::<EventType>()
-        .map_err(|e| row.fail("event_type", e))
-        .ok();
-
-    let country_hint = match get("country") {
-        "" => None,
-        c => gazetteer.country_code(c),
-    };
-    let hints = Hints {
-        country: country_hint,
-        limit: 5,
-        ..Hints::default()
-    };
-
-    let mut notes: Vec<String> = Vec::new();
-    let mut aggregate = matches!(
-        get("aggregate").to_ascii_lowercase().as_str(),
-        "yes" | "true" | "1"
-    );
-    let mut places = Vec::new();
-    let mut origin = None;
-    let mut destination = None;
-
-    let place_text = get("place");
-    let (lat, lon) = (get("lat"), get("lon"));
-    let given_point = if lat.is_empty() && lon.is_empty() {
-        None
-    } else {
-        match (lon.parse::<f64>(), lat.parse::<f64>()) {
-            (Ok(x), Ok(y)) => LonLat::new(x, y)
-                .map_err(|e| row.fail("lat/lon", e.to_string()))
-                .ok(),
-            _ => {
-                row.fail(
-                    "lat/lon",
-                    format!("{lat:?}, {lon:?} are not decimal degrees"),
-                );
-                None
-            }
-        }
-    };
-    let radius = match get("radius_m") {
-        "" => None,
-        r => match r.parse::<f64>() {
-            Ok(v) if v >= 0.0 && v.is_finite() => Some(v),
-            _ => {
-                row.fail("radius_m", format!("{r:?} is not a distance in metres"));
-                None
-            }
-        },
-    };
-
-    let place_ids: Vec<&str> = get("place_ids")
-        .split(';')
-        .map(str::trim)
-        .filter(|i| !i.is_empty())
-        .collect();
-    if !place_ids.is_empty() {
-        // Gazetteer ids, as scamatlas writes them: taken as they are.
-        let names: Vec<&str> = place_text.split(';').map(str::trim).collect();
-        for (i, id) in place_ids.iter().enumerate() {
-            match gazetteer.get(id) {
-                Some(place) => places.push(EventPlace {
-                    id: Some(place.id.as_str().into()),
-                    name: names
-                        .get(i)
-                        .copied()
-                        .filter(|n| !n.is_empty())
-                        .unwrap_or(&place.name)
-                        .into(),
-                    point: place.point,
-                    radius_m: place.radius_m,
-                    resolution: format!("gazetteer id {id}").into(),
-                }),
-                None => row.fail(
-                    "place_ids",
-                    format!("no place in the gazetteer has the id {id:?}"),
-                ),
-            }
-        }
-    } else if let Some(point) = given_point {
-        places.push(EventPlace {
-            id: None,
-            name: place_text.into(),
-            point,
-            radius_m: radius.unwrap_or(0.0),
-            resolution: if radius.is_some() {
-                "coordinates given".into()
-            } else {
-                "coordinates given, no precision radius".into()
-            },
-        });
-    } else if place_text.is_empty() {
-        if lat.is_empty() && lon.is_empty() {
-            row.fail("place", "is empty and no lat/lon are given");
-        }
-    } else {
-        let (main, remarks) = split_remarks(place_text);
-        for remark in remarks {
-            if remark.to_ascii_lowercase().contains("cumulative") {
-                aggregate = true;
-            }
-            notes.push(format!("place: {remark}"));
-        }
-        let (names, movement) = match main.split_once("->").or_else(|| main.split_once('→')) {
-            Some((from, to)) => (vec![from.trim()], Some((from.trim(), to.trim()))),
-            None => (
-                main.split([';', '/'])
-                    .map(str::trim)
-                    .filter(|n| !n.is_empty())
-                    .collect(),
-                None,
-            ),
+    /// The row as a draft.
+    fn draft(&self) -> Draft {
+        let get = |name: &str| self.get(name).to_string();
+        let (lat, lon) = (get("lat"), get("lon"));
+        let end = |name: &str| {
+            Some(get(name))
+                .filter(|n| !n.is_empty())
+                .map(PlaceDraft::Name)
         };
-        for name in names {
-            if let Some(p) = resolve_place(gazetteer, name, &hints, "place", row, warnings) {
-                places.push(p);
-            }
+        Draft {
+            id: get("id"),
+            date: get("date"),
+            date_precision: get("date_precision"),
+            end_date: get("end_date"),
+            event_type: get("event_type"),
+            place: get("place"),
+            place_ids: get("place_ids"),
+            points: if lat.is_empty() && lon.is_empty() {
+                Vec::new()
+            } else {
+                vec![PointDraft { lon, lat }]
+            },
+            radius_m: get("radius_m"),
+            country: get("country"),
+            origin: end("origin"),
+            destination: end("destination"),
+            count: CountDraft {
+                best: get("persons_count"),
+                low: get("count_low"),
+                high: get("count_high"),
+                kind: get("count_kind"),
+            },
+            source: SourceDraft {
+                url: get("source_url"),
+                publisher: get("publisher"),
+                date: get("source_date"),
+                ..SourceDraft::default()
+            },
+            actors: split_list(self.get("actor")),
+            notes: get("notes"),
+            aggregate: matches!(
+                self.get("aggregate").to_ascii_lowercase().as_str(),
+                "yes" | "true" | "1"
+            ),
+            ..Draft::default()
         }
-        if let Some((from, to)) = movement {
-            origin = resolve_place(gazetteer, from, &hints, "place", row, warnings);
-            destination = resolve_place(gazetteer, to, &Hints::default(), "place", row, warnings);
-        }
     }
-    if let Some(name) = Some(get("origin")).filter(|o| !o.is_empty()) {
-        origin = resolve_place(gazetteer, name, &hints, "origin", row, warnings);
-    }
-    if let Some(name) = Some(get("destination")).filter(|d| !d.is_empty()) {
-        destination = resolve_place(
-            gazetteer,
-            name,
-            &Hints::default(),
-            "destination",
-            row,
-            warnings,
-        );
-    }
+}
 
-    let best = parse_count(get("persons_count"))
-        .map_err(|e| row.fail("persons_count", e))
-        .ok()
-        .flatten();
-    let low = parse_count(get("count_low"))
-        .map_err(|e| row.fail("count_low", e))
-        .ok()
-        .flatten();
-    let high = parse_count(get("count_high"))
-        .map_err(|e| row.fail("count_high", e))
-        .ok()
-        .flatten();
-    let kind = match get("count_kind") {
-        "" => CountKind::Other,
-        k => k
-            .parse::<CountKind>()
-            .map_err(|e| row.fail("count_kind", e))
-            .unwrap_or(CountKind::Other),
-    };
-    let mut counts = Vec::new();
-    if let Some(best) = best {
-        let (low, high) = (low.unwrap_or(best), high.unwrap_or(best));
-        if low > best || best > high {
-            row.fail(
-                "persons_count",
-                format!("low {low} <= best {best} <= high {high} does not hold"),
-            );
-        }
-        counts.push(Count {
-            kind,
-            low,
-            best,
-            high,
-        });
-    } else if low.is_some() || high.is_some() {
-        row.fail(
-            "persons_count",
-            "count_low or count_high without persons_count",
-        );
-    }
-
-    let url = get("source_url");
-    if url.is_empty() {
-        row.fail("source_url", "is empty: every event names its source");
-    } else if !super::is_source_url(url) {
-        row.fail(
-            "source_url",
-            format!("{url:?} is not an http(s) or file:// URL"),
-        );
-    }
-    let source_date = match get("source_date") {
-        "" => None,
-        d => d
-            .parse::<NaiveDate>()
-            .map_err(|_| row.fail("source_date", format!("{d:?} is not YYYY-MM-DD")))
-            .ok(),
-    };
-    let source = Source {
-        url: url.to_string(),
-        publisher: Some(get("publisher").to_string()).filter(|p| !p.is_empty()),
-        date: source_date,
-        count: best,
-        count_kind: best.map(|_| kind),
-    };
-    let actors: Vec<String> = get("actor")
-        .split(';')
+/// `a; b` as its trimmed, non-empty parts.
+fn split_list(text: &str) -> Vec<String> {
+    text.split(';')
         .map(str::trim)
         .filter(|a| !a.is_empty())
         .map(String::from)
-        .collect();
-    let text = get("notes");
-    if !text.is_empty() {
-        notes.insert(0, text.to_string());
-    }
-
-    if !row.problems.is_empty() {
-        return None;
-    }
-    Some(Event {
-        id: id.into(),
-        date: date?,
-        event_type: event_type?,
-        places,
-        origin: origin.map(Box::new),
-        destination: destination.map(Box::new),
-        counts,
-        sources: vec![source],
-        actors,
-        notes: notes.join(" | "),
-        aggregate,
-    })
-}
-
-/// `"Myawaddy (cumulative)"` -> (`"Myawaddy"`, [`"cumulative"`]).
-fn split_remarks(text: &str) -> (String, Vec<String>) {
-    let mut main = String::new();
-    let mut remarks = Vec::new();
-    let mut depth = 0usize;
-    let mut current = String::new();
-    for c in text.chars() {
-        match c {
-            '(' => {
-                if depth > 0 {
-                    current.push(c);
-                }
-                depth += 1;
-            }
-            ')' if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    remarks.push(current.trim().to_string());
-                    current.clear();
-                } else {
-                    current.push(c);
-                }
-            }
-            _ if depth > 0 => current.push(c),
-            _ => main.push(c),
-        }
-    }
-    (main.trim().to_string(), remarks)
-}
-
-fn resolve_place(
-    gazetteer: &Gazetteer,
-    name: &str,
-    hints: &Hints,
-    field: &str,
-    row: &mut RowCheck,
-    warnings: &mut Vec<Problem>,
-) -> Option<EventPlace> {
-    let ranked = match gazetteer.resolve(name, hints) {
-        Ok(r) => r,
-        Err(e) => {
-            row.fail(field, format!("{name:?}: {e}"));
-            return None;
-        }
-    };
-    let Some(top) = ranked.first() else {
-        row.fail(
-            field,
-            format!(
-                "no place in the gazetteer matches {name:?}; give lat and lon, or add the place"
-            ),
-        );
-        return None;
-    };
-    let ambiguous = is_ambiguous(&ranked);
-    if ambiguous {
-        warnings.push(Problem {
-            location: row.location.clone(),
-            field: Some(field.into()),
-            message: format!(
-                "{name:?} is ambiguous; took {} ({}) over {}",
-                top.place.id,
-                top.place.countries.join(";"),
-                ranked[1].place.id
-            ),
-        });
-    }
-    Some(EventPlace {
-        id: Some(top.place.id.as_str().into()),
-        name: name.into(),
-        point: top.point,
-        radius_m: top.place.radius_m,
-        resolution: format!(
-            "{} {:?} of {}, score {:.2}{}",
-            top.reason.as_str(),
-            top.matched,
-            top.place.id,
-            top.score,
-            if ambiguous { ", ambiguous" } else { "" }
-        )
-        .into(),
-    })
+        .collect()
 }
 
 /// Adds a later row's claim to the event its id names.
-fn merge_claim(event: &mut Event, claim: Event) -> Result<(), String> {
+fn merge_claim(event: &mut Event, claim: Event) -> Result<(), Issue> {
     if claim.event_type != event.event_type {
-        return Err(format!(
-            "repeats id {} with type {} (first row: {}); rows sharing an id are claims about one event",
-            event.id, claim.event_type, event.event_type
-        ));
+        let error = Invalid::OtherType {
+            id: event.id.to_string(),
+            claim: claim.event_type,
+            first: event.event_type,
+        };
+        return Err(Issue::new(Field::Id, error));
     }
     // The event spans every claimed date.
     let first = event.date.first_day().min(claim.date.first_day());

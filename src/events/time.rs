@@ -30,18 +30,59 @@ impl DatePrecision {
 }
 
 impl FromStr for DatePrecision {
-    type Err = String;
+    type Err = DateError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim() {
             "day" => Ok(DatePrecision::Day),
             "month" => Ok(DatePrecision::Month),
             "year" => Ok(DatePrecision::Year),
-            other => Err(format!(
-                "unknown date precision {other:?} (expected day, month or year)"
-            )),
+            other => Err(DateError::Precision(other.to_string())),
         }
     }
+}
+
+/// For callers that collect messages as text.
+impl From<DateError> for String {
+    fn from(e: DateError) -> String {
+        e.to_string()
+    }
+}
+
+/// Why a date, a date precision or a time range was refused. Each names the
+/// text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    #[error("unknown date precision {0:?} (expected day, month or year)")]
+    Precision(String),
+    /// Not digits in the form `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; `part` is
+    /// the year, month or day that is not a number, if one is.
+    #[error("{text:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY){}", part.map(|p| format!(": bad {p}")).unwrap_or_default())]
+    Form {
+        text: String,
+        part: Option<&'static str>,
+    },
+    #[error("{0:?}: the year must have four digits")]
+    YearDigits(String),
+    #[error("{0:?} is not a real date")]
+    NotReal(String),
+    #[error("date {date:?} is not precise to the {}", precision.as_str())]
+    NotPrecise {
+        date: String,
+        precision: DatePrecision,
+    },
+    #[error("end date {0:?} must be a full date YYYY-MM-DD")]
+    EndNotDay(String),
+    #[error("end date {end} is before the start {start}")]
+    EndBeforeStart { end: String, start: String },
+    #[error("the time range is empty")]
+    EmptyRange,
+    #[error("{0:?}: the end is before the start")]
+    RangeEndBeforeStart(String),
+    #[error("{0:?}: both ends are open; leave the range out instead")]
+    BothOpen(String),
+    #[error("{0:?} is not an RFC 3339 instant (2024-02-23T00:00:00Z), a date (2024-02-23) or ..")]
+    Instant(String),
 }
 
 /// When an event happened: a date, how precisely it is known, and an optional
@@ -71,17 +112,17 @@ impl EventDate {
         date: &str,
         precision: Option<DatePrecision>,
         end: Option<&str>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, DateError> {
         let date = date.trim();
         let (start, implied) = parse_partial_date(date)?;
         let precision = match precision {
             None => implied,
             Some(p) if coarseness(p) >= coarseness(implied) => p,
             Some(p) => {
-                return Err(format!(
-                    "date {date:?} is not precise to the {}",
-                    p.as_str()
-                ));
+                return Err(DateError::NotPrecise {
+                    date: date.to_string(),
+                    precision: p,
+                });
             }
         };
         let start = match precision {
@@ -94,10 +135,13 @@ impl EventDate {
             Some(e) => {
                 let (day, p) = parse_partial_date(e)?;
                 if p != DatePrecision::Day {
-                    return Err(format!("end date {e:?} must be a full date YYYY-MM-DD"));
+                    return Err(DateError::EndNotDay(e.to_string()));
                 }
                 if day < start {
-                    return Err(format!("end date {e} is before the start {date}"));
+                    return Err(DateError::EndBeforeStart {
+                        end: e.to_string(),
+                        start: date.to_string(),
+                    });
                 }
                 Some(day)
             }
@@ -180,15 +224,17 @@ fn last_of_month(d: NaiveDate) -> NaiveDate {
 }
 
 /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`, checked to be a real date.
-fn parse_partial_date(s: &str) -> Result<(NaiveDate, DatePrecision), String> {
+fn parse_partial_date(s: &str) -> Result<(NaiveDate, DatePrecision), DateError> {
     let parts: Vec<&str> = s.split('-').collect();
-    let number = |p: &str, what: &str| -> Result<u32, String> {
+    let number = |p: &str, what: &'static str| -> Result<u32, DateError> {
+        let bad = || DateError::Form {
+            text: s.to_string(),
+            part: Some(what),
+        };
         if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!(
-                "{s:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY): bad {what}"
-            ));
+            return Err(bad());
         }
-        p.parse().map_err(|_| format!("{s:?}: bad {what}"))
+        p.parse().map_err(|_| bad())
     };
     let (y, m, d, precision) = match parts.as_slice() {
         [y] => (number(y, "year")?, 1, 1, DatePrecision::Year),
@@ -204,13 +250,18 @@ fn parse_partial_date(s: &str) -> Result<(NaiveDate, DatePrecision), String> {
             number(d, "day")?,
             DatePrecision::Day,
         ),
-        _ => return Err(format!("{s:?} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")),
+        _ => {
+            return Err(DateError::Form {
+                text: s.to_string(),
+                part: None,
+            })
+        }
     };
     if parts[0].len() != 4 {
-        return Err(format!("{s:?}: the year must have four digits"));
+        return Err(DateError::YearDigits(s.to_string()));
     }
-    let date = NaiveDate::from_ymd_opt(y as i32, m, d)
-        .ok_or_else(|| format!("{s:?} is not a real date"))?;
+    let date =
+        NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(|| DateError::NotReal(s.to_string()))?;
     Ok((date, precision))
 }
 
@@ -240,14 +291,14 @@ impl TimeRange {
 }
 
 impl FromStr for TimeRange {
-    type Err = String;
+    type Err = DateError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if s.is_empty() {
-            return Err("the time range is empty".into());
+            return Err(DateError::EmptyRange);
         }
-        let end_of = |part: &str| -> Result<Option<NaiveDate>, String> {
+        let end_of = |part: &str| -> Result<Option<NaiveDate>, DateError> {
             match part.trim() {
                 "" | ".." => Ok(None),
                 p => instant_day(p).map(Some),
@@ -268,28 +319,24 @@ impl FromStr for TimeRange {
         };
         if let (Some(a), Some(b)) = (range.start, range.end) {
             if b < a {
-                return Err(format!("{s:?}: the end is before the start"));
+                return Err(DateError::RangeEndBeforeStart(s.to_string()));
             }
         }
         if s.split_once('/').is_some() && range.start.is_none() && range.end.is_none() {
-            return Err(format!(
-                "{s:?}: both ends are open; leave the range out instead"
-            ));
+            return Err(DateError::BothOpen(s.to_string()));
         }
         Ok(range)
     }
 }
 
 /// The day of an RFC 3339 instant (in UTC) or of a plain `YYYY-MM-DD` date.
-fn instant_day(s: &str) -> Result<NaiveDate, String> {
+fn instant_day(s: &str) -> Result<NaiveDate, DateError> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.naive_utc().date());
     }
     match parse_partial_date(s) {
         Ok((day, DatePrecision::Day)) => Ok(day),
-        _ => Err(format!(
-            "{s:?} is not an RFC 3339 instant (2024-02-23T00:00:00Z), a date (2024-02-23) or .."
-        )),
+        _ => Err(DateError::Instant(s.to_string())),
     }
 }
 

@@ -211,6 +211,9 @@ fn geojson_problems_name_the_feature_and_property() {
             "no {part}: {shown:#?}"
         );
     }
+    // One problem per bad value: the latitude off the globe is not also
+    // reported as a missing geometry (a CSV row never was).
+    assert_eq!(shown.len(), 4, "{shown:#?}");
 }
 
 #[test]
@@ -388,4 +391,438 @@ fn csv_output_reads_back_as_the_same_events() {
         );
         assert_eq!(a.notes, b.notes, "{}", a.id);
     }
+}
+
+/// One bad value written three ways: a CSV row, a GeoJSON feature and the
+/// flags of `events add`, each replacing or adding to a valid event, and the
+/// problem each reader names.
+struct SameValue {
+    /// Columns and values.
+    csv: &'static [(&'static str, &'static str)],
+    /// Properties, as JSON members; `geometry` replaces the geometry.
+    geojson: &'static str,
+    flags: &'static [&'static str],
+    /// (CSV column, GeoJSON property, flag) and the message.
+    fields: (&'static str, &'static str, &'static str),
+    message: &'static str,
+}
+
+impl SameValue {
+    fn csv_problems(&self) -> Vec<String> {
+        let mut cells = vec![
+            ("id", "S1"),
+            ("date", "2024-02-23"),
+            ("event_type", "raid"),
+            ("place", "Tachileik"),
+            ("source_url", "https://example.org/s"),
+        ];
+        for &(column, value) in self.csv {
+            match cells.iter_mut().find(|(c, _)| *c == column) {
+                Some(cell) => cell.1 = value,
+                None => cells.push((column, value)),
+            }
+        }
+        let (header, row): (Vec<&str>, Vec<&str>) = cells.into_iter().unzip();
+        let csv = format!("{}\n{}\n", header.join(","), row.join(","));
+        let report = read_csv("same.csv", &csv, gazetteer());
+        report.problems.iter().map(ToString::to_string).collect()
+    }
+
+    fn geojson_problems(&self, dir: &Path) -> Vec<String> {
+        geojson_problems(dir, self.geojson)
+    }
+
+    fn flag_problems(&self, dir: &Path) -> Vec<String> {
+        let file = dir.join("added.geojson");
+        let mut args = vec![
+            "events",
+            "add",
+            file.to_str().expect("utf-8"),
+            "--id",
+            "S1",
+            "--date",
+            "2024-02-23",
+            "--type",
+            "raid",
+            "--place",
+            "Tachileik",
+            "--source-url",
+            "https://example.org/s",
+        ];
+        for pair in self.flags.chunks(2) {
+            match args.iter().position(|a| *a == pair[0]) {
+                Some(i) => args[i + 1] = pair[1],
+                None => args.extend_from_slice(pair),
+            }
+        }
+        let o = crate::run_cli(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        err.lines()
+            .filter_map(|l| l.strip_prefix("  "))
+            .map(String::from)
+            .collect()
+    }
+
+    #[track_caller]
+    fn check(&self) {
+        let (csv, geojson, flag) = self.fields;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let message = self.message;
+        assert_eq!(
+            self.csv_problems(),
+            [format!("same.csv:2: {csv}: {message}")]
+        );
+        assert_eq!(
+            self.geojson_problems(dir.path()),
+            [format!("feature 0: {geojson}: {message}")]
+        );
+        assert_eq!(
+            self.flag_problems(dir.path()),
+            [format!("{flag}: {message}")]
+        );
+    }
+}
+
+/// The problems of one feature: a valid event with `members` replacing or
+/// adding to its properties (`geometry` its geometry).
+fn geojson_problems(dir: &Path, members: &str) -> Vec<String> {
+    let mut feature: serde_json::Value = serde_json::from_str(
+        r#"{"type":"Feature","id":"S1",
+          "geometry":{"type":"Point","coordinates":[99.9,20.4]},
+          "properties":{"date":"2024-02-23","type":"raid","source_url":"https://example.org/s"}}"#,
+    )
+    .expect("feature");
+    let given: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&format!("{{{members}}}")).expect("members");
+    for (name, value) in given {
+        if name == "geometry" {
+            feature["geometry"] = value;
+        } else {
+            feature["properties"][name] = value;
+        }
+    }
+    let path = dir.join("same.geojson");
+    let collection = serde_json::json!({"type": "FeatureCollection", "features": [feature]});
+    std::fs::write(&path, collection.to_string()).expect("write");
+    let report = read_path(&path, gazetteer()).expect("readable");
+    let prefix = format!("{}: ", path.display());
+    report
+        .problems
+        .iter()
+        .map(|p| p.to_string().replacen(&prefix, "", 1))
+        .collect()
+}
+
+#[test]
+fn the_same_bad_value_is_the_same_problem_in_csv_geojson_and_flags() {
+    SameValue {
+        csv: &[("end_date", "2024-02-30")],
+        geojson: r#""end_date":"2024-02-30""#,
+        flags: &["--end-date", "2024-02-30"],
+        fields: ("date", "date", "--date"),
+        message: r#""2024-02-30" is not a real date"#,
+    }
+    .check();
+    SameValue {
+        csv: &[("date_precision", "weekly")],
+        geojson: r#""date_precision":"weekly""#,
+        flags: &["--date-precision", "weekly"],
+        fields: ("date_precision", "date_precision", "--date-precision"),
+        message: r#"unknown date precision "weekly" (expected day, month or year)"#,
+    }
+    .check();
+}
+
+#[test]
+fn events_add_problems_name_its_flags() {
+    // They named the CSV columns the flags were written into: --event-type,
+    // --persons-count, --lat/lon.
+    SameValue {
+        csv: &[("event_type", "party")],
+        geojson: r#""type":"party""#,
+        flags: &["--type", "party"],
+        fields: ("event_type", "type", "--type"),
+        message: "unknown event type \"party\" (expected one of raid, handover, deportation, \
+                  extradition, release, rescue, relocation, offensive, capture, demolition, \
+                  sanction, power_cut, other)",
+    }
+    .check();
+    SameValue {
+        csv: &[("lat", "95"), ("lon", "98")],
+        geojson: r#""geometry":{"type":"Point","coordinates":[98,95]}"#,
+        flags: &["--lat", "95", "--lon", "98"],
+        fields: ("lat/lon", "geometry", "--lon/--lat"),
+        message: "latitude 95 is outside -90..90",
+    }
+    .check();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let count = SameValue {
+        csv: &[("persons_count", "-4")],
+        geojson: "",
+        flags: &["--count", "-4"],
+        fields: ("persons_count", "", "--count"),
+        message: r#""-4" is negative; counts are numbers of people"#,
+    };
+    assert_eq!(
+        count.flag_problems(dir.path()),
+        [r#"--count: "-4" is negative; counts are numbers of people"#]
+    );
+    // An ambiguous name is a warning, as in a CSV file; it was dropped.
+    let file = dir.path().join("ambiguous.geojson");
+    let o = crate::run_cli(&[
+        "events",
+        "add",
+        file.to_str().expect("utf-8"),
+        "--id",
+        "S2",
+        "--date",
+        "2024",
+        "--type",
+        "raid",
+        "--place",
+        "老街",
+        "--source-url",
+        "https://example.org/s",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(r#"--place: "老街" is ambiguous; took laukkai (MM) over lao_cai"#),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
+    // Before, CSV said "is empty" (and read an empty type as the unknown
+    // type ""), GeoJSON "missing", each with its own hint.
+    let csv = read_csv(
+        "empty.csv",
+        "id,date,event_type,place,source_url\nE1,,,,\n",
+        gazetteer(),
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("empty.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"E1","geometry":null,"properties":{}}]}"#,
+    )
+    .expect("write");
+    let geojson = read_path(&path, gazetteer()).expect("readable");
+    let messages = |r: &events::ReadReport| {
+        r.problems
+            .iter()
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+    };
+    let expected = [
+        "missing",
+        "missing",
+        "missing: every event has a place or coordinates",
+        "missing: every event names its source",
+    ];
+    assert_eq!(messages(&csv), expected);
+    assert_eq!(messages(&geojson), expected);
+    let fields = |r: &events::ReadReport| {
+        r.problems
+            .iter()
+            .map(|p| p.field.clone().unwrap_or_default())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(fields(&csv), ["date", "event_type", "place", "source_url"]);
+    assert_eq!(fields(&geojson), ["date", "type", "geometry", "sources"]);
+}
+
+#[test]
+fn a_geojson_origin_or_destination_off_the_globe_is_a_problem_like_a_place() {
+    // Places given whole were checked; origin and destination were not.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let place = r#"{"name":"P","point":{"lon":98.5,"lat":16.7},"radius_m":10}"#;
+    let off = r#"{"name":"O","point":{"lon":300,"lat":16.7},"radius_m":10}"#;
+    let negative = r#"{"name":"D","point":{"lon":98.5,"lat":16.7},"radius_m":-1}"#;
+    let mut problems = Vec::new();
+    for (places, origin, destination) in [
+        (off, "null", "null"),
+        (place, off, negative),
+        (place, place, place),
+    ] {
+        let members =
+            format!(r#""places":[{places}],"origin":{origin},"destination":{destination}"#);
+        problems.push(geojson_problems(dir.path(), &members));
+    }
+    let off = r#""O": longitude 300 is outside -180..180"#;
+    assert_eq!(
+        problems,
+        [
+            vec![format!("feature 0: places: {off}")],
+            vec![
+                format!("feature 0: origin: {off}"),
+                r#"feature 0: destination: "D": "-1" is not a distance in metres"#.to_string()
+            ],
+            vec![],
+        ]
+    );
+}
+
+#[test]
+fn a_place_given_whole_names_what_is_wrong_as_coordinates_given_do() {
+    // GeoJSON places said "has coordinates off the globe or a negative
+    // radius" where coordinates and radius_m given alone say which.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let given = geojson_problems(
+        dir.path(),
+        r#""places":[{"name":"P","point":{"lon":98,"lat":95},"radius_m":-3}]"#,
+    );
+    let alone = geojson_problems(
+        dir.path(),
+        r#""geometry":{"type":"Point","coordinates":[98,95]},"radius_m":-3"#,
+    );
+    assert_eq!(
+        given,
+        [
+            r#"feature 0: places: "P": latitude 95 is outside -90..90"#,
+            r#"feature 0: places: "P": "-3" is not a distance in metres"#,
+        ]
+    );
+    assert_eq!(
+        alone,
+        [
+            "feature 0: geometry: latitude 95 is outside -90..90",
+            r#"feature 0: radius_m: "-3" is not a distance in metres"#,
+        ]
+    );
+}
+
+#[test]
+fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
+    // GeoJSON said "coordinates given" whether or not radius_m was.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let csv = |radius: &str| {
+        let text = format!(
+            "id,date,event_type,lat,lon,radius_m,source_url\nP1,2024,raid,16.7,98.5,{radius},https://e.org/p\n"
+        );
+        let report = read_csv("points.csv", &text, gazetteer());
+        report.events[0].places[0].clone()
+    };
+    let geojson = |members: &str| {
+        let path = dir.path().join("points.geojson");
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{{"type":"Feature","id":"P1",
+                  "geometry":{{"type":"Point","coordinates":[98.5,16.7]}},
+                  "properties":{{"date":"2024","type":"raid","source_url":"https://e.org/p"{members}}}}}]}}"#
+            ),
+        )
+        .expect("write");
+        let report = read_path(&path, gazetteer()).expect("readable");
+        report.events[0].places[0].clone()
+    };
+    assert_eq!(csv(""), geojson(""));
+    assert_eq!(
+        geojson("").resolution,
+        "coordinates given, no precision radius"
+    );
+    assert_eq!(csv("500"), geojson(r#","radius_m":500"#));
+    assert_eq!(
+        geojson(r#","radius_m":500"#).resolution,
+        "coordinates given"
+    );
+}
+
+#[test]
+fn geojson_properties_of_the_wrong_type_are_problems_not_dropped() {
+    // They were read as absent: no actors, not an aggregate, no notes, radius 0.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let problems = geojson_problems(
+        dir.path(),
+        r#""actors":"police","aggregate":"yes","notes":["a"],"radius_m":"abc""#,
+    );
+    assert_eq!(
+        problems,
+        [
+            r#"feature 0: radius_m: "abc" is not a distance in metres"#,
+            r#"feature 0: actors: invalid type: string "police", expected a sequence"#,
+            r#"feature 0: notes: ["a"] is not text"#,
+            "feature 0: aggregate: invalid type: string \"yes\", expected a boolean",
+        ]
+    );
+    // A radius that is not a distance is the same problem as in a CSV row.
+    let csv = read_csv(
+        "radius.csv",
+        "id,date,event_type,lat,lon,radius_m,source_url\nR1,2024,raid,16.7,98.5,abc,https://e.org/r\n",
+        gazetteer(),
+    );
+    assert_eq!(
+        csv.problems[0].to_string(),
+        r#"radius.csv:2: radius_m: "abc" is not a distance in metres"#
+    );
+}
+
+#[test]
+fn a_bad_count_is_the_same_problem_in_csv_geojson_and_flags() {
+    // GeoJSON counts were read by serde ("invalid value: integer `-4`,
+    // expected u64", "unknown variant `bystanders`"), and named their kind in
+    // the range message; now every count is read as a CSV cell is.
+    SameValue {
+        csv: &[("persons_count", "-4")],
+        geojson: r#""counts":[{"kind":"arrested","low":1,"best":-4,"high":5}]"#,
+        flags: &["--count", "-4"],
+        fields: ("persons_count", "counts", "--count"),
+        message: r#""-4" is negative; counts are numbers of people"#,
+    }
+    .check();
+    SameValue {
+        csv: &[("persons_count", "10"), ("count_low", "20")],
+        geojson: r#""counts":[{"kind":"other","best":10,"low":20}]"#,
+        flags: &["--count", "10", "--count-low", "20"],
+        fields: ("persons_count", "counts", "--count"),
+        message: "low 20 <= best 10 <= high 10 does not hold",
+    }
+    .check();
+    SameValue {
+        csv: &[("persons_count", "10"), ("count_kind", "bystanders")],
+        geojson: r#""counts":[{"kind":"bystanders","low":10,"best":10,"high":10}]"#,
+        flags: &["--count", "10", "--count-kind", "bystanders"],
+        fields: ("count_kind", "counts", "--count-kind"),
+        message: "unknown count kind \"bystanders\" (expected one of arrested, handed_over, \
+                  deported, released, rescued, trafficked, other)",
+    }
+    .check();
+}
+
+#[test]
+fn a_bad_source_is_the_same_problem_in_csv_geojson_and_flags() {
+    // GeoJSON sources were read by serde: a bad date or count kind was a
+    // serde message (and the whole list was lost), not the CSV one.
+    SameValue {
+        csv: &[("source_date", "2024-13-01")],
+        geojson: r#""sources":[{"url":"https://example.org/s","date":"2024-13-01"}]"#,
+        flags: &["--source-date", "2024-13-01"],
+        fields: ("source_date", "sources", "--source-date"),
+        message: r#""2024-13-01" is not YYYY-MM-DD"#,
+    }
+    .check();
+    SameValue {
+        csv: &[("source_url", "ftp://example.org/s")],
+        geojson: r#""sources":[{"url":"ftp://example.org/s"}]"#,
+        flags: &["--source-url", "ftp://example.org/s"],
+        fields: ("source_url", "sources", "--source-url"),
+        message: r#""ftp://example.org/s" is not an http(s) or file:// URL"#,
+    }
+    .check();
+    let dir = tempfile::tempdir().expect("tempdir");
+    assert_eq!(
+        geojson_problems(
+            dir.path(),
+            r#""sources":[{"url":"https://example.org/s","count":-3,"count_kind":"nobody"}]"#
+        ),
+        [
+            r#"feature 0: sources: "-3" is negative; counts are numbers of people"#,
+            "feature 0: sources: unknown count kind \"nobody\" (expected one of arrested, \
+             handed_over, deported, released, rescued, trafficked, other)",
+        ]
+    );
 }

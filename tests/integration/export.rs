@@ -340,7 +340,7 @@ fn exported_events_read_back_through_our_reader_unchanged() {
     let path = dir.path().join("events.geojson");
     export("events", Format::GeoJson, &path, &[]);
     let text = std::fs::read_to_string(&path).expect("export");
-    let report = events::read_geojson(path.to_str().expect("utf-8"), &text);
+    let report = events::read_geojson(path.to_str().expect("utf-8"), &text, gazetteer());
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let bundled = events::load(&[EventInput::Bundled], gazetteer(), false)
         .expect("events")

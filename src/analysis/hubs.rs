@@ -42,14 +42,14 @@ use rustc_hash::FxHashMap;
 use chrono::NaiveDate;
 use geojson::{FeatureCollection, Value};
 use rstar::primitives::GeomWithData;
-use rstar::{RTree, AABB};
+use rstar::RTree;
 use serde::Serialize;
 use serde_json::json;
 
 use super::json::{collection, feature, position};
 use super::{spherical_mean, Period, PeriodSpan};
 use crate::events::Event;
-use crate::geom::{LonLat, EARTH_RADIUS_M};
+use crate::geom::{sphere, Bbox, LonLat, EARTH_RADIUS_M};
 
 /// What [`hubs`] clusters, and how.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -228,10 +228,11 @@ pub(crate) fn dbscan(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Ve
             .map(|(i, p)| GeomWithData::new([p.lon, p.lat], i))
             .collect(),
     );
+    let reach = sphere::angle_deg(eps_m);
     let neighbours = |i: usize, f: &mut dyn FnMut(usize, f64) -> bool| {
         let p = points[i];
-        for envelope in search_boxes(p, eps_m) {
-            for candidate in tree.locate_in_envelope(&envelope) {
+        for envelope in sphere::widened_boxes(&Bbox::point(p), reach) {
+            for candidate in tree.locate_in_envelope(&envelope.into()) {
                 let j = candidate.data;
                 let d = p.distance_m(points[j]);
                 if d <= eps_m && !f(j, d) {
@@ -321,42 +322,6 @@ pub(crate) fn dbscan(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Ve
     clusters
 }
 
-/// Longitude/latitude boxes that hold every point within `eps_m` of `p`: one
-/// box, or two when the neighbourhood crosses the antimeridian.
-fn search_boxes(p: LonLat, eps_m: f64) -> Vec<AABB<[f64; 2]>> {
-    // Widen by a hair so that rounding never drops a point the haversine check
-    // would keep.
-    let widen = |deg: f64| deg * (1.0 + 1e-9) + 1e-9;
-    let r = eps_m / EARTH_RADIUS_M;
-    let dlat = widen(r.to_degrees());
-    let (south, north) = ((p.lat - dlat).max(-90.0), (p.lat + dlat).min(90.0));
-    let full = || vec![AABB::from_corners([-180.0, south], [180.0, north])];
-    if r >= std::f64::consts::FRAC_PI_2 || p.lat.abs() + dlat >= 90.0 {
-        return full();
-    }
-    let dlon = widen(
-        (r.sin() / p.lat.to_radians().cos())
-            .min(1.0)
-            .asin()
-            .to_degrees(),
-    );
-    if dlon >= 180.0 {
-        return full();
-    }
-    let (west, east) = (p.lon - dlon, p.lon + dlon);
-    let mut boxes = vec![AABB::from_corners(
-        [west.max(-180.0), south],
-        [east.min(180.0), north],
-    )];
-    if west < -180.0 {
-        boxes.push(AABB::from_corners([west + 360.0, south], [180.0, north]));
-    }
-    if east > 180.0 {
-        boxes.push(AABB::from_corners([-180.0, south], [east - 360.0, north]));
-    }
-    boxes
-}
-
 /// Cells of the globe small enough that any two points in one cell are within
 /// `eps_m` of each other: bands of latitude `eps / 2` high, cut into columns
 /// of longitude `eps / 2` wide at the band's edge nearest the equator. The
@@ -419,43 +384,19 @@ impl Grid {
     fn near(&self, (band, column): Cell) -> Vec<Cell> {
         let (width, _) = self.columns(band);
         let (south, north) = self.edges(band);
-        let (west, east) = (
-            column as f64 * width - 180.0,
-            (column + 1) as f64 * width - 180.0,
-        );
-        // The reach of the cell's poleward corner is the widest in longitude
-        // (as in `search_boxes`, with the same widening).
-        let r = self.eps_m / EARTH_RADIUS_M;
-        let dlat = r.to_degrees() * (1.0 + 1e-9) + 1e-9;
-        let poleward = south.abs().max(north.abs());
-        let all_longitudes = r >= std::f64::consts::FRAC_PI_2 || poleward + dlat >= 90.0;
-        let dlon = if all_longitudes {
-            180.0
-        } else {
-            (r.sin() / poleward.to_radians().cos())
-                .min(1.0)
-                .asin()
-                .to_degrees()
-                * (1.0 + 1e-9)
-                + 1e-9
-        };
-        // The longitudes within reach, as pieces inside -180..=180.
-        let (lo, hi) = (west - dlon, east.min(180.0) + dlon);
-        let pieces = if all_longitudes || hi - lo >= 360.0 {
-            vec![(-180.0, 180.0)]
-        } else if lo < -180.0 {
-            vec![(lo + 360.0, 180.0), (-180.0, hi)]
-        } else if hi > 180.0 {
-            vec![(lo, 180.0), (-180.0, hi - 360.0)]
-        } else {
-            vec![(lo, hi)]
+        let cell = Bbox {
+            west: column as f64 * width - 180.0,
+            south,
+            east: ((column + 1) as f64 * width - 180.0).min(180.0),
+            north,
         };
         let mut near = Vec::new();
-        for b in self.band((south - dlat).max(-90.0))..=self.band((north + dlat).min(90.0)) {
-            let (width, count) = self.columns(b);
-            let column = |lon: f64| (((lon + 180.0) / width).floor() as i64).clamp(0, count - 1);
-            for &(from, to) in &pieces {
-                near.extend((column(from)..=column(to)).map(|c| (b, c)));
+        for reach in sphere::widened_boxes(&cell, sphere::angle_deg(self.eps_m)) {
+            for b in self.band(reach.south)..=self.band(reach.north) {
+                let (width, count) = self.columns(b);
+                let column =
+                    |lon: f64| (((lon + 180.0) / width).floor() as i64).clamp(0, count - 1);
+                near.extend((column(reach.west)..=column(reach.east)).map(|c| (b, c)));
             }
         }
         near.sort_unstable();

@@ -1,24 +1,27 @@
-//! Spherical helpers for the index: the longitude/latitude envelopes that are
-//! guaranteed to hold every point within a great-circle distance, and the
-//! smallest great-circle distance from a point to an envelope.
+//! The sphere around a box: the longitude/latitude boxes guaranteed to hold
+//! every point within a great-circle distance of a box (split at the
+//! antimeridian), and the least great-circle distance from a point to a box.
+//!
+//! Every search for "what lies within this distance" widens its box here
+//! ([`widened_boxes`]), and every lower bound of the distance to a box's
+//! contents is [`min_distance_m`].
 //!
 //! # Units
-//! Degrees for coordinates and envelopes, metres for distances, on the sphere
-//! of radius [`EARTH_RADIUS_M`] that [`LonLat::distance_m`] uses.
+//! Degrees for coordinates and boxes, metres for distances, on the sphere of
+//! radius [`EARTH_RADIUS_M`] that [`LonLat::distance_m`] uses.
 
-use rstar::AABB;
-
-use crate::geom::{LonLat, EARTH_RADIUS_M};
+use super::{Bbox, LonLat, EARTH_RADIUS_M};
 
 /// Widening applied to angular radii so that rounding in the haversine never
-/// lets a point that is within the distance fall outside its envelope.
+/// lets a point that is within the distance fall outside its box.
 fn widen(delta_deg: f64) -> f64 {
     delta_deg * (1.0 + 1e-9) + 1e-9
 }
 
 /// The angle subtended at the Earth's centre by `distance_m`, in degrees,
 /// slightly widened (see [`widen`]).
-pub(super) fn angle_deg(distance_m: f64) -> f64 {
+#[must_use]
+pub fn angle_deg(distance_m: f64) -> f64 {
     widen((distance_m / EARTH_RADIUS_M).to_degrees())
 }
 
@@ -28,7 +31,8 @@ pub(super) fn angle_deg(distance_m: f64) -> f64 {
 ///
 /// The cap's easternmost point is not at its extreme latitude but where
 /// `sin Δλ = sin δ / cos φ`, the exact half-width.
-pub(super) fn cap_half_width_deg(lat: f64, delta_deg: f64) -> Option<f64> {
+#[must_use]
+pub fn cap_half_width_deg(lat: f64, delta_deg: f64) -> Option<f64> {
     if lat.abs() + delta_deg >= 90.0 {
         return None;
     }
@@ -36,66 +40,95 @@ pub(super) fn cap_half_width_deg(lat: f64, delta_deg: f64) -> Option<f64> {
     (ratio < 1.0).then(|| widen(ratio.asin().to_degrees()))
 }
 
-/// The envelopes covering every point within `delta_deg` (an angle from
-/// [`angle_deg`]) of any point of the box `west..=east`, `south..=north`.
-/// One envelope, or two where the widened box crosses the antimeridian.
-pub(super) fn widened_envelopes(
-    west: f64,
-    south: f64,
-    east: f64,
-    north: f64,
-    delta_deg: f64,
-) -> Vec<AABB<[f64; 2]>> {
+/// The boxes covering every point within `delta_deg` (an angle from
+/// [`angle_deg`]) of any point of `area`: one box, or two where the widened
+/// box crosses the antimeridian, each within -180..=180 and -90..=90.
+///
+/// # Example
+/// ```
+/// use scamatlas::geom::{sphere, Bbox, LonLat};
+/// let p = LonLat { lon: 179.99, lat: 0.0 };
+/// let boxes = sphere::widened_boxes(&Bbox::point(p), sphere::angle_deg(5_000.0));
+/// assert_eq!(boxes.len(), 2);
+/// assert!(boxes[1].contains(LonLat { lon: -179.99, lat: 0.0 }));
+/// ```
+#[must_use]
+pub fn widened_boxes(area: &Bbox, delta_deg: f64) -> Vec<Bbox> {
     // The widest cap is the one centred at the box's most polar latitude.
-    let polar = south.abs().max(north.abs());
-    let south = (south - delta_deg).max(-90.0);
-    let north = (north + delta_deg).min(90.0);
+    let polar = area.south.abs().max(area.north.abs());
+    let south = (area.south - delta_deg).max(-90.0);
+    let north = (area.north + delta_deg).min(90.0);
     match cap_half_width_deg(polar, delta_deg) {
-        Some(half) => wrapped(west - half, south, east + half, north),
+        Some(half) => wrapped(area.west - half, south, area.east + half, north),
         None => wrapped(-180.0, south, 180.0, north),
     }
 }
 
-/// A box whose longitudes may run past ±180, as envelopes within -180..=180.
-fn wrapped(west: f64, south: f64, east: f64, north: f64) -> Vec<AABB<[f64; 2]>> {
-    let aabb = |w: f64, e: f64| AABB::from_corners([w, south], [e, north]);
+/// A box whose longitudes may run past ±180, as boxes within -180..=180.
+fn wrapped(west: f64, south: f64, east: f64, north: f64) -> Vec<Bbox> {
+    let bbox = |west: f64, east: f64| Bbox {
+        west,
+        south,
+        east,
+        north,
+    };
     if east - west >= 360.0 {
-        vec![aabb(-180.0, 180.0)]
+        vec![bbox(-180.0, 180.0)]
     } else if west < -180.0 {
-        vec![aabb(west + 360.0, 180.0), aabb(-180.0, east)]
+        vec![bbox(west + 360.0, 180.0), bbox(-180.0, east)]
     } else if east > 180.0 {
-        vec![aabb(west, 180.0), aabb(-180.0, east - 360.0)]
+        vec![bbox(west, 180.0), bbox(-180.0, east - 360.0)]
     } else {
-        vec![aabb(west, east)]
+        vec![bbox(west, east)]
     }
 }
 
 /// A lower bound on the great-circle distance from `p` to any point of
-/// `envelope`, exact up to a tiny safety margin.
+/// `area`, exact up to a tiny safety margin.
 ///
-/// Outside the envelope's longitudes the nearest point lies on one of its two
-/// meridian edges (a parallel is nearest at its end), and on a meridian at
-/// longitude offset Δλ the nearest latitude is `atan2(sin φ, cos φ cos Δλ)`,
-/// clamped to the edge.
-pub(super) fn min_distance_m(p: LonLat, envelope: &AABB<[f64; 2]>) -> f64 {
-    let [west, south] = envelope.lower();
-    let [east, north] = envelope.upper();
-    let exact = if (west..=east).contains(&p.lon) {
+/// Outside the box's longitudes every parallel of the box is nearest at its
+/// end nearer in longitude, so the nearest point lies on the meridian edge
+/// nearer in longitude; on a meridian at longitude offset Δλ the nearest
+/// latitude is `atan2(sin φ, cos φ cos Δλ)`, and when that lies outside the
+/// edge, one of the edge's ends is nearest.
+///
+/// # Runtime
+/// One or two haversine distances (and an `atan2`).
+///
+/// # Example
+/// ```
+/// use scamatlas::geom::{sphere, Bbox, LonLat};
+/// let area = Bbox { west: 98.0, south: 16.0, east: 98.5, north: 17.0 };
+/// let p = LonLat { lon: 99.0, lat: 16.5 };
+/// let bound = sphere::min_distance_m(p, &area);
+/// assert!(bound <= p.distance_m(LonLat { lon: 98.5, lat: 16.5 }));
+/// assert!(bound > 50_000.0);
+/// ```
+#[must_use]
+pub fn min_distance_m(p: LonLat, area: &Bbox) -> f64 {
+    // `max` then `min` rather than `clamp`: an inverted box (around no
+    // finite point) gives NaN, not a panic.
+    let within = |lat: f64| lat.max(area.south).min(area.north);
+    let exact = if (area.west..=area.east).contains(&p.lon) {
         p.distance_m(LonLat {
             lon: p.lon,
-            lat: p.lat.clamp(south, north),
+            lat: within(p.lat),
         })
     } else {
+        let cos_offset = |lon: f64| (lon - p.lon).to_radians().cos();
+        let lon = if cos_offset(area.west) >= cos_offset(area.east) {
+            area.west
+        } else {
+            area.east
+        };
         let phi = p.lat.to_radians();
-        let mut best = f64::INFINITY;
-        for lon in [west, east] {
-            let dl = (lon - p.lon).to_radians();
-            let foot = phi.sin().atan2(phi.cos() * dl.cos()).to_degrees();
-            for lat in [south, north, foot.clamp(south, north)] {
-                best = best.min(p.distance_m(LonLat { lon, lat }));
-            }
+        let foot = phi.sin().atan2(phi.cos() * cos_offset(lon)).to_degrees();
+        let at = |lat: f64| p.distance_m(LonLat { lon, lat });
+        if (area.south..=area.north).contains(&foot) {
+            at(foot)
+        } else {
+            at(area.south).min(at(area.north))
         }
-        best
     };
     (exact * (1.0 - 1e-9) - 1e-6).max(0.0)
 }
@@ -104,7 +137,6 @@ pub(super) fn min_distance_m(p: LonLat, envelope: &AABB<[f64; 2]>) -> f64 {
 mod tests {
     use super::*;
     use crate::events::synthetic::Rng;
-    use rstar::Envelope;
 
     fn random_point(rng: &mut Rng, max_lat: f64) -> LonLat {
         LonLat {
@@ -113,8 +145,8 @@ mod tests {
         }
     }
 
-    fn in_any(envelopes: &[AABB<[f64; 2]>], p: LonLat) -> bool {
-        envelopes.iter().any(|e| e.contains_point(&[p.lon, p.lat]))
+    fn in_any(boxes: &[Bbox], p: LonLat) -> bool {
+        boxes.iter().any(|b| b.contains(p))
     }
 
     #[test]
@@ -124,8 +156,7 @@ mod tests {
             let center = random_point(&mut rng, 89.0);
             let radius_m = [10.0, 1e4, 5e5, 3e6][rng.below(4)] * rng.f64();
             let delta = angle_deg(radius_m);
-            let envelopes =
-                widened_envelopes(center.lon, center.lat, center.lon, center.lat, delta);
+            let envelopes = widened_boxes(&Bbox::point(center), delta);
             // Points just inside the circle, in every direction.
             for _ in 0..50 {
                 let bearing = rng.range(0.0, std::f64::consts::TAU);
@@ -140,17 +171,24 @@ mod tests {
         }
     }
 
+    /// Boxes up to 20° wide, and (one in four) up to a whole turn wide, so
+    /// that both meridian edges may be the nearer one.
     #[test]
     fn min_distance_never_exceeds_the_distance_to_a_point_inside() {
         let mut rng = Rng::new(12);
-        for _ in 0..2_000 {
+        for i in 0..2_000 {
             let p = random_point(&mut rng, 85.0);
             let a = random_point(&mut rng, 85.0);
-            let w = rng.range(0.0, 20.0);
+            let w = rng.range(0.0, if i % 4 == 0 { 360.0 } else { 20.0 });
             let h = rng.range(0.0, 10.0);
             let east = (a.lon + w).min(180.0);
             let north = (a.lat + h).min(90.0);
-            let envelope = AABB::from_corners([a.lon, a.lat], [east, north]);
+            let envelope = Bbox {
+                west: a.lon,
+                south: a.lat,
+                east,
+                north,
+            };
             let bound = min_distance_m(p, &envelope);
             let mut closest = f64::INFINITY;
             for i in 0..=40 {

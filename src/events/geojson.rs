@@ -11,13 +11,7 @@ use geojson::{Feature, FeatureCollection, JsonObject, Value};
 
 use super::read::{Problem, ReadReport};
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
-use crate::geom::LonLat;
-
-const DECIMALS: f64 = 1e6;
-
-fn round(v: f64) -> f64 {
-    (v * DECIMALS).round() / DECIMALS
-}
+use crate::geom::{round_coord as round, LonLat};
 
 /// Writes the GeoJSON Feature of one event as compact JSON, field by field:
 /// the one place that says what an event's feature holds, used both by

@@ -6,12 +6,14 @@
 //!   (split at the antimeridian), and the least distance from a point to a box.
 //! - [`line`]: the nearest point of a polyline, by a scan of every segment and
 //!   by the one accelerator ([`LineIndex`]).
+//! - [`precision`]: how many decimals every output gives a coordinate.
 //!
 //! # Units
 //! Coordinates are WGS84 decimal degrees, longitude first. Distances are metres
 //! unless a name says otherwise (`_km`).
 
 pub mod line;
+pub mod precision;
 pub mod sphere;
 
 use std::fmt;
@@ -20,6 +22,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use line::{nearest_on_lines, LineIndex};
+pub use precision::{round_coord, COORD_DECIMALS};
 
 /// Mean Earth radius used for haversine distances, in metres (IUGG).
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;

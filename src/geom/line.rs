@@ -5,7 +5,7 @@
 //! # Units
 //! Degrees for coordinates, metres for distances.
 
-use super::sphere::min_distance_m;
+use super::sphere::{haversine_of_m, min_haversine};
 use super::{Bbox, LonLat};
 
 impl LonLat {
@@ -96,7 +96,7 @@ const BOUND_SLACK_M: f64 = 1.0;
 /// The line is cut into runs of [`RUN_SEGMENTS`] segments with their bounding
 /// boxes, and consecutive runs are grouped into blocks of [`BLOCK_RUNS`] with
 /// the box around theirs. A box gives a lower bound of the distance from a
-/// point to anything in it ([`min_distance_m`]), so a query measures only the
+/// point to anything in it ([`min_haversine`]), so a query measures only the
 /// runs whose bound (and whose block's bound) does not exceed the distance to
 /// the run that looks nearest. [`crate::index`] searches its tree around the
 /// same runs ([`LineIndex::runs`]) for the events near a line.
@@ -180,7 +180,7 @@ impl<'a> LineIndex<'a> {
         let block_bounds: Vec<f64> = self
             .blocks
             .iter()
-            .map(|b| min_distance_m(p, &b.bounds))
+            .map(|b| min_haversine(p, &b.bounds))
             .collect();
         // The run that looks nearest in the block that looks nearest: its
         // distance caps the answer's.
@@ -190,7 +190,7 @@ impl<'a> LineIndex<'a> {
             .min_by(|a, b| a.1.total_cmp(b.1))?;
         let (likely, _) = self.runs[self.blocks[likely_block].runs.clone()]
             .iter()
-            .map(|r| min_distance_m(p, &r.bounds))
+            .map(|r| min_haversine(p, &r.bounds))
             .enumerate()
             .min_by(|a, b| a.1.total_cmp(&b.1))?;
         let mut probe = None;
@@ -199,7 +199,7 @@ impl<'a> LineIndex<'a> {
             &mut probe,
         );
         let (_, cap) = probe?;
-        let cutoff = cap + BOUND_SLACK_M;
+        let cutoff = haversine_of_m(cap + BOUND_SLACK_M);
         // Then every run that may hold a point as near, in line order, so
         // that the first of equally near points wins as in `nearest_on_lines`.
         let mut best = None;
@@ -208,7 +208,7 @@ impl<'a> LineIndex<'a> {
                 continue;
             }
             for run in &self.runs[block.runs.clone()] {
-                if min_distance_m(p, &run.bounds) > cutoff {
+                if min_haversine(p, &run.bounds) > cutoff {
                     continue;
                 }
                 p.scan_line(run.vertices, &mut best);

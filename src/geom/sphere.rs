@@ -4,7 +4,7 @@
 //!
 //! Every search for "what lies within this distance" widens its box here
 //! ([`widened_boxes`]), and every lower bound of the distance to a box's
-//! contents is [`min_distance_m`].
+//! contents is [`min_haversine`] (as metres, [`min_distance_m`]).
 //!
 //! # Units
 //! Degrees for coordinates and boxes, metres for distances, on the sphere of
@@ -84,16 +84,8 @@ fn wrapped(west: f64, south: f64, east: f64, north: f64) -> Vec<Bbox> {
 }
 
 /// A lower bound on the great-circle distance from `p` to any point of
-/// `area`, exact up to a tiny safety margin.
-///
-/// Outside the box's longitudes every parallel of the box is nearest at its
-/// end nearer in longitude, so the nearest point lies on the meridian edge
-/// nearer in longitude; on a meridian at longitude offset Δλ the nearest
-/// latitude is `atan2(sin φ, cos φ cos Δλ)`, and when that lies outside the
-/// edge, one of the edge's ends is nearest.
-///
-/// # Runtime
-/// One or two haversine distances (and an `atan2`).
+/// `area`, in metres: [`min_haversine`] as a distance, less a tiny safety
+/// margin.
 ///
 /// # Example
 /// ```
@@ -106,31 +98,51 @@ fn wrapped(west: f64, south: f64, east: f64, north: f64) -> Vec<Bbox> {
 /// ```
 #[must_use]
 pub fn min_distance_m(p: LonLat, area: &Bbox) -> f64 {
-    // `max` then `min` rather than `clamp`: an inverted box (around no
-    // finite point) gives NaN, not a panic.
-    let within = |lat: f64| lat.max(area.south).min(area.north);
-    let exact = if (area.west..=area.east).contains(&p.lon) {
-        p.distance_m(LonLat {
-            lon: p.lon,
-            lat: within(p.lat),
-        })
-    } else {
-        let cos_offset = |lon: f64| (lon - p.lon).to_radians().cos();
-        let lon = if cos_offset(area.west) >= cos_offset(area.east) {
-            area.west
-        } else {
-            area.east
-        };
-        let phi = p.lat.to_radians();
-        let foot = phi.sin().atan2(phi.cos() * cos_offset(lon)).to_degrees();
-        let at = |lat: f64| p.distance_m(LonLat { lon, lat });
-        if (area.south..=area.north).contains(&foot) {
-            at(foot)
-        } else {
-            at(area.south).min(at(area.north))
-        }
-    };
+    let exact = 2.0 * EARTH_RADIUS_M * min_haversine(p, area).sqrt().min(1.0).asin();
     (exact * (1.0 - 1e-9) - 1e-6).max(0.0)
+}
+
+/// A lower bound of the haversine `a` of [`LonLat::distance_m`] (the square of
+/// the sine of half the central angle) from `p` to any point of `area`: for
+/// comparing many boxes with one distance without a square root and an `asin`
+/// each ([`haversine_of_m`] gives the distance's `a`).
+///
+/// In `a = hav(Δφ) + cos φ₁ cos φ₂ hav(Δλ)` each term is taken at its least
+/// over the box (`hav` grows up to half a turn): the latitude of the box
+/// nearest to `p`'s, the cosine of the box's most polar latitude, and the
+/// meridian edge nearer in longitude, or none when the box spans `p`'s
+/// meridian. Exact when it does; a bigger box around a smaller one has a
+/// bound no greater.
+///
+/// # Runtime
+/// One sine within the box's longitudes; outside them two sines and two
+/// cosines.
+#[must_use]
+pub fn min_haversine(p: LonLat, area: &Bbox) -> f64 {
+    let hav = |deg: f64| (deg.to_radians() / 2.0).sin().powi(2);
+    let lat_gap = (area.south - p.lat).max(p.lat - area.north).max(0.0);
+    if (area.west..=area.east).contains(&p.lon) {
+        return hav(lat_gap);
+    }
+    // The angle between two meridians (both within -180..=180), 0..=180.
+    let offset = |lon: f64| {
+        let d = (lon - p.lon).abs();
+        d.min(360.0 - d)
+    };
+    let lon_gap = offset(area.west).min(offset(area.east));
+    let polar = area.south.abs().max(area.north.abs()).min(90.0);
+    hav(lat_gap) + p.lat.to_radians().cos() * polar.to_radians().cos() * hav(lon_gap)
+}
+
+/// The haversine `a` of a distance in metres (see [`min_haversine`]);
+/// infinite past half the globe, where no `a` is that large.
+#[must_use]
+pub fn haversine_of_m(distance_m: f64) -> f64 {
+    if distance_m < std::f64::consts::PI * EARTH_RADIUS_M {
+        (distance_m / (2.0 * EARTH_RADIUS_M)).sin().powi(2)
+    } else {
+        f64::INFINITY
+    }
 }
 
 #[cfg(test)]
@@ -202,12 +214,67 @@ mod tests {
                     closest = closest.min(d);
                 }
             }
-            // And it is tight: no looser than the grid's spacing.
+            // Within the box's longitudes it is exact: no looser than the
+            // grid's spacing.
             let spacing = LonLat { lon: 0.0, lat: 0.0 }.distance_m(LonLat {
                 lon: w / 40.0,
                 lat: h / 40.0,
             });
-            assert!(closest - bound <= spacing + 1.0, "{closest} {bound}");
+            if (a.lon..=east).contains(&p.lon) {
+                assert!(closest - bound <= spacing + 1.0, "{closest} {bound}");
+            }
+            // A box inside this one has a bound no smaller.
+            let inner = Bbox {
+                west: a.lon + (east - a.lon) / 4.0,
+                south: a.lat + (north - a.lat) / 3.0,
+                east: east - (east - a.lon) / 5.0,
+                north,
+            };
+            assert!(min_distance_m(p, &inner) >= bound, "{p:?} {envelope:?}");
+        }
+    }
+
+    /// Boxes the size of a run of a border (up to half a degree) at the
+    /// latitudes of the region mapped, and points up to 3° away: the bound
+    /// is within 1 % of the distance, so that it skips what is far.
+    #[test]
+    fn min_distance_is_tight_for_small_boxes_near_the_tropics() {
+        let mut rng = Rng::new(13);
+        for _ in 0..2_000 {
+            let a = LonLat {
+                lon: rng.range(92.0, 106.0),
+                lat: rng.range(5.0, 30.0),
+            };
+            let (w, h) = (rng.range(0.0, 0.5), rng.range(0.0, 0.5));
+            let area = Bbox {
+                west: a.lon,
+                south: a.lat,
+                east: a.lon + w,
+                north: a.lat + h,
+            };
+            let p = LonLat {
+                lon: a.lon + rng.range(-3.0, 3.0),
+                lat: a.lat + rng.range(-3.0, 3.0),
+            };
+            let mut closest = f64::INFINITY;
+            for i in 0..=100 {
+                for j in 0..=100 {
+                    closest = closest.min(p.distance_m(LonLat {
+                        lon: a.lon + w * f64::from(i) / 100.0,
+                        lat: a.lat + h * f64::from(j) / 100.0,
+                    }));
+                }
+            }
+            let bound = min_distance_m(p, &area);
+            let spacing = LonLat { lon: 0.0, lat: 0.0 }.distance_m(LonLat {
+                lon: w / 100.0,
+                lat: h / 100.0,
+            });
+            assert!(bound <= closest, "{p:?} {area:?}");
+            assert!(
+                bound >= 0.99 * closest - spacing,
+                "{p:?} {area:?} {bound} {closest}"
+            );
         }
     }
 

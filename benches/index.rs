@@ -1,6 +1,7 @@
 //! Event index benchmarks: build, a box and a circle that each hold about
-//! 1,000 events, the 10 nearest events, events near a 2,000-vertex line, and
-//! the memory the index keeps.
+//! 1,000 events, the 10 nearest events, events near a 2,000-vertex line, the
+//! nearest point of that line to 1,000 points ([`LineIndex`]), and the memory
+//! the index keeps.
 //!
 //! Targets: 10^6 events built in under 1 s; a box of ~1,000 of them answered in
 //! under 100 µs; under 200 bytes kept per event. Run with
@@ -14,7 +15,7 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use scamatlas::events::{synthetic, Event};
-use scamatlas::geom::{Bbox, LonLat};
+use scamatlas::geom::{Bbox, LineIndex, LonLat};
 use scamatlas::index::{EventIndex, Query, Spatial};
 
 /// The system allocator, counting the bytes it hands out and takes back.
@@ -106,8 +107,8 @@ fn circle(radius_m: f64) -> Query {
 
 /// A wiggly line of 2,000 vertices north from Myawaddy along the Moei river,
 /// roughly: about 220 km.
-fn border_line() -> Query {
-    let parts = vec![(0..2_000)
+fn border_parts() -> Vec<Vec<LonLat>> {
+    vec![(0..2_000)
         .map(|i| {
             let t = f64::from(i) / 2_000.0;
             LonLat {
@@ -115,14 +116,45 @@ fn border_line() -> Query {
                 lat: 16.0 + 2.0 * t,
             }
         })
-        .collect()];
+        .collect()]
+}
+
+/// Events within 2 km of [`border_parts`].
+fn border_line() -> Query {
     Query {
         spatial: Some(Spatial::NearLine {
-            parts,
+            parts: border_parts(),
             distance_m: 2_000.0,
         }),
         ..Query::default()
     }
+}
+
+/// The nearest point of [`border_parts`] to each of 1,000 points of a grid
+/// over a 1.5° by 3° box around it, as the geoparser asks of a border.
+fn bench_line(c: &mut Criterion) {
+    let parts = border_parts();
+    let index = LineIndex::new(&parts);
+    let points: Vec<LonLat> = (0..1_000)
+        .map(|i| LonLat {
+            lon: 97.75 + 1.5 * f64::from(i % 40) / 40.0,
+            lat: 15.5 + 3.0 * f64::from(i / 40) / 25.0,
+        })
+        .collect();
+    let mut group = c.benchmark_group("line");
+    group
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("nearest_point_2000_x1000", |b| {
+        b.iter(|| {
+            points
+                .iter()
+                .filter_map(|&p| index.nearest(black_box(p)))
+                .map(|(_, d)| d)
+                .sum::<f64>()
+        });
+    });
+    group.finish();
 }
 
 fn bench_index(c: &mut Criterion) {
@@ -204,5 +236,5 @@ fn bench_index(c: &mut Criterion) {
     queries.finish();
 }
 
-criterion_group!(benches, bench_index);
+criterion_group!(benches, bench_index, bench_line);
 criterion_main!(benches);

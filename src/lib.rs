@@ -2,7 +2,8 @@
 //! crackdowns on them, for investigators, journalists and NGO analysts.
 //!
 //! # Layout
-//! - [`geom`]: `LonLat`, great-circle distances, nearest point on a line.
+//! - [`geom`]: `LonLat`, great-circle distances and boxes; the sphere around a
+//!   box, the nearest point on a line, and coordinate precision.
 //! - [`gazetteer`]: "which place does this string mean?" Loading the curated and
 //!   GeoNames layers, normalising names, and resolving them to ranked candidates.
 //! - [`events`]: "what happened, where and when?" The event model, dates and

@@ -42,14 +42,14 @@ use rustc_hash::FxHashMap;
 use chrono::NaiveDate;
 use geojson::{FeatureCollection, Value};
 use rstar::primitives::GeomWithData;
-use rstar::{RTree, AABB};
+use rstar::RTree;
 use serde::Serialize;
 use serde_json::json;
 
 use super::json::{collection, feature, position};
 use super::{spherical_mean, Period, PeriodSpan};
 use crate::events::Event;
-use crate::geom::{LonLat, EARTH_RADIUS_M};
+use crate::geom::{sphere, Bbox, LonLat, EARTH_RADIUS_M};
 
 /// What [`hubs`] clusters, and how.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -228,51 +228,114 @@ fn build_hub(events: &[Event], period: &str, members: Vec<usize>) -> Hub {
 /// are assigned.
 pub(crate) fn dbscan(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Vec<usize>> {
     let min_points = min_points.max(1);
-    let tree = RTree::bulk_load(
-        points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| GeomWithData::new([p.lon, p.lat], i))
-            .collect(),
-    );
-    let neighbours = |i: usize, f: &mut dyn FnMut(usize, f64) -> bool| {
-        let p = points[i];
-        for envelope in search_boxes(p, eps_m) {
-            for candidate in tree.locate_in_envelope(&envelope) {
+    let neighbours = Neighbours::new(points, eps_m);
+    let grid = Grid::new(eps_m);
+    let keys: Vec<Cell> = points.iter().map(|&p| grid.key(p)).collect();
+    let core = core_points(&neighbours, &keys, min_points);
+    let mut sets = join_cores(points, &grid, &keys, &core, eps_m);
+    let label: Vec<Option<usize>> = (0..points.len())
+        .map(|i| {
+            if core[i] {
+                Some(sets.find(i))
+            } else {
+                neighbours.nearest_core(i, &core).map(|j| sets.find(j))
+            }
+        })
+        .collect();
+    clusters(&label)
+}
+
+/// The points within `eps_m` of each point: an R-tree of the points, searched
+/// in the boxes that hold a point's neighbourhood, then a haversine check.
+struct Neighbours<'a> {
+    points: &'a [LonLat],
+    tree: RTree<GeomWithData<[f64; 2], usize>>,
+    eps_m: f64,
+    /// The neighbourhood's angle, for [`sphere::widened_boxes`].
+    reach_deg: f64,
+}
+
+impl<'a> Neighbours<'a> {
+    fn new(points: &'a [LonLat], eps_m: f64) -> Self {
+        let tree = RTree::bulk_load(
+            points
+                .iter()
+                .enumerate()
+                .map(|(i, p)| GeomWithData::new([p.lon, p.lat], i))
+                .collect(),
+        );
+        Self {
+            points,
+            tree,
+            eps_m,
+            reach_deg: sphere::angle_deg(eps_m),
+        }
+    }
+
+    /// Calls `f(j, distance)` for each point `j` within reach of point `i`
+    /// (`i` itself included), in no particular order, until `f` returns false.
+    fn each(&self, i: usize, f: &mut dyn FnMut(usize, f64) -> bool) {
+        let p = self.points[i];
+        for envelope in sphere::widened_boxes(&Bbox::point(p), self.reach_deg) {
+            for candidate in self.tree.locate_in_envelope(&envelope.into()) {
                 let j = candidate.data;
-                let d = p.distance_m(points[j]);
-                if d <= eps_m && !f(j, d) {
+                let d = p.distance_m(self.points[j]);
+                if d <= self.eps_m && !f(j, d) {
                     return;
                 }
             }
         }
-    };
+    }
 
-    let grid = Grid::new(eps_m);
-    let keys: Vec<(i64, i64)> = points.iter().map(|&p| grid.key(p)).collect();
-    let mut crowd: FxHashMap<(i64, i64), usize> = FxHashMap::default();
-    for &key in &keys {
+    /// The core point nearest to point `i` within reach (ties: the earlier
+    /// point), if any.
+    fn nearest_core(&self, i: usize, core: &[bool]) -> Option<usize> {
+        let mut nearest: Option<(f64, usize)> = None;
+        self.each(i, &mut |j, d| {
+            if core[j] && nearest.is_none_or(|(bd, bj)| d < bd || (d == bd && j < bj)) {
+                nearest = Some((d, j));
+            }
+            true
+        });
+        nearest.map(|(_, j)| j)
+    }
+}
+
+/// Whether each point is a core point: `min_points` points within reach. A
+/// cell of the grid (`keys`: each point's cell) that holds `min_points`
+/// points makes them all core points at once.
+fn core_points(neighbours: &Neighbours, keys: &[Cell], min_points: usize) -> Vec<bool> {
+    let mut crowd: FxHashMap<Cell, usize> = FxHashMap::default();
+    for &key in keys {
         *crowd.entry(key).or_default() += 1;
     }
-    let core: Vec<bool> = (0..points.len())
+    (0..keys.len())
         .map(|i| {
             if crowd[&keys[i]] >= min_points {
                 return true;
             }
             let mut count = 0;
-            neighbours(i, &mut |_, _| {
+            neighbours.each(i, &mut |_, _| {
                 count += 1;
                 count < min_points
             });
             count >= min_points
         })
-        .collect();
+        .collect()
+}
 
-    // Core events are joined cell by cell (see `Grid`): every core of a cell
-    // is within reach of every other, and two cells join when any pair of
-    // their cores is within reach. Dense hubs thus cost a few checks per cell
-    // instead of one per pair of events.
-    let mut cores: FxHashMap<(i64, i64), Vec<usize>> = FxHashMap::default();
+/// The core points joined into sets, cell by cell (see [`Grid`]): every core
+/// of a cell is within reach of every other, and two cells join when any pair
+/// of their cores is within reach. Dense hubs thus cost a few checks per cell
+/// instead of one per pair of points.
+fn join_cores(
+    points: &[LonLat],
+    grid: &Grid,
+    keys: &[Cell],
+    core: &[bool],
+    eps_m: f64,
+) -> DisjointSets {
+    let mut cores: FxHashMap<Cell, Vec<usize>> = FxHashMap::default();
     for (i, &key) in keys.iter().enumerate() {
         if core[i] {
             cores.entry(key).or_default().push(i);
@@ -300,23 +363,12 @@ pub(crate) fn dbscan(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Ve
             }
         }
     }
+    sets
+}
 
-    let mut label: Vec<Option<usize>> = vec![None; points.len()];
-    for i in 0..points.len() {
-        if core[i] {
-            label[i] = Some(sets.find(i));
-            continue;
-        }
-        let mut nearest: Option<(f64, usize)> = None;
-        neighbours(i, &mut |j, d| {
-            if core[j] && nearest.is_none_or(|(bd, bj)| d < bd || (d == bd && j < bj)) {
-                nearest = Some((d, j));
-            }
-            true
-        });
-        label[i] = nearest.map(|(_, j)| sets.find(j));
-    }
-
+/// The clusters of labelled points (a label per point, `None` for noise) as
+/// ascending indices, ordered by their first index.
+fn clusters(label: &[Option<usize>]) -> Vec<Vec<usize>> {
     let mut clusters: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, l) in label.iter().enumerate() {
         if let Some(root) = l {
@@ -326,42 +378,6 @@ pub(crate) fn dbscan(points: &[LonLat], eps_m: f64, min_points: usize) -> Vec<Ve
     let mut clusters: Vec<Vec<usize>> = clusters.into_values().collect();
     clusters.sort_by_key(|c| c.first().copied());
     clusters
-}
-
-/// Longitude/latitude boxes that hold every point within `eps_m` of `p`: one
-/// box, or two when the neighbourhood crosses the antimeridian.
-fn search_boxes(p: LonLat, eps_m: f64) -> Vec<AABB<[f64; 2]>> {
-    // Widen by a hair so that rounding never drops a point the haversine check
-    // would keep.
-    let widen = |deg: f64| deg * (1.0 + 1e-9) + 1e-9;
-    let r = eps_m / EARTH_RADIUS_M;
-    let dlat = widen(r.to_degrees());
-    let (south, north) = ((p.lat - dlat).max(-90.0), (p.lat + dlat).min(90.0));
-    let full = || vec![AABB::from_corners([-180.0, south], [180.0, north])];
-    if r >= std::f64::consts::FRAC_PI_2 || p.lat.abs() + dlat >= 90.0 {
-        return full();
-    }
-    let dlon = widen(
-        (r.sin() / p.lat.to_radians().cos())
-            .min(1.0)
-            .asin()
-            .to_degrees(),
-    );
-    if dlon >= 180.0 {
-        return full();
-    }
-    let (west, east) = (p.lon - dlon, p.lon + dlon);
-    let mut boxes = vec![AABB::from_corners(
-        [west.max(-180.0), south],
-        [east.min(180.0), north],
-    )];
-    if west < -180.0 {
-        boxes.push(AABB::from_corners([west + 360.0, south], [180.0, north]));
-    }
-    if east > 180.0 {
-        boxes.push(AABB::from_corners([-180.0, south], [east - 360.0, north]));
-    }
-    boxes
 }
 
 /// Cells of the globe small enough that any two points in one cell are within
@@ -426,43 +442,19 @@ impl Grid {
     fn near(&self, (band, column): Cell) -> Vec<Cell> {
         let (width, _) = self.columns(band);
         let (south, north) = self.edges(band);
-        let (west, east) = (
-            column as f64 * width - 180.0,
-            (column + 1) as f64 * width - 180.0,
-        );
-        // The reach of the cell's poleward corner is the widest in longitude
-        // (as in `search_boxes`, with the same widening).
-        let r = self.eps_m / EARTH_RADIUS_M;
-        let dlat = r.to_degrees() * (1.0 + 1e-9) + 1e-9;
-        let poleward = south.abs().max(north.abs());
-        let all_longitudes = r >= std::f64::consts::FRAC_PI_2 || poleward + dlat >= 90.0;
-        let dlon = if all_longitudes {
-            180.0
-        } else {
-            (r.sin() / poleward.to_radians().cos())
-                .min(1.0)
-                .asin()
-                .to_degrees()
-                * (1.0 + 1e-9)
-                + 1e-9
-        };
-        // The longitudes within reach, as pieces inside -180..=180.
-        let (lo, hi) = (west - dlon, east.min(180.0) + dlon);
-        let pieces = if all_longitudes || hi - lo >= 360.0 {
-            vec![(-180.0, 180.0)]
-        } else if lo < -180.0 {
-            vec![(lo + 360.0, 180.0), (-180.0, hi)]
-        } else if hi > 180.0 {
-            vec![(lo, 180.0), (-180.0, hi - 360.0)]
-        } else {
-            vec![(lo, hi)]
+        let cell = Bbox {
+            west: column as f64 * width - 180.0,
+            south,
+            east: ((column + 1) as f64 * width - 180.0).min(180.0),
+            north,
         };
         let mut near = Vec::new();
-        for b in self.band((south - dlat).max(-90.0))..=self.band((north + dlat).min(90.0)) {
-            let (width, count) = self.columns(b);
-            let column = |lon: f64| (((lon + 180.0) / width).floor() as i64).clamp(0, count - 1);
-            for &(from, to) in &pieces {
-                near.extend((column(from)..=column(to)).map(|c| (b, c)));
+        for reach in sphere::widened_boxes(&cell, sphere::angle_deg(self.eps_m)) {
+            for b in self.band(reach.south)..=self.band(reach.north) {
+                let (width, count) = self.columns(b);
+                let column =
+                    |lon: f64| (((lon + 180.0) / width).floor() as i64).clamp(0, count - 1);
+                near.extend((column(reach.west)..=column(reach.east)).map(|c| (b, c)));
             }
         }
         near.sort_unstable();

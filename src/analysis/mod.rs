@@ -237,10 +237,7 @@ pub(crate) fn initial_bearing_deg(a: LonLat, b: LonLat) -> f64 {
 pub(crate) mod json {
     use geojson::{feature::Id, Feature, Geometry, JsonObject, Value};
 
-    use crate::geom::LonLat;
-
-    /// Coordinates are written with at most this many decimals (about 10 cm).
-    const DECIMALS: i32 = 6;
+    use crate::geom::{round_coord, LonLat};
 
     pub(crate) fn round_to(v: f64, decimals: i32) -> f64 {
         let scale = 10f64.powi(decimals);
@@ -248,7 +245,7 @@ pub(crate) mod json {
     }
 
     pub(crate) fn position(p: LonLat) -> Vec<f64> {
-        vec![round_to(p.lon, DECIMALS), round_to(p.lat, DECIMALS)]
+        vec![round_coord(p.lon), round_coord(p.lat)]
     }
 
     pub(crate) fn object(value: serde_json::Value) -> JsonObject {

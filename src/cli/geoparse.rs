@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use scamatlas::events::write_csv;
 use scamatlas::gazetteer::Gazetteer;
+use scamatlas::geom::round_coord;
 use scamatlas::geoparse::{drafts, Document, DraftOptions, Geoparser, Mention, Options};
 use serde_json::json;
 
@@ -137,7 +138,7 @@ fn write_geojson(out: &mut impl Write, docs: &[Parsed<'_>]) -> anyhow::Result<()
                 props["file"] = json!(path.display().to_string());
                 Some(json!({
                     "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round6(p.lon), round6(p.lat)]},
+                    "geometry": {"type": "Point", "coordinates": [round_coord(p.lon), round_coord(p.lat)]},
                     "properties": props,
                 }))
             })
@@ -193,10 +194,6 @@ fn id_stem(path: &Path) -> String {
     }
 }
 
-fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
-
 fn mention_json(m: &Mention<'_>) -> serde_json::Value {
     let mut v = json!({
         "start": m.start,
@@ -218,8 +215,8 @@ fn mention_json(m: &Mention<'_>) -> serde_json::Value {
         });
     }
     if let Some(p) = m.point {
-        v["lon"] = json!(round6(p.lon));
-        v["lat"] = json!(round6(p.lat));
+        v["lon"] = json!(round_coord(p.lon));
+        v["lat"] = json!(round_coord(p.lat));
     }
     if let Some(org) = &m.organisation {
         v["organisation"] = json!(org);

@@ -14,15 +14,7 @@ use super::read::{Problem, ReadReport};
 use super::validate::validate;
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
 use crate::gazetteer::Gazetteer;
-use crate::geom::LonLat;
-
-const DECIMALS: f64 = 1e6;
-
-/// A coordinate of an event's GeoJSON geometry: rounded to a micro-degree.
-#[must_use]
-pub fn round_coordinate(v: f64) -> f64 {
-    (v * DECIMALS).round() / DECIMALS
-}
+use crate::geom::{round_coord as round, LonLat};
 
 /// Writes the GeoJSON Feature of one event as compact JSON, field by field:
 /// the one place that says what an event's feature holds, used both by
@@ -159,9 +151,9 @@ impl JsonOut<'_> {
     /// `[lon,lat]`, rounded to a micro-degree (about 10 cm).
     fn position(&mut self, p: LonLat) {
         self.raw("[");
-        self.float(round_coordinate(p.lon));
+        self.float(round(p.lon));
         self.raw(",");
-        self.float(round_coordinate(p.lat));
+        self.float(round(p.lat));
         self.raw("]");
     }
 
@@ -662,7 +654,7 @@ mod tests {
             let points: Vec<[f64; 2]> = e
                 .places
                 .iter()
-                .map(|p| [round_coordinate(p.point.lon), round_coordinate(p.point.lat)])
+                .map(|p| [round(p.point.lon), round(p.point.lat)])
                 .collect();
             match points.as_slice() {
                 [one] => assert_eq!(

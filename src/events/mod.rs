@@ -36,8 +36,7 @@ use crate::geom::LonLat;
 
 pub use draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 pub use geojson::{
-    event_to_feature, events_to_geojson, read_geojson, round_coordinate, write_geojson,
-    write_geojson_with,
+    event_to_feature, events_to_geojson, read_geojson, write_geojson, write_geojson_with,
 };
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use packed::PackedEvents;

@@ -1,7 +1,8 @@
 //! Export: a layer as a file QGIS and GDAL open without fixing anything.
 //!
 //! A layer becomes one typed [`Table`] (one geometry type, one type per
-//! column, string ids, coordinates rounded to 7 decimals, polygons by the
+//! column, string ids, coordinates rounded as every output rounds them
+//! ([`crate::geom::precision`]: 6 decimals), polygons by the
 //! right-hand rule), which [`write()`](fn@write) puts out as GeoJSON, GeoJSONSeq,
 //! FlatGeobuf (with its spatial index), GeoPackage (feature table, EPSG:4326,
 //! R-tree, extent) or CSV (WKT, lon and lat, with a GDAL `.csvt` of the column
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 pub use formats::events_qml;
-pub use table::{ColType, Column, GeomType, Row, Table, DECIMALS};
+pub use table::{ColType, Column, GeomType, Row, Table};
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,7 @@ use geo::{Geometry, MapCoords, Orient};
 
 use crate::layers::{Feature, Value};
 
-/// Decimal places of exported coordinates (about 1 cm).
-pub const DECIMALS: i32 = 7;
+use crate::geom::round_coord;
 
 /// The geometry type of a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -157,8 +156,8 @@ impl Table {
     /// The geometry type is that of the family (points, lines, polygons) most
     /// features have, promoted to its multi type when single and multi
     /// geometries are mixed; features of another family are left out and
-    /// listed in [`Table::left_out`]. Coordinates are rounded to [`DECIMALS`]
-    /// places and polygon rings follow the right-hand rule (exterior
+    /// listed in [`Table::left_out`]. Coordinates are rounded as every output
+    /// rounds them ([`crate::geom::precision`]) and polygon rings follow the right-hand rule (exterior
     /// counterclockwise), as RFC 7946 asks. Columns come in the order the
     /// features list their properties, `id` first; a column whose values mix
     /// types becomes a String column with each value as text.
@@ -320,10 +319,9 @@ fn as_column(v: &Value, kind: ColType) -> Value {
 
 /// Rounded coordinates, polygons wound by the right-hand rule.
 fn tidy(g: Geometry) -> Geometry {
-    let scale = 10f64.powi(DECIMALS);
     let rounded = g.map_coords(|c| geo::Coord {
-        x: (c.x * scale).round() / scale,
-        y: (c.y * scale).round() / scale,
+        x: round_coord(c.x),
+        y: round_coord(c.y),
     });
     match rounded {
         Geometry::Polygon(p) => Geometry::Polygon(p.orient(geo::orient::Direction::Default)),
@@ -406,7 +404,7 @@ mod tests {
         assert_eq!(table.rows[0].values[2], Some(Value::String("3".into())));
         assert_eq!(table.rows[0].values[1], None);
         match &table.rows[0].geometry {
-            Geometry::MultiPoint(mp) => assert_eq!(mp.0[0].x(), 98.1234568),
+            Geometry::MultiPoint(mp) => assert_eq!(mp.0[0].x(), 98.123457),
             other => panic!("{other:?}"),
         }
         assert_eq!(table.extent(), Some([98.0, 16.0, 99.0, 17.0]));

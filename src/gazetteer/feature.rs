@@ -6,15 +6,7 @@ use serde_json::json;
 use serde::Serialize;
 
 use super::{Candidate, Kind, Layer, Place, Reason};
-use crate::geom::LonLat;
-
-/// Coordinates are written with at most this many decimals (about 1 cm).
-const DECIMALS: i32 = 6;
-
-fn round(v: f64) -> f64 {
-    let scale = 10f64.powi(DECIMALS);
-    (v * scale).round() / scale
-}
+use crate::geom::{round_coord as round, LonLat};
 
 fn position(p: LonLat) -> Vec<f64> {
     vec![round(p.lon), round(p.lat)]

@@ -1,21 +1,16 @@
 //! Events near a polyline (a border, a river, a road).
 //!
-//! The line is cut into chunks of [`CHUNK`] segments. Each chunk's bounding
-//! box, widened by the distance (in latitude by the angle, in longitude by
-//! the widest cap at the chunk's most polar latitude), is searched in the
-//! tree, and each place found is measured against those of that chunk's
-//! segments whose own widened boxes hold it. Cost: one envelope search per
-//! chunk plus a few segment distances per candidate, instead of every segment
-//! for every event.
+//! The line is cut into the runs of segments of a [`LineIndex`]. Each run's
+//! bounding box, widened by the distance ([`sphere::widened_boxes`]), is
+//! searched in the tree, and each place found is measured against those of
+//! that run's segments whose own widened boxes hold it. Cost: one envelope
+//! search per run plus a few segment distances per candidate, instead of
+//! every segment for every event.
 
 use rstar::RTree;
 
-use super::{sphere, Entry, Filter};
-use crate::geom::{segment_runs, LonLat};
-
-/// Segments per chunk: small enough for tight boxes along a winding border,
-/// large enough that a long line needs few tree searches.
-const CHUNK: usize = 16;
+use super::{Entry, Filter};
+use crate::geom::{sphere, Bbox, LineIndex, LonLat};
 
 /// Pushes onto `out` the positions accepted by `filter` with a place within
 /// `distance_m` of the line `parts` (measured as by
@@ -31,28 +26,28 @@ pub(super) fn near_line(
         return;
     }
     let delta = sphere::angle_deg(distance_m);
-    // Events already found, so that the chunks' overlapping envelopes do not
+    // Events already found, so that the runs' overlapping envelopes do not
     // measure them again.
     let mut found = vec![0u64; filter.meta.len().div_ceil(64)];
-    for chunk in parts.iter().flat_map(|part| segment_runs(part, CHUNK)) {
-        let (mut west, mut south) = (f64::INFINITY, f64::INFINITY);
-        let (mut east, mut north) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
-        for p in chunk {
-            (west, east) = (west.min(p.lon), east.max(p.lon));
-            (south, north) = (south.min(p.lat), north.max(p.lat));
-        }
+    for (run, bounds) in LineIndex::new(parts).runs() {
+        let Bbox {
+            west,
+            south,
+            east,
+            north,
+        } = *bounds;
         if !(west.is_finite() && east.is_finite() && south.is_finite() && north.is_finite()) {
             continue;
         }
         // The per-segment longitude test below only holds where the widened
-        // chunk neither wraps around the antimeridian nor reaches a pole.
+        // run neither wraps around the antimeridian nor reaches a pole.
         let half = sphere::cap_half_width_deg(south.abs().max(north.abs()), delta)
             .filter(|h| west - h >= -180.0 && east + h <= 180.0);
         let near = |p: LonLat| {
-            if let [only] = chunk {
+            if let [only] = run {
                 return p.distance_m(*only) <= distance_m;
             }
-            chunk.windows(2).any(|segment| {
+            run.windows(2).any(|segment| {
                 let (a, b) = (segment[0], segment[1]);
                 let outside_lat =
                     p.lat < a.lat.min(b.lat) - delta || p.lat > a.lat.max(b.lat) + delta;
@@ -66,8 +61,8 @@ pub(super) fn near_line(
                         .is_some_and(|(_, d)| d <= distance_m)
             })
         };
-        for envelope in sphere::widened_envelopes(west, south, east, north, delta) {
-            for entry in tree.locate_in_envelope(&envelope) {
+        for envelope in sphere::widened_boxes(bounds, delta) {
+            for entry in tree.locate_in_envelope(&envelope.into()) {
                 let pos = entry.data;
                 let (word, bit) = (pos as usize / 64, 1u64 << (pos % 64));
                 if found[word] & bit != 0 || !filter.accepts(pos) {

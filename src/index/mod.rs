@@ -52,14 +52,13 @@
 
 mod line;
 mod nearest;
-mod sphere;
 
 use geo::{BoundingRect, Intersects};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
 
 use crate::events::{Event, EventType, TimeRange};
-use crate::geom::{Bbox, LonLat};
+use crate::geom::{sphere, Bbox, LonLat};
 
 /// One indexed point: longitude, latitude, and the event's position.
 type Entry = GeomWithData<[f64; 2], u32>;
@@ -332,11 +331,10 @@ impl EventIndex {
             return;
         }
         let delta = sphere::angle_deg(radius_m);
-        let (lon, lat) = (center.lon, center.lat);
-        for envelope in sphere::widened_envelopes(lon, lat, lon, lat, delta) {
+        for envelope in sphere::widened_boxes(&Bbox::point(center), delta) {
             out.extend(
                 self.tree
-                    .locate_in_envelope(&envelope)
+                    .locate_in_envelope(&envelope.into())
                     .filter(|e| {
                         let [lon, lat] = *e.geom();
                         filter.accepts(e.data) && center.distance_m(LonLat { lon, lat }) <= radius_m

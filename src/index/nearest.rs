@@ -12,8 +12,8 @@ use std::collections::{BinaryHeap, HashSet};
 
 use rstar::{ParentNode, RTree, RTreeNode};
 
-use super::{sphere, Entry, Filter};
-use crate::geom::LonLat;
+use super::{Entry, Filter};
+use crate::geom::{sphere, LonLat};
 
 /// A node to open or a place to report, ordered by distance, then nodes
 /// before places (so that a node whose bound equals a place's distance is
@@ -92,7 +92,7 @@ pub(super) fn nearest(
                     }
                 }
                 RTreeNode::Parent(parent) => queue.push(Reverse(Item {
-                    distance_m: sphere::min_distance_m(center, &parent.envelope()),
+                    distance_m: sphere::min_distance_m(center, &parent.envelope().into()),
                     pos: 0,
                     node: Some(parent),
                 })),

@@ -12,7 +12,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::events::{round_coordinate, Event};
+use crate::events::Event;
+use crate::geom::round_coord;
 use crate::geom::Bbox;
 
 /// One feature of a layer.
@@ -294,7 +295,7 @@ fn write_geometry<W: Write + ?Sized>(
 /// the objects inside them (`places`, `counts`, `sources`).
 #[must_use]
 pub fn event_feature(event: &Event) -> Feature {
-    let position = |p: crate::geom::LonLat| vec![round_coordinate(p.lon), round_coordinate(p.lat)];
+    let position = |p: crate::geom::LonLat| vec![round_coord(p.lon), round_coord(p.lat)];
     let geometry = match event.places.as_slice() {
         [one] => geojson::Value::Point(position(one.point)),
         many => geojson::Value::MultiPoint(many.iter().map(|p| position(p.point)).collect()),

@@ -1,10 +1,11 @@
 // The viewer's pure modules under Node (no browser): days, the clock's
-// range, the URL hash, the drift path and the style built on the server's. Run: node --test web/test/units.test.mjs
+// range, the URL hash, the drift path, the style built on the server's and the
+// download's geometry types. Run: node --test web/test/units.test.mjs
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { driftPath } from '../app/js/data.js';
+import { driftPath, oneGeometryType } from '../app/js/data.js';
 import { readHash, writeHash } from '../app/js/hash.js';
 import { arrowColours, buildStyle, legendOf } from '../app/js/style.js';
 import { Clock, dayOf, humanDate, isoOf, quarterOf } from '../app/js/time.js';
@@ -162,4 +163,28 @@ test('the legend comes from the style metadata', () => {
   assert.equal(legend.fallback, '#999999');
   assert.deepEqual(arrowColours(legend), { 'arrow-flow': '#5e3c99', 'arrow-drift': '#111111' });
   assert.deepEqual(legendOf({ layers: [] }).colours, new Map(), 'no metadata: no types');
+});
+
+test('the download types geometries as the export does: one type, multi when mixed', () => {
+  const feature = (id, type, coordinates) => ({ type: 'Feature', id, geometry: coordinates && { type, coordinates }, properties: {} });
+  const events = oneGeometryType({
+    type: 'FeatureCollection',
+    features: [feature('E1', 'Point', [98.5, 16.7]), feature('E2', 'MultiPoint', [[98.5, 16.7], [98.6, 16.8]])],
+  });
+  assert.deepEqual(
+    events.features.map((f) => [f.id, f.geometry.type, f.geometry.coordinates]),
+    [
+      ['E1', 'MultiPoint', [[98.5, 16.7]]],
+      ['E2', 'MultiPoint', [[98.5, 16.7], [98.6, 16.8]]],
+    ],
+  );
+  // The drift layer: its trajectory line is left out of its step points.
+  const drift = oneGeometryType({
+    type: 'FeatureCollection',
+    features: [feature('a', 'Point', [1, 2]), feature('line', 'LineString', [[1, 2], [3, 4]]), feature('b', 'Point', [3, 4]), feature('none', 'Point', null)],
+  });
+  assert.deepEqual(drift.features.map((f) => [f.id, f.geometry.type]), [['a', 'Point'], ['b', 'Point']]);
+  // A tie goes to points, then lines.
+  const tie = oneGeometryType({ type: 'FeatureCollection', features: [feature('l', 'LineString', [[0, 0], [1, 1]]), feature('p', 'Point', [0, 0])] });
+  assert.deepEqual(tie.features.map((f) => f.id), ['p']);
 });

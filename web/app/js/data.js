@@ -76,3 +76,31 @@ export function driftPath(drift) {
   }));
   return { collection: { type: 'FeatureCollection', features: [...segments, ...steps] }, steps };
 }
+
+/** The family of each GeoJSON geometry type: points, lines, polygons. */
+const FAMILIES = { Point: 0, MultiPoint: 0, LineString: 1, MultiLineString: 1, Polygon: 2, MultiPolygon: 2 };
+
+/**
+ * A layer as `scamatlas export --format geojson` types its geometries (the
+ * rule of `Table::from_features`, src/export/table.rs): one geometry type, of
+ * the family most features have (points, then lines, then polygons on a tie),
+ * promoted to its multi type when single and multi geometries are mixed;
+ * features of another family or without a geometry are left out. Coordinates
+ * stay as the server wrote them, already rounded by the rule the export uses
+ * (src/geom/precision.rs).
+ */
+export function oneGeometryType(collection) {
+  const counts = [0, 0, 0];
+  for (const feature of collection.features) {
+    const family = FAMILIES[feature.geometry?.type];
+    if (family !== undefined) counts[family] += 1;
+  }
+  const family = counts.indexOf(Math.max(...counts));
+  const kept = collection.features.filter((f) => FAMILIES[f.geometry?.type] === family);
+  if (new Set(kept.map((f) => f.geometry.type)).size < 2) return { ...collection, features: kept };
+  const multi = (f) =>
+    f.geometry.type.startsWith('Multi')
+      ? f
+      : { ...f, geometry: { type: `Multi${f.geometry.type}`, coordinates: [f.geometry.coordinates] } };
+  return { ...collection, features: kept.map(multi) };
+}

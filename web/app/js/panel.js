@@ -1,7 +1,9 @@
 // The side panel: layer toggles, the legend (whose event types are also the
-// type filter) and the GeoJSON download of the current layer and filters.
+// type filter) and the GeoJSON download of the current layer and filters,
+// typed as `scamatlas export --format geojson` types it.
 
-import { filterQuery } from './api.js';
+import { filterQuery, getJSON } from './api.js';
+import { oneGeometryType } from './data.js';
 import { isoOf } from './time.js';
 
 function checkbox(labelText, checked, onChange) {
@@ -87,6 +89,27 @@ export function symbolLegend(container, symbols) {
   }
 }
 
+/**
+ * Saves the layer at `href` as the file `name`, typed as the export types it
+ * (`oneGeometryType` in data.js); on an error, the server's answer as it is.
+ */
+async function save(href, name) {
+  let collection;
+  try {
+    collection = oneGeometryType(await getJSON(href));
+  } catch (error) {
+    console.error(error);
+    window.location.assign(href);
+    return;
+  }
+  const blob = new Blob([JSON.stringify(collection)], { type: 'application/geo+json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
 /** Layers offered for download: those the filters apply to. */
 export const DOWNLOADABLE = ['events', 'hubs', 'drift', 'flows'];
 
@@ -98,7 +121,8 @@ export class Download {
     for (const layer of DOWNLOADABLE) select.add(new Option(layer, layer));
     select.addEventListener('change', () => this.update(this.last));
     link.addEventListener('click', (event) => {
-      if (link.getAttribute('aria-disabled') === 'true') event.preventDefault();
+      event.preventDefault();
+      if (link.getAttribute('aria-disabled') !== 'true') save(link.href, link.download);
     });
     this.last = null;
   }

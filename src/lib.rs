@@ -20,7 +20,12 @@
 //!   properties) that GeoJSON, OGC API items, tiles and exports all read.
 //! - [`export`]: "how does layer L open in QGIS?" A layer as one typed table,
 //!   written as GeoJSON, GeoJSONSeq, FlatGeobuf, GeoPackage or CSV, atomically.
-//! - [`server`]: the axum server: router, handlers (thin), errors as JSON.
+//! - [`geoparse`]: "which places, dates and counts does this text mention?"
+//!   Mentions found over folded names and resolved in context, dates, counts
+//!   of people, draft events, and evaluation against gold annotations.
+//! - [`server`]: the axum server: router, handlers (thin), errors as JSON;
+//!   the one map style, links and ETags; OGC API Features; the speed-ups
+//!   (cached tiles before routing, one runtime per core) in files of their own.
 //! - [`tiles`]: "which bytes go in tile z/x/y?" Tile math, clipping, point
 //!   clustering and MVT encoding; pure and synchronous.
 //! - [`error`]: the crate's [`Error`], composed from the module errors.

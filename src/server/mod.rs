@@ -25,6 +25,7 @@ mod web;
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -57,6 +58,9 @@ pub struct AppState {
     pub catalog: Catalog,
     /// Encoded tiles by layer, tile and filter; `None` for an empty tile.
     pub(crate) tiles: tiles::TileCache,
+    /// Tiles made since the start: one per cache miss, however many asked
+    /// for the tile at once.
+    pub(crate) tiles_made: AtomicUsize,
 }
 
 impl AppState {
@@ -67,6 +71,7 @@ impl AppState {
         Self {
             catalog,
             tiles: tiles::new_cache(),
+            tiles_made: AtomicUsize::new(0),
         }
     }
 }

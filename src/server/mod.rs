@@ -33,7 +33,7 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use futures_util::future::Either;
 use tower::{Layer, Service};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -49,6 +49,7 @@ use crate::layers::Catalog;
 pub use error::ApiError;
 pub use fast_tiles::TileHits;
 use fast_tiles::TileHitsFuture;
+pub use links::{PublicUrl, PublicUrlError};
 pub use params::Params;
 pub use runtimes::serve_threads;
 pub use web::{WebFiles, WebProblem};
@@ -94,6 +95,9 @@ pub struct ServerOptions {
     pub timeout: Duration,
     /// The map viewer served at `/`.
     pub web: Arc<WebFiles>,
+    /// Where absolute links in TileJSON, the style and OGC API point
+    /// (`--public-url`, or the address listened on); relative by default.
+    pub public_url: PublicUrl,
 }
 
 impl Default for ServerOptions {
@@ -102,6 +106,7 @@ impl Default for ServerOptions {
             cors: Vec::new(),
             timeout: Duration::from_secs(30),
             web: Arc::default(),
+            public_url: PublicUrl::relative(),
         }
     }
 }
@@ -130,6 +135,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .merge(web::routes(&options.web))
         .fallback(api::not_found)
         .with_state(state.clone())
+        .layer(Extension(options.public_url.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -10,13 +10,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::json;
 
 use super::api::{params, QueryParams};
 use super::error::ApiError;
 use super::etag;
-use super::links::{self, base_url};
+use super::links::{self, PublicUrl};
 use super::AppState;
 use crate::events::EventType;
 use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
@@ -237,12 +237,13 @@ pub fn new_cache() -> TileCache {
     quick_cache::sync::Cache::with_weighter(100_000, TILE_CACHE_BYTES, TileWeight)
 }
 
-/// `/tiles/{layer}.json`: TileJSON 3.0; `datetime` and `type` pass on to the tile URLs.
+/// `/tiles/{layer}.json`: TileJSON 3.0, its tile URLs on the server's
+/// [`PublicUrl`]; `datetime` and `type` pass on to them.
 pub async fn tilejson(
     State(state): Shared,
     path: Result<Path<String>, PathRejection>,
     q: QueryParams,
-    headers: HeaderMap,
+    Extension(public): Extension<PublicUrl>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Path(file) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let name = file
@@ -289,7 +290,7 @@ pub async fn tilejson(
         "name": kind.name(),
         "description": kind.title(),
         "scheme": "xyz",
-        "tiles": [format!("{}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}", base_url(&headers), kind.name())],
+        "tiles": [public.at(&format!("/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}", kind.name()))],
         "minzoom": MIN_ZOOM,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,

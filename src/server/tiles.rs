@@ -145,7 +145,13 @@ fn tile_path(path: &str) -> Result<(LayerKind, TileCoord), ApiError> {
         v.parse::<u32>()
             .map_err(|_| ApiError::bad(name, format!("{v:?} is not a tile number")))
     };
-    let z = u8::try_from(number("z", z)?).map_err(|_| ApiError::bad("z", "zoom is too large"))?;
+    let z = number("z", z)?;
+    let z = u8::try_from(z).map_err(|_| {
+        ApiError::bad(
+            "z/x/y",
+            format!("zoom {z} is deeper than the deepest zoom served, {MAX_ZOOM}"),
+        )
+    })?;
     let coord = TileCoord::new(z, number("x", x)?, number("y", y)?)
         .map_err(|e| ApiError::bad("z/x/y", e.to_string()))?;
     Ok((kind, coord))

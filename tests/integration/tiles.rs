@@ -473,3 +473,23 @@ fn collect_links(value: &serde_json::Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+/// A client that reads TileJSON's `maxzoom` asks for tiles to that zoom and
+/// no deeper; the error for a deeper tile names the same zoom (issue 15: the
+/// error said 22, TileJSON 16, and zooms 17 to 22 were served).
+#[test]
+fn the_zoom_error_and_tilejson_agree_on_the_deepest_zoom() {
+    let (_, _, body) = get("/tiles/events.json", &[]);
+    let deepest = json(&body)["maxzoom"].as_u64().expect("maxzoom");
+    let (status, _, _) = get(&format!("/tiles/events/{deepest}/0/0.mvt"), &[]);
+    assert!(status.is_success(), "zoom {deepest}: {status}");
+    for z in [deepest + 1, 22, 300] {
+        let (status, _, body) = get(&format!("/tiles/events/{z}/0/0.mvt"), &[]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "zoom {z}");
+        let description = json(&body)["description"].to_string();
+        assert!(
+            description.contains(&format!("deepest zoom served, {deepest}")),
+            "zoom {z}: {description}"
+        );
+    }
+}

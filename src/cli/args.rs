@@ -136,6 +136,11 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the URL is logged).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: String,
+    /// The URL clients reach this server at (behind a proxy, or with a
+    /// wildcard --bind such as 0.0.0.0), for the absolute links of TileJSON,
+    /// the style and OGC API [default: http:// and the --bind address]
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub events: EventSelection,
     /// Allow browser pages from this origin to call the API (repeat; `*` for any).

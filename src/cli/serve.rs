@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
-use scamatlas::server::{router, AppState, ServerOptions, WebFiles, WebProblem};
+use scamatlas::server::{router, AppState, PublicUrl, ServerOptions, WebFiles, WebProblem};
 
 use super::args::ServeArgs;
 use super::output::status;
@@ -22,13 +22,6 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let state = Arc::new(AppState::new(catalog));
-    let options = ServerOptions {
-        cors: args.cors.clone(),
-        web: Arc::new(load_viewer(args)?),
-        ..ServerOptions::default()
-    };
-    let app = router(state, &options);
-
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         std::num::NonZero::get,
@@ -37,6 +30,27 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
         .with_context(|| format!("--bind {}: cannot listen there", args.bind))?;
     let address = listener.local_addr()?;
+    let public_url = match &args.public_url {
+        Some(url) => url.parse().context("--public-url")?,
+        None => {
+            let public = PublicUrl::listening_on(address);
+            if public.base().is_empty() {
+                tracing::warn!(
+                    "--bind {address} names no host clients can use: links in TileJSON, \
+                     the style and OGC API are relative, which GDAL and QGIS do not \
+                     follow, until --public-url gives the URL clients use"
+                );
+            }
+            public
+        }
+    };
+    let options = ServerOptions {
+        cors: args.cors.clone(),
+        web: Arc::new(load_viewer(args)?),
+        public_url,
+        ..ServerOptions::default()
+    };
+    let app = router(state, &options);
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         threads,

@@ -82,6 +82,20 @@ impl LayerKind {
             LayerKind::Events | LayerKind::Hubs | LayerKind::Drift | LayerKind::Flows
         )
     }
+
+    /// The part of `filter` that changes this layer's features: all of it for
+    /// a temporal layer, none of it for places, borders and countries, which
+    /// have no time or type. Whatever keys an answer (the tile cache, tile
+    /// URLs) keys it by this, so that a `datetime` that cannot change the
+    /// answer does not make it anew.
+    #[must_use]
+    pub fn relevant(self, filter: Filter) -> Filter {
+        if self.is_temporal() {
+            filter
+        } else {
+            Filter::default()
+        }
+    }
 }
 
 impl FromStr for LayerKind {

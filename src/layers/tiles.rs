@@ -14,9 +14,10 @@ use crate::tiles::{
 /// as one cluster with a `point_count`, never dropped.
 pub const CLUSTER_BELOW_ZOOM: u8 = 9;
 
-/// Zooms the tiles are made for.
+/// Zooms the tiles are made for, to [`MAX_ZOOM`], the deepest zoom a tile
+/// may have.
 pub const MIN_ZOOM: u8 = 0;
-pub const MAX_ZOOM: u8 = 16;
+pub use crate::tiles::MAX_ZOOM;
 
 /// The type of a tile property, as TileJSON `vector_layers.fields` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use super::error::ApiError;
 use super::params::{Params, MAX_LIMIT};
 use super::AppState;
 use crate::dataset::{border, Where};
-use crate::events::write_geojson_with;
+use crate::events::{write_geojson_with, Filter};
 use crate::gazetteer::{is_ambiguous, Hints, Kind};
 use crate::layers::{LayerKind, LayerQuery};
 
@@ -143,6 +143,15 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
         None
     };
     let filter = p.filter()?;
+    if at.is_none() && filter == Filter::default() {
+        // Every event is /api/layers/events.geojson; a query names what it wants.
+        return Err(ApiError::bad(
+            "query string",
+            "a query needs one of near (with radius_km), nearest (with k), bbox, within, \
+             border (with within_km), datetime or type; every event is at \
+             /api/layers/events.geojson",
+        ));
+    }
     let found = catalog
         .dataset()
         .query_positions(at.as_ref(), &filter)

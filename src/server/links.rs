@@ -1,22 +1,112 @@
-//! Links in answers: the base URL from the request's `Host` header (absolute
-//! links in OGC API pages, TileJSON and the style), and percent-encoded query
-//! pairs and path segments.
+//! Links in answers: the one [`PublicUrl`] that absolute links start with,
+//! and percent-encoded query pairs and path segments.
+//!
+//! # Absolute or relative
+//! TileJSON 3.0 requires absolute `tiles` URLs, MapLibre resolves a relative
+//! vector source URL against the page rather than the style, and GDAL follows
+//! OGC API links from wherever it is. So TileJSON, the style, OGC API and its
+//! OpenAPI document link absolutely, on the [`PublicUrl`] set at start:
+//! `--public-url`, or the address the server listens on. Without one (a
+//! wildcard bind such as `0.0.0.0`, and no `--public-url`) links are
+//! root-relative (`/tiles/...`): the map viewer served from this server
+//! resolves them, GDAL (and so QGIS) does not follow them, which is why a
+//! wildcard bind needs `--public-url`. The request's `Host` header is never
+//! used: a
+//! client that sends another host cannot have it written into an answer that
+//! others may be served from a cache.
 
-use axum::http::{header, HeaderMap};
+use std::fmt;
+use std::net::SocketAddr;
 
-/// `http://{host}` from the request's `Host` header, or `""` (relative links)
-/// when the header is missing or is not a plain `host[:port]`.
-pub fn base_url(headers: &HeaderMap) -> String {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(is_host_byte))
-        .map_or_else(String::new, |h| format!("http://{h}"))
+use axum::http::Uri;
+
+/// Where clients reach this server: the start of every absolute link, such
+/// as `http://127.0.0.1:8080` or `https://atlas.example/maps` (no trailing
+/// slash), or nothing, for root-relative links.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PublicUrl(String);
+
+/// Why a `--public-url` cannot start links.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{url:?} is not a public URL: {why} (expected http://HOST[:PORT][/PATH] or https://...)")]
+pub struct PublicUrlError {
+    url: String,
+    why: &'static str,
 }
 
-/// Letters, digits and the punctuation of names, IPv4/IPv6 addresses and ports.
-fn is_host_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b)
+impl PublicUrl {
+    /// Root-relative links (`/tiles/...`).
+    #[must_use]
+    pub fn relative() -> Self {
+        Self::default()
+    }
+
+    /// `http://{address}` for a server listening on `address`; relative
+    /// links when it is a wildcard address (`0.0.0.0`, `[::]`), which names
+    /// no host a client could use, or a scoped IPv6 address.
+    #[must_use]
+    pub fn listening_on(address: SocketAddr) -> Self {
+        let usable = !address.ip().is_unspecified()
+            && !matches!(address, SocketAddr::V6(a) if a.scope_id() != 0);
+        if usable {
+            Self(format!("http://{address}"))
+        } else {
+            Self::relative()
+        }
+    }
+
+    /// The start of links, `""` when they are relative.
+    #[must_use]
+    pub fn base(&self) -> &str {
+        &self.0
+    }
+
+    /// `path` (starting with `/`) under this URL.
+    #[must_use]
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+}
+
+impl std::str::FromStr for PublicUrl {
+    type Err = PublicUrlError;
+
+    /// An `http` or `https` URL with a host, and perhaps a port and a path;
+    /// no user, query or fragment. A trailing `/` is dropped.
+    fn from_str(url: &str) -> Result<Self, Self::Err> {
+        let refuse = |why| PublicUrlError {
+            url: url.chars().take(200).collect(),
+            why,
+        };
+        if url.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(refuse("only printable ASCII without spaces"));
+        }
+        if url.contains(['?', '#']) {
+            return Err(refuse("no query or fragment"));
+        }
+        let uri: Uri = url.parse().map_err(|_| refuse("not a URL"))?;
+        if !matches!(uri.scheme_str(), Some("http" | "https")) {
+            return Err(refuse("the scheme must be http or https"));
+        }
+        let authority = uri.authority().ok_or_else(|| refuse("no host"))?;
+        if authority.as_str().contains('@') {
+            return Err(refuse("no user name or password"));
+        }
+        if authority.host().is_empty() {
+            return Err(refuse("no host"));
+        }
+        Ok(Self(url.trim_end_matches('/').to_string()))
+    }
+}
+
+impl fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() {
+            "(relative links)"
+        } else {
+            &self.0
+        })
+    }
 }
 
 /// One `name=value` pair of a query string, the value percent-encoded.
@@ -52,18 +142,42 @@ pub fn link(rel: &str, media_type: &str, title: &str, href: String) -> serde_jso
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
-    fn base_url_comes_from_a_plain_host_only() {
-        let mut headers = HeaderMap::new();
-        assert_eq!(base_url(&headers), "");
-        headers.insert(header::HOST, HeaderValue::from_static("127.0.0.1:8080"));
-        assert_eq!(base_url(&headers), "http://127.0.0.1:8080");
-        headers.insert(header::HOST, HeaderValue::from_static("[::1]:3000"));
-        assert_eq!(base_url(&headers), "http://[::1]:3000");
-        headers.insert(header::HOST, HeaderValue::from_static("evil/path?x"));
-        assert_eq!(base_url(&headers), "");
+    fn a_public_url_is_a_plain_http_url() {
+        let ok = |url: &str| url.parse::<PublicUrl>().map(|u| u.base().to_string());
+        assert_eq!(
+            ok("http://127.0.0.1:8080").as_deref(),
+            Ok("http://127.0.0.1:8080")
+        );
+        assert_eq!(
+            ok("https://atlas.example/maps/").as_deref(),
+            Ok("https://atlas.example/maps")
+        );
+        assert_eq!(ok("http://[::1]:3000").as_deref(), Ok("http://[::1]:3000"));
+        for bad in [
+            "",
+            "atlas.example",
+            "/maps",
+            "ftp://atlas.example",
+            "http://",
+            "http://user:secret@atlas.example",
+            "http://a.example/x?y",
+            "http://a.example/x#y",
+            "http://a example",
+            "http://ä.example",
+        ] {
+            assert!(ok(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    fn a_wildcard_address_gives_relative_links() {
+        let at = |a: &str| PublicUrl::listening_on(a.parse().expect("address"));
+        assert_eq!(at("127.0.0.1:8080").at("/ogc"), "http://127.0.0.1:8080/ogc");
+        assert_eq!(at("[::1]:8080").at("/ogc"), "http://[::1]:8080/ogc");
+        assert_eq!(at("0.0.0.0:8080").at("/ogc"), "/ogc");
+        assert_eq!(at("[::]:8080").at("/ogc"), "/ogc");
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod web;
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -32,7 +33,7 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
 use futures_util::future::Either;
 use tower::{Layer, Service};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -48,6 +49,7 @@ use crate::layers::Catalog;
 pub use error::ApiError;
 pub use fast_tiles::TileHits;
 use fast_tiles::TileHitsFuture;
+pub use links::{PublicUrl, PublicUrlError};
 pub use params::Params;
 pub use runtimes::serve_threads;
 pub use web::{WebFiles, WebProblem};
@@ -57,6 +59,9 @@ pub struct AppState {
     pub catalog: Catalog,
     /// Encoded tiles by layer, tile and filter; `None` for an empty tile.
     pub(crate) tiles: tiles::TileCache,
+    /// Tiles made since the start: one per cache miss, however many asked
+    /// for the tile at once.
+    pub(crate) tiles_made: AtomicUsize,
 }
 
 impl AppState {
@@ -67,6 +72,7 @@ impl AppState {
         Self {
             catalog,
             tiles: tiles::new_cache(),
+            tiles_made: AtomicUsize::new(0),
         }
     }
 }
@@ -89,6 +95,9 @@ pub struct ServerOptions {
     pub timeout: Duration,
     /// The map viewer served at `/`.
     pub web: Arc<WebFiles>,
+    /// Where absolute links in TileJSON, the style and OGC API point
+    /// (`--public-url`, or the address listened on); relative by default.
+    pub public_url: PublicUrl,
 }
 
 impl Default for ServerOptions {
@@ -97,6 +106,7 @@ impl Default for ServerOptions {
             cors: Vec::new(),
             timeout: Duration::from_secs(30),
             web: Arc::default(),
+            public_url: PublicUrl::relative(),
         }
     }
 }
@@ -125,6 +135,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .merge(web::routes(&options.web))
         .fallback(api::not_found)
         .with_state(state.clone())
+        .layer(Extension(options.public_url.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -10,11 +10,10 @@
 //! descriptions, so that a legend never has to read colours back out of the
 //! layers' expressions.
 
-use axum::http::HeaderMap;
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::{json, Value};
 
-use super::links::base_url;
+use super::links::PublicUrl;
 use crate::layers::{LayerKind, TYPE_COLOURS};
 
 /// The colour of an event whose type has no colour of its own.
@@ -37,12 +36,13 @@ const AGGREGATE: &str = "#555555";
 /// other borders.
 pub const EMPHASISED_BORDERS: [&str; 4] = ["CN-MM", "LA-MM", "MM-TH", "moei"];
 
-/// `/style.json`, with absolute source URLs on the request's host.
-pub async fn style(headers: HeaderMap) -> Json<Value> {
-    Json(document(&base_url(&headers)))
+/// `/style.json`, its sources on the server's [`PublicUrl`].
+pub async fn style(Extension(public): Extension<PublicUrl>) -> Json<Value> {
+    Json(document(public.base()))
 }
 
-/// The style, its TileJSON sources under `base` (`http://host`, or `""`).
+/// The style, its TileJSON sources under `base` (`http://host`, or `""`
+/// for root-relative URLs).
 #[must_use]
 pub fn document(base: &str) -> Value {
     let source = |k: LayerKind| json!({ "type": "vector", "url": format!("{base}/tiles/{}.json", k.name()) });

@@ -2,6 +2,7 @@
 //! library ([`Catalog::tile`](crate::layers::Catalog::tile)); these handlers
 //! parse the path, answer 204 for an empty tile, and set ETag / 304.
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Bytes;
@@ -9,13 +10,13 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::json;
 
 use super::api::{params, QueryParams};
 use super::error::ApiError;
 use super::etag;
-use super::links::{self, base_url};
+use super::links::{self, PublicUrl};
 use super::AppState;
 use crate::events::EventType;
 use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
@@ -28,42 +29,60 @@ pub const MVT: &str = "application/vnd.mapbox-vector-tile";
 /// `/tiles/{layer}/{z}/{x}/{y}.mvt?datetime=&type=`: a tile from the cache,
 /// or made and cached: the plain path. Most hits never get here:
 /// [`fast_tiles`](super::fast_tiles) answers them before routing.
+///
+/// A missing tile is made once however many ask for it at the same time: the
+/// first request holds the cache's placeholder for it while making it, and
+/// the others wait for that tile instead of each making their own. Should
+/// the first go away before it is done, one of the waiters makes it.
 pub async fn tile(State(state): Shared, request: Request) -> Result<Response, ApiError> {
     let (key, query) = tile_key(&request)?;
-    let cached = match state.tiles.get(&key) {
-        Some(hit) => hit,
-        None => {
+    let cached = match state.tiles.get_value_or_guard_async(&key).await {
+        Ok(hit) => hit,
+        Err(placeholder) => {
             let (kind, coord) = (key.kind, key.coord);
-            let make = move || {
-                let made = state
-                    .catalog
-                    .tile(kind, coord, &query)
-                    .map(|bytes| Arc::new(CachedTile::new(bytes)));
-                state.tiles.insert(key, made.clone());
-                made
-            };
-            if kind == LayerKind::Events {
+            let made = if kind == LayerKind::Events {
                 // Work proportional to the events in the tile, a fraction of a
                 // millisecond for most: done here, where handing it to another
                 // thread would cost more than it saves.
-                make()
+                make_tile(&state, kind, coord, &query)
             } else {
                 // Hubs, drift and flows under a new filter are analysed anew:
                 // seconds over 10^6 events, on the blocking pool so that the
                 // async workers keep answering.
-                super::error::offload(make).await?
-            }
+                let state = state.clone();
+                super::error::offload(move || make_tile(&state, kind, coord, &query)).await?
+            };
+            // Only fails if the entry was removed meanwhile; the tile is
+            // still the answer.
+            let _ = placeholder.insert(made.clone());
+            made
         }
     };
     Ok(respond(cached.as_deref(), request.headers()))
 }
 
-/// The cache key of a tile request, and the query to make the tile with.
+/// Makes a tile (counted in [`AppState::tiles_made`]).
+fn make_tile(
+    state: &AppState,
+    kind: LayerKind,
+    coord: TileCoord,
+    query: &LayerQuery,
+) -> Option<Arc<CachedTile>> {
+    state.tiles_made.fetch_add(1, Ordering::Relaxed);
+    state
+        .catalog
+        .tile(kind, coord, query)
+        .map(|bytes| Arc::new(CachedTile::new(bytes)))
+}
+
+/// The cache key of a tile request, and the query to make the tile with: the
+/// filter as far as it changes the layer ([`LayerKind::relevant`]), so that
+/// a `datetime` on countries shares the entry of no `datetime`.
 pub(super) fn tile_key(request: &Request) -> Result<(TileKey, LayerQuery), ApiError> {
     let (kind, coord) = tile_path(request.uri().path())?;
     let p = params(Query::try_from_uri(request.uri()))?;
     let query = LayerQuery {
-        filter: p.filter()?,
+        filter: kind.relevant(p.filter()?),
         ..LayerQuery::default()
     };
     let mut types = query.filter.types.clone();
@@ -126,7 +145,13 @@ fn tile_path(path: &str) -> Result<(LayerKind, TileCoord), ApiError> {
         v.parse::<u32>()
             .map_err(|_| ApiError::bad(name, format!("{v:?} is not a tile number")))
     };
-    let z = u8::try_from(number("z", z)?).map_err(|_| ApiError::bad("z", "zoom is too large"))?;
+    let z = number("z", z)?;
+    let z = u8::try_from(z).map_err(|_| {
+        ApiError::bad(
+            "z/x/y",
+            format!("zoom {z} is deeper than the deepest zoom served, {MAX_ZOOM}"),
+        )
+    })?;
     let coord = TileCoord::new(z, number("x", x)?, number("y", y)?)
         .map_err(|e| ApiError::bad("z/x/y", e.to_string()))?;
     Ok((kind, coord))
@@ -218,12 +243,13 @@ pub fn new_cache() -> TileCache {
     quick_cache::sync::Cache::with_weighter(100_000, TILE_CACHE_BYTES, TileWeight)
 }
 
-/// `/tiles/{layer}.json`: TileJSON 3.0; `datetime` and `type` pass on to the tile URLs.
+/// `/tiles/{layer}.json`: TileJSON 3.0, its tile URLs on the server's
+/// [`PublicUrl`]; `datetime` and `type` pass on to them.
 pub async fn tilejson(
     State(state): Shared,
     path: Result<Path<String>, PathRejection>,
     q: QueryParams,
-    headers: HeaderMap,
+    Extension(public): Extension<PublicUrl>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Path(file) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let name = file
@@ -231,17 +257,18 @@ pub async fn tilejson(
         .ok_or_else(|| ApiError::NotFound(format!("no such resource: /tiles/{file}")))?;
     let kind: LayerKind = name.parse().map_err(ApiError::NotFound)?;
     let p = params(q)?;
-    // Checked here so that a bad filter fails now, not on every tile.
-    let time = p.datetime()?;
-    let types = p.types()?;
+    // Checked here so that a bad filter fails now, not on every tile; only
+    // what changes this layer goes on to its tiles.
+    let relevant = kind.relevant(p.filter()?);
     let mut filter: Vec<String> = Vec::new();
-    if let Some(v) = p.get("datetime").filter(|_| time.is_some()) {
+    if let Some(v) = p.get("datetime").filter(|_| relevant.time.is_some()) {
         filter.push(links::pair("datetime", v));
     }
-    if !types.is_empty() {
+    if !relevant.types.is_empty() {
         filter.push(format!(
             "type={}",
-            types
+            relevant
+                .types
                 .iter()
                 .map(|t| t.as_str())
                 .collect::<Vec<_>>()
@@ -269,7 +296,7 @@ pub async fn tilejson(
         "name": kind.name(),
         "description": kind.title(),
         "scheme": "xyz",
-        "tiles": [format!("{}/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}", base_url(&headers), kind.name())],
+        "tiles": [public.at(&format!("/tiles/{}/{{z}}/{{x}}/{{y}}.mvt{suffix}", kind.name()))],
         "minzoom": MIN_ZOOM,
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
@@ -277,4 +304,98 @@ pub async fn tilejson(
         "attribution": "GeoNames (CC BY 4.0); © OpenStreetMap contributors (ODbL); Natural Earth",
         "vector_layers": [{ "id": kind.name(), "description": kind.title(), "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM, "fields": fields }],
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gazetteer::Gazetteer;
+    use crate::layers::Catalog;
+
+    fn state() -> Arc<AppState> {
+        let gazetteer = Gazetteer::bundled().expect("gazetteer");
+        let events = crate::events::synthetic::iter(2_000, 7);
+        Arc::new(AppState::new(
+            Catalog::new(gazetteer, events).expect("catalog"),
+        ))
+    }
+
+    fn get(uri: &str) -> Request {
+        Request::get(uri)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    }
+
+    fn made(state: &AppState) -> usize {
+        state.tiles_made.load(Ordering::Relaxed)
+    }
+
+    async fn body(state: &Arc<AppState>, uri: &str) -> (StatusCode, Bytes) {
+        let response = tile(State(state.clone()), get(uri)).await.expect("tile");
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        (status, bytes)
+    }
+
+    #[test]
+    fn concurrent_requests_for_one_new_tile_make_it_once() {
+        let state = state();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        // An events tile (made on the async worker) and a hubs tile under a
+        // filter (analysed on the blocking pool).
+        for uri in [
+            "/tiles/events/4/12/7.mvt?type=raid,release",
+            "/tiles/hubs/4/12/7.mvt?datetime=2024-01-01/..",
+        ] {
+            let before = made(&state);
+            let answers = runtime.block_on(async {
+                let asking: Vec<_> = (0..64)
+                    .map(|_| {
+                        let state = state.clone();
+                        tokio::spawn(async move { body(&state, uri).await })
+                    })
+                    .collect();
+                let mut answers = Vec::new();
+                for task in asking {
+                    answers.push(task.await.expect("task"));
+                }
+                answers
+            });
+            assert_eq!(made(&state) - before, 1, "{uri} was made more than once");
+            assert_eq!(answers[0].0, StatusCode::OK, "{uri}");
+            assert!(answers.iter().all(|a| *a == answers[0]), "{uri}");
+        }
+    }
+
+    #[test]
+    fn a_filter_keys_the_tiles_of_temporal_layers_only() {
+        let state = state();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let filtered = "?datetime=2024-01-01/2024-06-30&type=raid";
+        for layer in ["countries", "borders", "places"] {
+            let plain = format!("/tiles/{layer}/4/12/7.mvt");
+            let before = made(&state);
+            let first = runtime.block_on(body(&state, &plain));
+            let again = runtime.block_on(body(&state, &format!("{plain}{filtered}")));
+            assert_eq!(first, again, "{layer}");
+            assert_eq!(made(&state) - before, 1, "{layer} was made again");
+            let (key, _) = tile_key(&get(&format!("{plain}{filtered}"))).expect("key");
+            assert_eq!(key, tile_key(&get(&plain)).expect("key").0, "{layer}");
+        }
+        for layer in ["events", "hubs"] {
+            let plain = format!("/tiles/{layer}/4/12/7.mvt");
+            let (key, _) = tile_key(&get(&format!("{plain}{filtered}"))).expect("key");
+            assert_ne!(key, tile_key(&get(&plain)).expect("key").0, "{layer}");
+        }
+        // A bad filter is refused whatever the layer.
+        assert!(tile_key(&get("/tiles/countries/4/12/7.mvt?datetime=soon")).is_err());
+    }
 }

@@ -14,8 +14,9 @@ use std::str::FromStr;
 
 use crate::geom::{Bbox, LonLat};
 
-/// The deepest zoom served.
-pub const MAX_ZOOM: u8 = 22;
+/// The deepest zoom served: TileJSON's `maxzoom`, beyond which clients
+/// overzoom. A deeper tile is refused, naming this zoom.
+pub const MAX_ZOOM: u8 = 16;
 
 /// The latitude where the square Web Mercator world ends, in degrees:
 /// `atan(sinh(π))`.
@@ -47,7 +48,7 @@ pub struct TileCoord {
 }
 
 impl TileCoord {
-    /// A tile, checked: `z <= 22` and `x, y < 2^z`.
+    /// A tile, checked: `z <=` [`MAX_ZOOM`] and `x, y < 2^z`.
     ///
     /// # Example
     /// ```
@@ -327,8 +328,8 @@ mod tests {
     #[test]
     fn new_names_what_is_wrong() {
         assert_eq!(
-            TileCoord::new(23, 0, 0),
-            Err(TileError::Zoom { z: 23, max: 22 })
+            TileCoord::new(17, 0, 0),
+            Err(TileError::Zoom { z: 17, max: 16 })
         );
         assert_eq!(
             TileCoord::new(3, 8, 0),
@@ -338,7 +339,7 @@ mod tests {
             TileCoord::new(3, 7, 8),
             Err(TileError::Row { z: 3, y: 8, max: 7 })
         );
-        assert!(TileCoord::new(22, (1 << 22) - 1, (1 << 22) - 1).is_ok());
+        assert!(TileCoord::new(16, (1 << 16) - 1, (1 << 16) - 1).is_ok());
         assert!(TileError::Row { z: 3, y: 8, max: 7 }
             .to_string()
             .contains("y=8"));
@@ -381,7 +382,7 @@ mod tests {
     #[test]
     fn a_point_lies_in_the_bounds_of_its_tile_at_every_zoom() {
         for p in seeded(7, 500) {
-            for z in [0, 1, 3, 6, 10, 14, 18, 22] {
+            for z in [0, 1, 3, 6, 10, 14, 16] {
                 let t = tile_of(p, z).unwrap();
                 assert!(TileCoord::new(t.z, t.x, t.y).is_ok());
                 let b = t.bounds();

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use scamatlas::server::{router, serve, ServerOptions};
+use scamatlas::server::{router, serve, PublicUrl, ServerOptions};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -23,27 +23,35 @@ const LAYERS: [&str; 7] = [
     "borders",
     "countries",
 ];
-const HOST: &str = "atlas.test:8080";
 const BASE: &str = "http://atlas.test:8080";
 
-fn app() -> scamatlas::server::App {
-    router(crate::server::state(), &ServerOptions::default())
+/// The server, its links on `public_url`, or relative.
+fn app_at(public_url: PublicUrl) -> scamatlas::server::App {
+    let options = ServerOptions {
+        public_url,
+        ..ServerOptions::default()
+    };
+    router(crate::server::state(), &options)
 }
 
-/// Status, content type and body of a GET, with `Host: atlas.test:8080`
-/// unless `host` is false. `uri` may be absolute (a followed link).
-fn get_with(uri: &str, host: bool) -> (StatusCode, String, Vec<u8>) {
+/// Status, content type and body of a GET of a server whose public URL is
+/// `http://atlas.test:8080`, or with relative links if `public` is false;
+/// each with a `Host` header naming another host, which is not used. `uri`
+/// may be absolute (a followed link).
+fn get_with(uri: &str, public: bool) -> (StatusCode, String, Vec<u8>) {
     let path = uri.strip_prefix(BASE).unwrap_or(uri);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let mut request = Request::get(path);
-        if host {
-            request = request.header(header::HOST, HOST);
-        }
-        let response = app()
+        let request = Request::get(path).header(header::HOST, "elsewhere.test:80");
+        let public_url = if public {
+            BASE.parse().expect("public URL")
+        } else {
+            PublicUrl::relative()
+        };
+        let response = app_at(public_url)
             .oneshot(request.body(Body::empty()).expect("request"))
             .await
             .expect("response");
@@ -151,7 +159,7 @@ fn landing_page_links_to_the_api_conformance_and_data() {
         Some(format!("{BASE}/ogc/collections"))
     );
 
-    // Without a Host header the links are relative.
+    // Without a public URL the links are relative.
     let (_, _, body) = get_with("/ogc", false);
     assert_eq!(
         href(&json(&body), "data").as_deref(),
@@ -447,7 +455,12 @@ struct Server {
 }
 
 impl Server {
+    /// Links are absolute on the address listened on, as `serve` makes them
+    /// (GDAL does not follow relative links).
     fn start() -> Self {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.set_nonblocking(true).expect("non-blocking");
+        let address = listener.local_addr().expect("address");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let log = requests.clone();
         let app = tower::Layer::layer(
@@ -455,10 +468,9 @@ impl Server {
                 log.lock().expect("log").push(request.uri().to_string());
                 request
             }),
-            app(),
+            app_at(PublicUrl::listening_on(address)),
         );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (port_tx, port_rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -466,12 +478,7 @@ impl Server {
                 .build()
                 .expect("runtime");
             runtime.block_on(async {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                port_tx
-                    .send(listener.local_addr().expect("address").port())
-                    .expect("send port");
+                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
                 serve(listener, app, async {
                     let _ = stopped.await;
                 })
@@ -479,11 +486,8 @@ impl Server {
                 .expect("serve");
             });
         });
-        let port = port_rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server starts");
         Self {
-            port,
+            port: address.port(),
             requests,
             stop: Some(stop),
             thread: Some(thread),

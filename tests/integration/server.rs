@@ -406,3 +406,77 @@ fn a_large_layer_streams_in_chunks_that_add_up_to_the_whole_file() {
         "gzip of the stream decodes to the same bytes"
     );
 }
+
+/// `/api/query` with nothing to look for says what it needs instead of
+/// answering every event (issue 15).
+#[test]
+fn a_query_without_a_filter_says_what_it_needs() {
+    for uri in ["/api/query", "/api/query?limit=5", "/api/query?type="] {
+        let (status, _, body) = get(uri, &[]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri}");
+        let description = json(&body)["description"].to_string();
+        for needed in [
+            "near", "nearest", "bbox", "within", "border", "datetime", "type",
+        ] {
+            assert!(description.contains(needed), "{uri}: {description}");
+        }
+    }
+    let (status, _, body) = get("/api/query?type=raid", &[]);
+    assert_eq!(status, StatusCode::OK);
+    assert!(!feature_ids(&body).is_empty());
+}
+
+/// No error repeats a long input whole: parameters, path segments and
+/// header names are quoted only in part (issue 15: a 10 MB header name).
+#[test]
+fn no_error_echoes_a_long_input_whole() {
+    let long = "x".repeat(60_000);
+    for uri in [
+        format!("/api/resolve?q=Muse&kind={long}"),
+        format!("/api/layers/events.geojson?type={long}"),
+        format!("/tiles/events/6/50/28.mvt?datetime={long}"),
+        format!("/tiles/{long}.json"),
+        format!("/ogc/collections/{long}"),
+        format!("/nothing/{long}"),
+    ] {
+        let (status, _, body) = get(&uri, &[]);
+        assert!(status.is_client_error(), "{}: {status}", &uri[..30]);
+        assert!(body.len() < 1_000, "{}: {} bytes", &uri[..30], body.len());
+    }
+    // Over TCP, a 10 MB header name is refused before any handler sees it.
+    runtime().block_on(async {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve(listener, app(), async {
+            let _ = stopped.await;
+        }));
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connect");
+        let mut request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n".to_vec();
+        request.extend(std::iter::repeat_n(b'N', 10 << 20));
+        request.extend(b": 1\r\nConnection: close\r\n\r\n");
+        // The server may stop reading (and close) before all is sent.
+        let _ = stream.write_all(&request).await;
+        let mut reply = Vec::new();
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            stream.read_to_end(&mut reply),
+        )
+        .await;
+        assert!(read.is_ok(), "no answer within 30 s");
+        let text = String::from_utf8_lossy(&reply);
+        assert!(
+            text.starts_with("HTTP/1.1 431"),
+            "{}",
+            &text[..text.len().min(200)]
+        );
+        assert!(reply.len() < 1_000 && !text.contains("NNNN"), "{text}");
+        let _ = stop.send(());
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+    });
+}

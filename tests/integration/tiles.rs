@@ -6,8 +6,24 @@ use std::collections::HashMap;
 use axum::http::StatusCode;
 use mvt_reader::feature::Value;
 use mvt_reader::Reader;
+use scamatlas::server::{router, PublicUrl, ServerOptions};
 
-use crate::server::{get, json};
+use crate::server::{get, get_from, json, state};
+
+/// The router with its links on `public_url`.
+fn app_at(public_url: PublicUrl) -> scamatlas::server::App {
+    let options = ServerOptions {
+        public_url,
+        ..ServerOptions::default()
+    };
+    router(state(), &options)
+}
+
+/// Status, headers and body of a GET of a server whose public URL is `public`.
+fn get_at(uri: &str, public: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let public = public.parse().expect("public URL");
+    get_from(app_at(public), uri, &[])
+}
 
 /// Layers of a served tile: name -> (extent, features' properties).
 fn decode(bytes: &[u8]) -> HashMap<String, (u32, Vec<HashMap<String, Value>>)> {
@@ -227,10 +243,7 @@ fn etag_and_304() {
 
 #[test]
 fn tilejson_and_style_use_only_this_server() {
-    let (status, _, body) = get(
-        "/tiles/events.json?type=raid",
-        &[("host", "127.0.0.1:9999")],
-    );
+    let (status, _, body) = get_at("/tiles/events.json?type=raid", "http://127.0.0.1:9999");
     assert_eq!(status, StatusCode::OK);
     let tj = json(&body);
     assert_eq!(tj["tilejson"], "3.0.0");
@@ -247,7 +260,7 @@ fn tilejson_and_style_use_only_this_server() {
     }
     assert_eq!(tj["bounds"].as_array().expect("bounds").len(), 4);
 
-    let (status, _, body) = get("/style.json", &[("host", "127.0.0.1:9999")]);
+    let (status, _, body) = get_at("/style.json", "http://127.0.0.1:9999");
     assert_eq!(status, StatusCode::OK);
     let style = json(&body);
     assert_eq!(style["version"], 8);
@@ -354,4 +367,129 @@ fn a_cached_tile_is_answered_as_it_was_when_made() {
         .expect("response")
     });
     assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+/// What a client sends as `Host` never reaches an answer: links are on the
+/// public URL set at start, or relative (issue 15: `Host: a.example/x?y#`
+/// gave tile URLs on a.example).
+#[test]
+fn no_answer_repeats_a_hostile_host_header() {
+    let long = "h".repeat(8_000);
+    let hostile: [&[u8]; 5] = [
+        b"a.example/x?y#",
+        b"evil.example",
+        b"evil.example:8080",
+        long.as_bytes(),
+        "\u{e4}rger.example".as_bytes(),
+    ];
+    let uris = [
+        "/style.json",
+        "/tiles/events.json?type=raid",
+        "/tiles/countries.json",
+        "/ogc",
+        "/ogc/api",
+        "/ogc/collections",
+        "/ogc/collections/events",
+        "/ogc/collections/events/items?limit=2",
+        "/ogc/collections/events/items/E062",
+    ];
+    let runtime = crate::server::runtime();
+    for (public, base) in [
+        (PublicUrl::relative(), ""),
+        (
+            "https://atlas.example/maps/".parse().expect("public URL"),
+            "https://atlas.example/maps",
+        ),
+    ] {
+        for host in hostile {
+            for uri in uris {
+                let (status, body) = runtime.block_on(async {
+                    use tower::ServiceExt;
+                    let request = axum::http::Request::get(uri)
+                        .header(
+                            "host",
+                            axum::http::HeaderValue::from_bytes(host).expect("value"),
+                        )
+                        .body(axum::body::Body::empty())
+                        .expect("request");
+                    let response = app_at(public.clone())
+                        .oneshot(request)
+                        .await
+                        .expect("response");
+                    let status = response.status();
+                    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                        .await
+                        .expect("body");
+                    (status, String::from_utf8(body.to_vec()).expect("UTF-8"))
+                });
+                assert_eq!(status, StatusCode::OK, "{uri}");
+                for part in [
+                    "a.example/x",
+                    "evil.example",
+                    "hhhhhhhh",
+                    "rger.example",
+                    "\u{e4}",
+                ] {
+                    assert!(
+                        !body.contains(part),
+                        "{uri} repeats the Host header {part:?}"
+                    );
+                }
+                let mut links = Vec::new();
+                collect_links(&json(body.as_bytes()), &mut links);
+                assert!(!links.is_empty(), "{uri}");
+                for link in links {
+                    let path = link
+                        .strip_prefix(base)
+                        .unwrap_or_else(|| panic!("{uri}: {link} is not under {base:?}"));
+                    assert!(path.starts_with('/'), "{uri}: {link}");
+                }
+            }
+        }
+    }
+}
+
+/// Every link of a document: `href`s, TileJSON `tiles`, style source `url`s,
+/// OpenAPI `servers` (not the URLs in features' properties).
+fn collect_links(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(members) => {
+            for (name, v) in members {
+                match (name.as_str(), v) {
+                    ("properties", _) => {}
+                    ("href" | "url", serde_json::Value::String(s))
+                        if !s.starts_with("http://www.opengis.net") =>
+                    {
+                        out.push(s.clone());
+                    }
+                    ("tiles", serde_json::Value::Array(urls)) => {
+                        out.extend(urls.iter().filter_map(|u| u.as_str().map(String::from)));
+                    }
+                    _ => collect_links(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_links(v, out)),
+        _ => {}
+    }
+}
+
+/// A client that reads TileJSON's `maxzoom` asks for tiles to that zoom and
+/// no deeper; the error for a deeper tile names the same zoom (issue 15: the
+/// error said 22, TileJSON 16, and zooms 17 to 22 were served).
+#[test]
+fn the_zoom_error_and_tilejson_agree_on_the_deepest_zoom() {
+    let (_, _, body) = get("/tiles/events.json", &[]);
+    let deepest = json(&body)["maxzoom"].as_u64().expect("maxzoom");
+    let (status, _, _) = get(&format!("/tiles/events/{deepest}/0/0.mvt"), &[]);
+    assert!(status.is_success(), "zoom {deepest}: {status}");
+    for z in [deepest + 1, 22, 300] {
+        let (status, _, body) = get(&format!("/tiles/events/{z}/0/0.mvt"), &[]);
+        assert_eq!(status, StatusCode::BAD_REQUEST, "zoom {z}");
+        let description = json(&body)["description"].to_string();
+        assert!(
+            description.contains(&format!("deepest zoom served, {deepest}")),
+            "zoom {z}: {description}"
+        );
+    }
 }

@@ -14,7 +14,8 @@
 //! Paging: `limit` defaults to 10; a larger `limit` than 10,000 is clamped
 //! to 10,000 (the spec lets a server do so). Every page carries
 //! `numberMatched`, `numberReturned` and `next`/`prev` links that keep the
-//! whole query. Links are absolute (`http://{Host}`) because GDAL follows them.
+//! whole query. Links are absolute on the server's [`PublicUrl`] (root-relative
+//! without one), never on the request's `Host`.
 //! Unknown query parameters (e.g. `f=json`) are ignored.
 
 mod openapi;
@@ -23,14 +24,14 @@ use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 
 use super::api::{params, QueryParams};
-use super::links::{self, base_url, link, pair};
+use super::links::{self, link, pair, PublicUrl};
 use super::{ApiError, AppState, Params};
 use crate::layers::{LayerKind, LayerPage, LayerQuery};
 
@@ -76,8 +77,8 @@ fn layer(id: &str) -> Result<LayerKind, ApiError> {
         .map_err(|e: String| ApiError::NotFound(format!("no collection {id:?}: {e}")))
 }
 
-async fn landing(headers: HeaderMap) -> Json<Value> {
-    let ogc = format!("{}/ogc", base_url(&headers));
+async fn landing(Extension(public): Extension<PublicUrl>) -> Json<Value> {
+    let ogc = format!("{}/ogc", public.base());
     Json(json!({
         "title": "scamatlas",
         "description": "Online-scam compounds on Myanmar's borders and the crackdowns on them: \
@@ -91,19 +92,19 @@ async fn landing(headers: HeaderMap) -> Json<Value> {
     }))
 }
 
-async fn api(headers: HeaderMap) -> Response {
-    typed(OPENAPI, &openapi::document(&base_url(&headers)))
+async fn api(Extension(public): Extension<PublicUrl>) -> Response {
+    typed(OPENAPI, &openapi::document(public.base()))
 }
 
 async fn conformance() -> Json<Value> {
     Json(json!({ "conformsTo": CONFORMANCE }))
 }
 
-async fn collections(State(state): Shared, headers: HeaderMap) -> Json<Value> {
-    let base = base_url(&headers);
+async fn collections(State(state): Shared, Extension(public): Extension<PublicUrl>) -> Json<Value> {
+    let base = public.base();
     let all: Vec<Value> = LayerKind::ALL
         .iter()
-        .map(|k| describe(&state, *k, &base))
+        .map(|k| describe(&state, *k, base))
         .collect();
     Json(json!({
         "links": [link("self", JSON, "The collections", format!("{base}/ogc/collections"))],
@@ -113,11 +114,11 @@ async fn collections(State(state): Shared, headers: HeaderMap) -> Json<Value> {
 
 async fn collection(
     State(state): Shared,
-    headers: HeaderMap,
+    Extension(public): Extension<PublicUrl>,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    Ok(Json(describe(&state, layer(&id)?, &base_url(&headers))))
+    Ok(Json(describe(&state, layer(&id)?, public.base())))
 }
 
 /// A collection's metadata: title, extents, links.
@@ -216,7 +217,7 @@ fn whole(p: &Params, name: &str, default: usize, min: usize) -> Result<usize, Ap
 
 async fn items(
     State(state): Shared,
-    headers: HeaderMap,
+    Extension(public): Extension<PublicUrl>,
     path: Result<Path<String>, PathRejection>,
     q: QueryParams,
 ) -> Result<Response, ApiError> {
@@ -225,7 +226,7 @@ async fn items(
     let query = ItemsQuery::parse(&params(q)?)?;
     let layer_query = query.layer.clone();
     let page = super::error::offload(move || state.catalog.features(kind, &layer_query)).await?;
-    let items = format!("{}/ogc/collections/{id}/items", base_url(&headers));
+    let items = format!("{}/ogc/collections/{id}/items", public.base());
     let (offset, returned) = (query.layer.offset, page.features.len());
     let mut links = vec![link(
         "self",
@@ -270,7 +271,7 @@ fn items_body(page: &LayerPage, links: &[Value]) -> std::io::Result<Vec<u8>> {
 
 async fn item(
     State(state): Shared,
-    headers: HeaderMap,
+    Extension(public): Extension<PublicUrl>,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path((id, feature_id)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
@@ -281,7 +282,7 @@ async fn item(
         .ok_or_else(|| {
             ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
         })?;
-    let here = format!("{}/ogc/collections/{id}", base_url(&headers));
+    let here = format!("{}/ogc/collections/{id}", public.base());
     let links = json!([
         link(
             "self",

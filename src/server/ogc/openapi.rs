@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::{DEFAULT_LIMIT, MAX_LIMIT};
 use crate::layers::LayerKind;
 
-/// The OpenAPI document; `base` is `http://{host}` or `""`.
+/// The OpenAPI document; `base` is the server's public URL or `""`.
 pub fn document(base: &str) -> Value {
     let ids: Vec<&str> = LayerKind::ALL.iter().map(|k| k.name()).collect();
     let collection_id = json!({

@@ -350,3 +350,40 @@ fn exported_events_read_back_through_our_reader_unchanged() {
         assert_eq!(read, original, "{}", original.id);
     }
 }
+
+/// Issue 15.9: `-o` naming a FIFO or a symlink replaced it with a file.
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_fifo_or_a_symlink_and_leaves_them_as_they_were() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("target.geojson");
+    std::fs::write(&target, b"kept").expect("write");
+    let link = dir.path().join("link.geojson");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let fifo = dir.path().join("pipe.geojson");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    for (path, what) in [(&link, "symbolic link"), (&fifo, "FIFO")] {
+        let out = run_cli(&[
+            "export",
+            "--layer",
+            "events",
+            "--format",
+            "geojson",
+            "-o",
+            path.to_str().expect("utf-8"),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&path.display().to_string()) && stderr.contains(what),
+            "{stderr}"
+        );
+    }
+    let meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(meta.file_type().is_symlink());
+    assert_eq!(std::fs::read(&target).expect("read"), b"kept");
+    use std::os::unix::fs::FileTypeExt;
+    let meta = std::fs::symlink_metadata(&fifo).expect("fifo");
+    assert!(meta.file_type().is_fifo());
+}

@@ -57,6 +57,8 @@ pub struct AppState {
     pub catalog: Catalog,
     /// Encoded tiles by layer, tile and filter; `None` for an empty tile.
     pub(crate) tiles: tiles::TileCache,
+    /// The properties of each OGC collection, worked out on first use.
+    pub(crate) ogc_schemas: ogc::Schemas,
 }
 
 impl AppState {
@@ -67,6 +69,7 @@ impl AppState {
         Self {
             catalog,
             tiles: tiles::new_cache(),
+            ogc_schemas: ogc::Schemas::default(),
         }
     }
 }

@@ -207,9 +207,110 @@ pub fn fgb(table: &Table, out: &mut dyn Write, tick: &dyn Fn()) -> Result<(), Ex
         }
         tick();
     }
-    writer.write(out)?;
+    if table.geometry_type == GeomType::MultiLineString {
+        let mut raw = Vec::new();
+        writer.write(&mut raw)?;
+        out.write_all(&with_multilinestring_ends(&raw)?)?;
+    } else {
+        writer.write(out)?;
+    }
     Ok(())
 }
+
+/// The FlatGeobuf file `raw` with `ends` given to every MultiLineString that
+/// lacks them.
+///
+/// The flatgeobuf crate leaves `ends` out of a one-part MultiLineString (the
+/// specification allows it), but GDAL before 3.9.3 refuses such a feature and
+/// stops reading the layer there ("Unexpected nullptr: MultiLineString ends
+/// data"): QGIS on Debian 12 showed 2 of the 15 borders. Each such feature is
+/// rebuilt with `ends = [its number of points]`, and the leaf offsets of the
+/// spatial index follow the features' new sizes; the header, the index's boxes
+/// and the feature order are unchanged.
+fn with_multilinestring_ends(raw: &[u8]) -> Result<Vec<u8>, ExportError> {
+    use flatgeobuf::packed_r_tree::PackedRTree;
+    use flatgeobuf::{
+        size_prefixed_root_as_feature, size_prefixed_root_as_header, Feature, FeatureArgs,
+        Geometry, GeometryArgs,
+    };
+
+    const MAGIC: usize = 8;
+    const NODE: usize = 40; // four f64 and a u64 offset
+    let corrupt = || ExportError::FlatGeobuf(flatgeobuf::Error::IllegalHeaderSize(raw.len()));
+    let prefixed = |at: usize| -> Result<usize, ExportError> {
+        let bytes = raw.get(at..at + 4).ok_or_else(corrupt)?;
+        let size = u32::from_le_bytes(bytes.try_into().map_err(|_| corrupt())?);
+        Ok(4 + size as usize)
+    };
+    let header_len = prefixed(MAGIC)?;
+    let header = size_prefixed_root_as_header(&raw[MAGIC..MAGIC + header_len])
+        .map_err(flatgeobuf::Error::from)?;
+    let count = usize::try_from(header.features_count()).map_err(|_| corrupt())?;
+    let node_size = header.index_node_size();
+    let index_start = MAGIC + header_len;
+    let index_len = if node_size > 0 && count > 0 {
+        PackedRTree::index_size(count, node_size)
+    } else {
+        0
+    };
+    let features_start = index_start + index_len;
+
+    // The features, rebuilt where needed, and where each old offset went.
+    let mut features = Vec::with_capacity(raw.len() - features_start);
+    let mut moved = std::collections::HashMap::with_capacity(count);
+    let mut at = features_start;
+    while at < raw.len() {
+        let len = prefixed(at)?;
+        let bytes = raw.get(at..at + len).ok_or_else(corrupt)?;
+        moved.insert((at - features_start) as u64, features.len() as u64);
+        let feature = size_prefixed_root_as_feature(bytes).map_err(flatgeobuf::Error::from)?;
+        match feature.geometry() {
+            Some(g) if g.ends().is_none() && g.parts().is_none() => {
+                let mut fbb = flatbuffers::FlatBufferBuilder::with_capacity(len + 16);
+                let xy: Vec<f64> = g.xy().map(|v| v.iter().collect()).unwrap_or_default();
+                let points = u32::try_from(xy.len() / 2).map_err(|_| corrupt())?;
+                let geometry_args = GeometryArgs {
+                    xy: Some(fbb.create_vector(&xy)),
+                    ends: Some(fbb.create_vector(&[points])),
+                    type_: g.type_(),
+                    ..GeometryArgs::default()
+                };
+                let geometry = Geometry::create(&mut fbb, &geometry_args);
+                let properties = feature.properties().map(|p| fbb.create_vector(p.bytes()));
+                let args = FeatureArgs {
+                    geometry: Some(geometry),
+                    properties,
+                    columns: None,
+                };
+                let rebuilt = Feature::create(&mut fbb, &args);
+                fbb.finish_size_prefixed(rebuilt, None);
+                features.extend_from_slice(fbb.finished_data());
+            }
+            _ => features.extend_from_slice(bytes),
+        }
+        at += len;
+    }
+
+    let mut out = Vec::with_capacity(features_start + features.len());
+    out.extend_from_slice(&raw[..features_start]);
+    // The leaves are the index's last `count` nodes; their offsets are the
+    // features' byte offsets after the index.
+    for leaf in 0..if index_len > 0 { count } else { 0 } {
+        let offset_at = features_start - (count - leaf) * NODE + 32;
+        let old = u64::from_le_bytes(
+            out[offset_at..offset_at + 8]
+                .try_into()
+                .map_err(|_| corrupt())?,
+        );
+        let new = moved.get(&old).ok_or_else(corrupt)?;
+        out[offset_at..offset_at + 8].copy_from_slice(&new.to_le_bytes());
+    }
+    out.extend_from_slice(&features);
+    Ok(out)
+}
+
+/// GeoPackage 1.3 as `PRAGMA user_version` (with `application_id` "GPKG").
+pub const GPKG_USER_VERSION: i32 = 10300;
 
 /// A GeoPackage at `path` (which must not exist or be empty): one feature
 /// table with an R-tree index, EPSG:4326, and its extent in `gpkg_contents`.
@@ -271,6 +372,12 @@ pub fn gpkg(table: &Table, path: &Path, tick: &dyn Fn()) -> Result<(), ExportErr
     }
     layer.write_all(features, 0)?;
     layer.recompute_extent()?;
+    // The crate declares every file 1.4, which GDAL before 3.7 warns about on
+    // each open. Nothing here is new in 1.4 (one feature table, EPSG:4326, the
+    // R-tree extension), so the file is the 1.3 it reads as everywhere.
+    gpkg.connection()
+        .pragma_update(None, "user_version", GPKG_USER_VERSION)
+        .map_err(geopackage::Error::from)?;
     Ok(())
 }
 

@@ -112,6 +112,10 @@ pub enum ExportError {
         /// Not a `source`: its text names the temporary file, not `path`.
         cause: std::io::Error,
     },
+    /// `-o` names something that is neither a regular file nor a new path:
+    /// replacing it would destroy a device, a pipe, a link or a folder.
+    #[error("cannot write {path}: it is {what}, not a regular file (give a new path or a file)")]
+    NotAFile { path: String, what: &'static str },
     #[error("{0} needs a file: it cannot be written to stdout")]
     NeedsFile(&'static str),
     /// A value the format cannot hold (a GeoPackage date that does not parse).
@@ -170,6 +174,59 @@ impl ExportError {
     }
 }
 
+/// Refuses a destination that exists and is not a regular file: a rename over
+/// a device node, a FIFO, a symlink or a folder would replace it (as root,
+/// `-o /dev/null` would replace the device). A new path or a regular file
+/// passes. The symlink itself is looked at, not what it points to.
+///
+/// # Errors
+/// [`ExportError::NotAFile`] naming the path and what it is, or
+/// [`ExportError::Io`] when the path cannot be examined.
+pub fn check_destination(path: &Path) -> Result<(), ExportError> {
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(ExportError::at(path)(e)),
+    };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_dir() {
+        "a folder"
+    } else {
+        special_kind(&kind)
+    };
+    Err(ExportError::NotAFile {
+        path: path.display().to_string(),
+        what,
+    })
+}
+
+/// The name of a file type that is neither a file, a folder nor a link.
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "a special file"
+}
+
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -211,10 +268,14 @@ pub fn write(
         }
         Destination::File(path) => path,
     };
-    if path.is_dir() {
-        return Err(ExportError::at(path)(
-            std::io::ErrorKind::IsADirectory.into(),
-        ));
+    check_destination(path)?;
+    let csvt_path = path.with_extension("csvt");
+    let qml_path = path.with_extension("qml");
+    if format == Format::Csv {
+        check_destination(&csvt_path)?;
+    }
+    if style.is_some() {
+        check_destination(&qml_path)?;
     }
     let tmp = crate::events::temp_beside(path, &format!(".{}", format.extension()))
         .map_err(ExportError::at(path))?;
@@ -236,20 +297,74 @@ pub fn write(
     crate::events::persist(tmp, path).map_err(ExportError::at(path))?;
 
     let mut sidecars = Vec::new();
-    let mut beside = |extension: &str, bytes: &[u8]| -> Result<(), ExportError> {
-        let sidecar = path.with_extension(extension);
+    let mut beside = |sidecar: PathBuf, bytes: &[u8]| -> Result<(), ExportError> {
         crate::events::write_atomic(&sidecar, bytes).map_err(ExportError::at(&sidecar))?;
         sidecars.push(sidecar);
         Ok(())
     };
     if format == Format::Csv {
-        beside("csvt", &csvt)?;
+        beside(csvt_path, &csvt)?;
     }
     if let Some(style) = style {
-        beside("qml", style.as_bytes())?;
+        beside(qml_path, style.as_bytes())?;
     }
     Ok(Written {
         features: table.rows.len(),
         sidecars,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_destination_passes_new_paths_and_regular_files_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let new = dir.path().join("new.fgb");
+        assert!(check_destination(&new).is_ok());
+        std::fs::write(&new, b"old").expect("write");
+        assert!(check_destination(&new).is_ok());
+        let folder = dir.path().join("folder");
+        std::fs::create_dir(&folder).expect("mkdir");
+        let err = check_destination(&folder)
+            .expect_err("a folder")
+            .to_string();
+        assert!(
+            err.contains("folder") && err.contains("it is a folder"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn check_destination_refuses_symlinks_fifos_and_devices_naming_the_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("target.geojson");
+        std::fs::write(&target, b"kept").expect("write");
+        let link = dir.path().join("link.geojson");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let err = check_destination(&link).expect_err("a link").to_string();
+        assert!(err.contains(&link.display().to_string()), "{err}");
+        assert!(err.contains("symbolic link"), "{err}");
+        // A dangling link is refused too: the rename would replace the link.
+        let dangling = dir.path().join("dangling.geojson");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
+        assert!(check_destination(&dangling).is_err());
+
+        let fifo = dir.path().join("pipe.csv");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let err = check_destination(&fifo).expect_err("a FIFO").to_string();
+        assert!(err.contains("FIFO") && err.contains("pipe.csv"), "{err}");
+
+        // Only looked at, never written.
+        let err = check_destination(Path::new("/dev/null"))
+            .expect_err("a device")
+            .to_string();
+        assert!(err.contains("/dev/null: it is a character device"), "{err}");
+    }
 }

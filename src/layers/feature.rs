@@ -124,7 +124,50 @@ fn json<W: Write + ?Sized, T: Serialize + ?Sized>(out: &mut W, value: &T) -> io:
     serde_json::to_writer(out, value).map_err(io::Error::from)
 }
 
+/// What a geometry is made of: a GIS layer (an OGC collection, an export)
+/// holds one of these, single and multi geometries alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shape {
+    Points,
+    Lines,
+    Polygons,
+}
+
+impl Shape {
+    /// The shape of a geometry; `None` for a geometry collection.
+    #[must_use]
+    pub fn of(geometry: &geojson::Value) -> Option<Shape> {
+        use geojson::Value as G;
+        match geometry {
+            G::Point(_) | G::MultiPoint(_) => Some(Shape::Points),
+            G::LineString(_) | G::MultiLineString(_) => Some(Shape::Lines),
+            G::Polygon(_) | G::MultiPolygon(_) => Some(Shape::Polygons),
+            G::GeometryCollection(_) => None,
+        }
+    }
+}
+
 impl Feature {
+    /// The shape of the feature's geometry, if it has a simple one.
+    #[must_use]
+    pub fn shape(&self) -> Option<Shape> {
+        self.geometry.as_ref().and_then(Shape::of)
+    }
+
+    /// The feature with a single geometry made the multi geometry of one
+    /// part (a Point a MultiPoint...), as a layer that mixes them is written.
+    #[must_use]
+    pub fn into_multi(mut self) -> Feature {
+        use geojson::Value as G;
+        self.geometry = self.geometry.map(|g| match g {
+            G::Point(p) => G::MultiPoint(vec![p]),
+            G::LineString(l) => G::MultiLineString(vec![l]),
+            G::Polygon(p) => G::MultiPolygon(vec![p]),
+            other => other,
+        });
+        self
+    }
+
     /// A GeoJSON feature as a typed one. A numeric id is kept as its text;
     /// `bbox` and foreign members are not kept.
     #[must_use]

@@ -23,7 +23,7 @@ use crate::events::{Event, EventType, Filter};
 use crate::gazetteer::{place_to_feature, Gazetteer, Layer};
 use crate::geom::Bbox;
 
-pub use feature::{event_feature, geometry_bbox, Feature, Value};
+pub use feature::{event_feature, geometry_bbox, Feature, Shape, Value};
 pub use tiles::{tile_feature, FieldType, CLUSTER_BELOW_ZOOM, MAX_ZOOM, MIN_ZOOM};
 
 /// The layers the map and the APIs serve.
@@ -62,7 +62,7 @@ impl LayerKind {
         }
     }
 
-    pub fn title(self) -> &'static str {
+    pub const fn title(self) -> &'static str {
         match self {
             LayerKind::Events => "Events: raids, handovers, deportations, releases",
             LayerKind::Hubs => "Hubs: clusters of events per quarter",
@@ -120,6 +120,9 @@ pub struct LayerQuery {
     pub limit: Option<usize>,
     /// Features skipped before the first returned.
     pub offset: usize,
+    /// Only features of this shape (an OGC collection holds one); all when
+    /// `None`. Events are all points.
+    pub shape: Option<Shape>,
 }
 
 /// One page of a layer.
@@ -167,6 +170,23 @@ enum Selection<'a> {
 }
 
 impl Selection<'_> {
+    /// The features of `shape` only.
+    fn of_shape(self, shape: Shape) -> Self {
+        let keep = |f: &Feature| f.shape() == Some(shape);
+        match self {
+            Selection::Events(found) if shape == Shape::Points => Selection::Events(found),
+            Selection::Events(_) => Selection::Events(Vec::new()),
+            Selection::Kept(mut kept) => {
+                kept.retain(|(_, f)| keep(f));
+                Selection::Kept(kept)
+            }
+            Selection::Made(mut made) => {
+                made.retain(|(_, f)| keep(f));
+                Selection::Made(made)
+            }
+        }
+    }
+
     fn len(&self) -> usize {
         match self {
             Selection::Events(found) => found.len(),
@@ -276,6 +296,15 @@ impl Catalog {
         }
     }
 
+    /// [`Catalog::select`] for a whole query: its bbox, filter and shape.
+    fn select_for(&self, kind: LayerKind, query: &LayerQuery) -> Selection<'_> {
+        let selection = self.select(kind, query.bbox, &query.filter);
+        match query.shape {
+            Some(shape) => selection.of_shape(shape),
+            None => selection,
+        }
+    }
+
     /// The unfiltered features of a layer other than events, made once.
     fn kept(&self, kind: LayerKind) -> &[Boxed] {
         self.made[&kind].features.get_or_init(|| {
@@ -335,7 +364,7 @@ impl Catalog {
     /// The features of one layer matching `query`, paged.
     #[must_use]
     pub fn features(&self, kind: LayerKind, query: &LayerQuery) -> LayerPage {
-        let selection = self.select(kind, query.bbox, &query.filter);
+        let selection = self.select_for(kind, query);
         let matched = selection.len();
         let range = paged(matched, query);
         let features = match selection {
@@ -384,7 +413,7 @@ impl Catalog {
         query: &LayerQuery,
         mut out: W,
     ) -> std::io::Result<()> {
-        let selection = self.select(kind, query.bbox, &query.filter);
+        let selection = self.select_for(kind, query);
         let range = paged(selection.len(), query);
         let features: Vec<&Boxed> = match &selection {
             Selection::Events(found) => {

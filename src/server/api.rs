@@ -206,6 +206,7 @@ pub async fn layer(
         filter: p.filter()?,
         limit: p.count("limit", None, 0, MAX_LIMIT)?,
         offset: 0,
+        shape: None,
     };
     if headers.contains_key(header::RANGE) {
         // A byte range needs the whole length first.

@@ -62,6 +62,8 @@ pub struct AppState {
     /// Tiles made since the start: one per cache miss, however many asked
     /// for the tile at once.
     pub(crate) tiles_made: AtomicUsize,
+    /// The properties of each OGC collection, worked out on first use.
+    pub(crate) ogc_schemas: ogc::Schemas,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             catalog,
             tiles: tiles::new_cache(),
             tiles_made: AtomicUsize::new(0),
+            ogc_schemas: ogc::Schemas::default(),
         }
     }
 }

@@ -9,6 +9,13 @@
 //! each event type's colour and the other symbols with their colours and
 //! descriptions, so that a legend never has to read colours back out of the
 //! layers' expressions.
+//!
+//! Written so that QGIS's MapLibre style converter reads it as MapLibre does
+//! (checked by the tests below, QGIS not being needed): every `match` label is
+//! an array (`["match", ["get", "type"], ["raid"], "#d62728", ...]`), filters
+//! are expressions over `["get", key]` with `==`, `!=`, `all` and `any` (never
+//! `in`, which QGIS reads as the legacy `["in", key, value, ...]`), and each
+//! colour that carries meaning is a literal or a `match` on a property.
 
 use axum::{Extension, Json};
 use serde_json::{json, Value};
@@ -89,13 +96,18 @@ fn legend() -> Value {
 
 /// Water, countries (Myanmar lighter) and borders (Myanmar's in red).
 fn basemap() -> Vec<Value> {
-    let emphasised = json!(["in", ["get", "id"], ["literal", EMPHASISED_BORDERS]]);
+    let is = |id: &str| json!(["==", ["get", "id"], id]);
+    let is_not = |id: &str| json!(["!=", ["get", "id"], id]);
+    let mut emphasised = vec![json!("any")];
+    emphasised.extend(EMPHASISED_BORDERS.map(is));
+    let mut other = vec![json!("all")];
+    other.extend(EMPHASISED_BORDERS.map(is_not));
     vec![
         json!({ "id": "background", "type": "background", "paint": { "background-color": WATER } }),
         json!({ "id": "countries", "type": "fill", "source": "countries", "source-layer": "countries",
-                "paint": { "fill-color": ["match", ["get", "iso2"], "MM", MYANMAR, LAND], "fill-outline-color": COAST } }),
+                "paint": { "fill-color": ["match", ["get", "iso2"], ["MM"], MYANMAR, LAND], "fill-outline-color": COAST } }),
         json!({ "id": "borders", "type": "line", "source": "borders", "source-layer": "borders",
-                "filter": ["!", emphasised.clone()],
+                "filter": other,
                 "paint": { "line-color": BORDER, "line-width": 1 } }),
         json!({ "id": "borders-emphasis", "type": "line", "source": "borders", "source-layer": "borders",
                 "filter": emphasised,
@@ -132,25 +144,29 @@ fn overlays() -> Vec<Value> {
 /// Events coloured by type, their area growing with persons; running totals
 /// (`aggregate`) as rings of their type's colour; clusters of the tiles
 /// (`cluster`, `point_count`) in grey, sized by how many they hold.
+///
+/// The colour is a `match` on `type` at the top, so that a converter that
+/// reads only that (QGIS) still colours events by type; a cluster, which has
+/// no type, takes the fallback.
 fn events() -> Value {
+    let cluster = json!(["==", ["get", "cluster"], true]);
+    let aggregate = json!(["==", ["get", "aggregate"], true]);
     let mut colour = vec![json!("match"), json!(["get", "type"])];
     for (t, c) in TYPE_COLOURS {
-        colour.extend([json!(t.as_str()), json!(c)]);
+        colour.extend([json!([t.as_str()]), json!(c)]);
     }
-    colour.push(json!(OTHER));
-    let cluster = json!(["to-boolean", ["get", "cluster"]]);
-    let aggregate = json!(["to-boolean", ["get", "aggregate"]]);
+    colour.push(json!(["case", cluster.clone(), CLUSTER, OTHER]));
     json!({
         "id": "events", "type": "circle", "source": "events", "source-layer": "events",
         "layout": { "circle-sort-key": ["-", 0, ["coalesce", ["get", "persons_best"], 0]] },
         "paint": {
-            "circle-color": ["case", cluster, CLUSTER, colour],
+            "circle-color": colour,
             "circle-radius": ["case",
                 cluster, ["interpolate", ["linear"], ["sqrt", ["get", "point_count"]], 1, 5, 30, 22],
                 aggregate, 5,
                 by_persons("persons_best", 4.0, 20.0)],
             "circle-opacity": ["case", aggregate, 0, 0.85],
-            "circle-stroke-color": ["case", cluster, "#ffffff", aggregate, colour, "#ffffff"],
+            "circle-stroke-color": ["case", aggregate, colour, "#ffffff"],
             "circle-stroke-width": ["case", aggregate, 2.5, 1],
         },
     })
@@ -194,6 +210,101 @@ mod tests {
         }
         story.sort();
         assert_eq!(story, EMPHASISED_BORDERS);
+    }
+
+    /// Every array in `value` that starts with an operator name, with the
+    /// property or filter it is in.
+    fn expressions<'a>(value: &'a Value, out: &mut Vec<&'a [Value]>) {
+        match value {
+            Value::Array(items) => {
+                if items.first().is_some_and(Value::is_string) {
+                    out.push(items);
+                }
+                items.iter().for_each(|v| expressions(v, out));
+            }
+            Value::Object(map) => map.values().for_each(|v| expressions(v, out)),
+            _ => {}
+        }
+    }
+
+    /// Issue 15.14: QGIS's converter lost the country colours (a `match`
+    /// label that was not an array), never drew Myanmar's borders in red (it
+    /// read `in` as legacy syntax) and drew every event grey.
+    #[test]
+    fn the_style_keeps_to_what_qgis_converter_reads() {
+        let style = document("");
+        let layers = style["layers"].as_array().expect("layers");
+        let mut all = Vec::new();
+        for layer in layers {
+            expressions(&layer["paint"], &mut all);
+            expressions(&layer["layout"], &mut all);
+            expressions(&layer["filter"], &mut all);
+        }
+        for e in &all {
+            let op = e[0].as_str().unwrap_or_default();
+            // Operators QGIS reads as legacy filters, or drops.
+            assert!(
+                !["in", "!in", "has", "!has", "none", "!", "to-boolean"].contains(&op),
+                "{op}: {e:?}"
+            );
+            if op == "match" {
+                assert!(e.len() >= 5 && e.len() % 2 == 1, "{e:?}");
+                assert!(e[1][0] == "get", "a match on a property: {e:?}");
+                for label in e[2..e.len() - 1].iter().step_by(2) {
+                    assert!(
+                        label.is_array(),
+                        "a label that is not an array: {label} in {e:?}"
+                    );
+                }
+            }
+        }
+        for layer in layers {
+            let id = &layer["id"];
+            // Filters: expressions, a property or the geometry type compared.
+            if let Some(filter) = layer.get("filter") {
+                let mut parts = Vec::new();
+                expressions(filter, &mut parts);
+                for e in parts {
+                    match e[0].as_str().unwrap_or_default() {
+                        "all" | "any" => {}
+                        "==" | "!=" => {
+                            assert!(e[1].is_array(), "{id}: a legacy comparison {e:?}");
+                            assert!(!e[2].is_array(), "{id}: {e:?}");
+                        }
+                        "get" | "geometry-type" => {}
+                        op => panic!("{id}: {op} in a filter"),
+                    }
+                }
+            }
+            // Colours that carry meaning: a literal, or a match on a property
+            // whose outputs are literal colours.
+            for (key, colour) in layer["paint"].as_object().expect("paint") {
+                if !key.ends_with("-color") || key == "circle-stroke-color" {
+                    continue;
+                }
+                if let Some(items) = colour.as_array() {
+                    assert_eq!(items[0], "match", "{id} {key}: {colour}");
+                    for output in items[3..items.len() - 1].iter().step_by(2) {
+                        assert!(output.is_string(), "{id} {key}: {output}");
+                    }
+                } else {
+                    assert!(colour.is_string(), "{id} {key}");
+                }
+            }
+        }
+        // What QGIS showed wrong, now in the forms it reads.
+        let layer = |id: &str| {
+            layers
+                .iter()
+                .find(|l| l["id"] == id)
+                .unwrap_or_else(|| panic!("{id}"))
+        };
+        assert_eq!(layer("countries")["paint"]["fill-color"][2], json!(["MM"]));
+        let emphasis = layer("borders-emphasis")["filter"].to_string();
+        for id in EMPHASISED_BORDERS {
+            assert!(emphasis.contains(&format!(r#"["get","id"],"{id}"]"#)));
+        }
+        assert_eq!(layer("events")["paint"]["circle-color"][2], json!(["raid"]));
     }
 
     #[test]

@@ -43,7 +43,10 @@ fn export(layer: &str, format: Format, path: &Path, extra: &[&str]) {
     );
 }
 
-/// `ogrinfo -ro -so -al PATH` (the summary: count, geometry, extent, fields).
+/// `ogrinfo ARGS PATH` (with `-so`, the summary: count, geometry, extent,
+/// fields), which must run without an error or a warning (GDAL 3.6 warned
+/// on each open of a GeoPackage 1.4 and stopped reading a FlatGeobuf at a
+/// one-part MultiLineString written without `ends`).
 fn ogrinfo(args: &[&str], path: &Path) -> String {
     let out = Command::new("ogrinfo")
         .args(args)
@@ -55,6 +58,12 @@ fn ogrinfo(args: &[&str], path: &Path) -> String {
         "ogrinfo {}: {}",
         path.display(),
         String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("ERROR") && !stderr.contains("Warning"),
+        "ogrinfo {}: {stderr}",
+        path.display()
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -183,6 +192,15 @@ fn other_layers_keep_one_geometry_type_each_in_gdal() {
             assert!(
                 !path.with_extension("qml").exists(),
                 "a style for events only"
+            );
+            // Every feature reads, not only the header's count.
+            let all = ogrinfo(&["-ro", "-al"], &path);
+            assert_eq!(
+                all.matches("\nOGRFeature(").count(),
+                expected.rows.len(),
+                "{} {}",
+                kind.name(),
+                format.name()
             );
         }
     }
@@ -349,4 +367,58 @@ fn exported_events_read_back_through_our_reader_unchanged() {
     for (read, original) in report.events.iter().zip(&bundled) {
         assert_eq!(read, original, "{}", original.id);
     }
+}
+
+/// Issue 15.9: `-o` naming a FIFO or a symlink replaced it with a file.
+#[cfg(unix)]
+#[test]
+fn export_refuses_a_fifo_or_a_symlink_and_leaves_them_as_they_were() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let target = dir.path().join("target.geojson");
+    std::fs::write(&target, b"kept").expect("write");
+    let link = dir.path().join("link.geojson");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let fifo = dir.path().join("pipe.geojson");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    for (path, what) in [(&link, "symbolic link"), (&fifo, "FIFO")] {
+        let out = run_cli(&[
+            "export",
+            "--layer",
+            "events",
+            "--format",
+            "geojson",
+            "-o",
+            path.to_str().expect("utf-8"),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(&path.display().to_string()) && stderr.contains(what),
+            "{stderr}"
+        );
+    }
+    let meta = std::fs::symlink_metadata(&link).expect("link");
+    assert!(meta.file_type().is_symlink());
+    assert_eq!(std::fs::read(&target).expect("read"), b"kept");
+    use std::os::unix::fs::FileTypeExt;
+    let meta = std::fs::symlink_metadata(&fifo).expect("fifo");
+    assert!(meta.file_type().is_fifo());
+}
+
+/// Issue 15.15: GeoPackages were declared 1.4, which GDAL before 3.7 warns
+/// about on every open; nothing in them is new in 1.4.
+#[test]
+fn geopackage_is_declared_1_3() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("events.gpkg");
+    export("events", Format::GeoPackage, &path, &[]);
+    let gpkg = geopackage::GeoPackage::open_read_only(&path).expect("opens");
+    let pragma = |name: &str| -> i64 {
+        gpkg.connection()
+            .query_row(&format!("PRAGMA {name}"), [], |row| row.get(0))
+            .expect("pragma")
+    };
+    assert_eq!(pragma("user_version"), 10300);
+    assert_eq!(pragma("application_id"), 0x4750_4B47, "\"GPKG\"");
 }

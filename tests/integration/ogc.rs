@@ -14,14 +14,30 @@ use scamatlas::server::{router, serve, PublicUrl, ServerOptions};
 use serde_json::Value;
 use tower::ServiceExt;
 
-const LAYERS: [&str; 7] = [
+/// The collections, each of one geometry type: drift and places are split
+/// into their points and their lines.
+const LAYERS: [&str; 9] = [
     "events",
     "hubs",
     "drift",
+    "drift_path",
     "flows",
     "places",
+    "place_lines",
     "borders",
     "countries",
+];
+/// The geometry type of each collection's items, as in the file exports.
+const GEOMETRY: [&str; 9] = [
+    "MultiPoint",
+    "Point",
+    "Point",
+    "LineString",
+    "LineString",
+    "Point",
+    "MultiLineString",
+    "MultiLineString",
+    "MultiPolygon",
 ];
 const BASE: &str = "http://atlas.test:8080";
 
@@ -207,7 +223,7 @@ fn collections_list_every_layer_with_extents_and_items_links() {
             .collect();
         assert!(b.len() == 4 && b[0] <= b[2] && b[1] <= b[3], "{id}: {b:?}");
         let temporal = &c["extent"]["temporal"]["interval"][0];
-        if ["events", "hubs", "drift", "flows"].contains(&id) {
+        if ["events", "hubs", "drift", "drift_path", "flows"].contains(&id) {
             assert_eq!(temporal[0], "2023-01-01T00:00:00Z", "{id}");
             assert!(temporal[1]
                 .as_str()
@@ -407,6 +423,8 @@ fn openapi_document_describes_every_path() {
         "/collections/{collectionId}",
         "/collections/{collectionId}/items",
         "/collections/{collectionId}/items/{featureId}",
+        "/collections/{collectionId}/schema",
+        "/collections/{collectionId}/queryables",
     ] {
         let get = &paths[path]["get"];
         assert!(get["operationId"].is_string(), "{path}");
@@ -441,6 +459,115 @@ fn openapi_document_describes_every_path() {
         ]
     );
     assert_eq!(items[4]["schema"]["maximum"], 10_000);
+}
+
+/// Issue 15.13: drift served one line among eleven points, places five lines
+/// among its points and events Points among MultiPoints, so that QGIS drew a
+/// layer of one type and hid the rest.
+#[test]
+fn each_collection_holds_one_geometry_type_and_the_splits_lose_nothing() {
+    let geometry_types = |id: &str| -> (Vec<String>, HashSet<String>) {
+        let page = get_json(&format!("/ogc/collections/{id}/items?limit=10000"));
+        let features = page["features"].as_array().expect("features");
+        assert_eq!(page["numberMatched"], features.len(), "{id}");
+        let types = features
+            .iter()
+            .map(|f| f["geometry"]["type"].as_str().expect("type").to_string())
+            .collect();
+        (ids(&page), types)
+    };
+    for (id, geometry) in LAYERS.iter().zip(GEOMETRY) {
+        let (found, types) = geometry_types(id);
+        assert!(!found.is_empty(), "{id} is empty");
+        assert_eq!(types, HashSet::from([geometry.to_string()]), "{id}");
+        // One item read alone is of the collection's type too.
+        let one = get_json(&format!(
+            "/ogc/collections/{id}/items/{}",
+            found[0].replace('/', "%2F")
+        ));
+        assert_eq!(one["geometry"]["type"], geometry, "{id}");
+    }
+    // The points and the lines of drift and places are the whole layer.
+    for (layer, points, lines) in [
+        ("drift", "drift", "drift_path"),
+        ("places", "places", "place_lines"),
+    ] {
+        let (p, _) = geometry_types(points);
+        let (l, _) = geometry_types(lines);
+        let (status, _, body) = get_with(&format!("/api/layers/{layer}.geojson"), true);
+        assert_eq!(status, StatusCode::OK);
+        let whole = json(&body)["features"].as_array().expect("features").len();
+        assert_eq!(p.len() + l.len(), whole, "{layer}");
+    }
+    assert_eq!(geometry_types("drift_path").0.len(), 1);
+    // A line is not an item of the points, nor a point of the lines.
+    let (line, _) = geometry_types("place_lines");
+    let (status, _, _) = get_with(&format!("/ogc/collections/places/items/{}", line[0]), true);
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// Issue 15.15: clients had to guess property types from the first page.
+#[test]
+fn schema_and_queryables_declare_every_property_and_its_type() {
+    for (id, geometry) in LAYERS.iter().zip(GEOMETRY) {
+        let page = get_json(&format!("/ogc/collections/{id}/items?limit=10000"));
+        let collection = get_json(&format!("/ogc/collections/{id}"));
+        for (what, rel) in [
+            ("schema", "describedby"),
+            (
+                "queryables",
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            ),
+        ] {
+            let uri = format!("/ogc/collections/{id}/{what}");
+            let (status, content_type, body) = get_with(&uri, true);
+            assert_eq!(status, StatusCode::OK, "{uri}");
+            assert_eq!(content_type, "application/schema+json", "{uri}");
+            assert_eq!(href(&collection, rel), Some(format!("{BASE}{uri}")));
+            let schema = json(&body);
+            assert_eq!(schema["type"], "object");
+            assert_eq!(schema["$id"], format!("{BASE}{uri}"));
+            let properties = schema["properties"].as_object().expect("properties");
+            assert_eq!(
+                properties["geometry"]["format"],
+                format!("geometry-{}", geometry.to_ascii_lowercase()),
+                "{uri}"
+            );
+            assert_eq!(properties["id"]["x-ogc-role"], "id", "{uri}");
+            // Every value of every item is of its property's declared type.
+            for feature in page["features"].as_array().expect("features") {
+                for (name, value) in feature["properties"].as_object().expect("properties") {
+                    let declared = &properties
+                        .get(name)
+                        .unwrap_or_else(|| panic!("{uri}: {name} is not declared"))["type"];
+                    let kinds: Vec<&str> = match declared {
+                        Value::Array(k) => k.iter().filter_map(Value::as_str).collect(),
+                        k => vec![k.as_str().expect("a type")],
+                    };
+                    let fits = match value {
+                        Value::Null => true,
+                        Value::Bool(_) => kinds.contains(&"boolean"),
+                        Value::Number(n) if n.is_i64() || n.is_u64() => {
+                            kinds.contains(&"integer") || kinds.contains(&"number")
+                        }
+                        Value::Number(_) => kinds.contains(&"number"),
+                        Value::String(_) => kinds.contains(&"string"),
+                        Value::Array(_) => kinds.contains(&"array"),
+                        Value::Object(_) => kinds.contains(&"object"),
+                    };
+                    assert!(fits, "{uri}: {name} = {value} is not {declared}");
+                }
+            }
+        }
+    }
+    let events = get_json("/ogc/collections/events/schema");
+    let p = &events["properties"];
+    assert_eq!(
+        p["start"],
+        serde_json::json!({ "type": "string", "format": "date", "title": "start" })
+    );
+    assert_eq!(p["persons_best"]["type"], "integer");
+    assert_eq!(p["aggregate"]["type"], "boolean");
 }
 
 // ---- GDAL ----------------------------------------------------------------
@@ -567,6 +694,22 @@ fn gdal_oapif_lists_counts_and_pages_through_the_layers() {
         assert!(
             listing.contains(&format!("{}: {layer} ", i + 1)),
             "{layer} listed:\n{listing}"
+        );
+    }
+
+    // Each layer of the geometry type of its items (issue 15.13).
+    for (layer, geometry) in LAYERS.iter().zip(GEOMETRY) {
+        let summary = gdal("ogrinfo", &["-ro", "-so", &url, layer], scratch.path());
+        let gdal_name = match geometry {
+            "MultiPoint" => "Multi Point",
+            "LineString" => "Line String",
+            "MultiLineString" => "Multi Line String",
+            "MultiPolygon" => "Multi Polygon",
+            other => other,
+        };
+        assert!(
+            summary.contains(&format!("Geometry: {gdal_name}\n")),
+            "{layer}:\n{summary}"
         );
     }
 

@@ -6,10 +6,16 @@
 //! | `/ogc` | landing page: `self`, `service-desc`, `conformance`, `data` links |
 //! | `/ogc/api` | OpenAPI 3.0 description |
 //! | `/ogc/conformance` | conformance classes: core, oas30, geojson |
-//! | `/ogc/collections` | one collection per [`LayerKind`], with extents |
+//! | `/ogc/collections` | the [`collections::COLLECTIONS`], with extents |
 //! | `/ogc/collections/{id}` | one collection |
 //! | `/ogc/collections/{id}/items` | features: `bbox`, `datetime`, `type`, `limit`, `offset` |
 //! | `/ogc/collections/{id}/items/{featureId}` | one feature |
+//! | `/ogc/collections/{id}/schema` | every property and its type (JSON Schema) |
+//! | `/ogc/collections/{id}/queryables` | the same, as queryables |
+//!
+//! Each collection holds one geometry type, as the file exports do
+//! ([`collections`]): `drift` and `places` are their points, `drift_path` and
+//! `place_lines` their lines.
 //!
 //! Paging: `limit` defaults to 10; a larger `limit` than 10,000 is clamped
 //! to 10,000 (the spec lets a server do so). Every page carries
@@ -18,7 +24,10 @@
 //! without one), never on the request's `Host`.
 //! Unknown query parameters (e.g. `f=json`) are ignored.
 
+mod collections;
 mod openapi;
+
+pub use collections::{Collection, Schemas, COLLECTIONS};
 
 use std::sync::Arc;
 
@@ -33,7 +42,7 @@ use serde_json::{json, Value};
 use super::api::{params, QueryParams};
 use super::links::{self, link, pair, PublicUrl};
 use super::{ApiError, AppState, Params};
-use crate::layers::{LayerKind, LayerPage, LayerQuery};
+use crate::layers::{LayerPage, LayerQuery};
 
 type Shared = State<Arc<AppState>>;
 
@@ -45,6 +54,7 @@ pub const MAX_LIMIT: usize = 10_000;
 const JSON: &str = "application/json";
 const GEOJSON: &str = "application/geo+json";
 const OPENAPI: &str = "application/vnd.oai.openapi+json;version=3.0";
+const SCHEMA: &str = "application/schema+json";
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 const GREGORIAN: &str = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian";
 
@@ -66,15 +76,22 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/ogc/collections/{id}", get(collection))
         .route("/ogc/collections/{id}/items", get(items))
         .route("/ogc/collections/{id}/items/{feature}", get(item))
+        .route("/ogc/collections/{id}/schema", get(schema))
+        .route("/ogc/collections/{id}/queryables", get(queryables))
 }
 
 fn typed(media_type: &'static str, body: &Value) -> Response {
     ([(header::CONTENT_TYPE, media_type)], body.to_string()).into_response()
 }
 
-fn layer(id: &str) -> Result<LayerKind, ApiError> {
-    id.parse()
-        .map_err(|e: String| ApiError::NotFound(format!("no collection {id:?}: {e}")))
+fn layer(id: &str) -> Result<&'static Collection, ApiError> {
+    collections::find(id).ok_or_else(|| {
+        let ids: Vec<&str> = COLLECTIONS.iter().map(|c| c.id).collect();
+        ApiError::NotFound(format!(
+            "no collection {id:?}; collections are {}",
+            ids.join(", ")
+        ))
+    })
 }
 
 async fn landing(Extension(public): Extension<PublicUrl>) -> Json<Value> {
@@ -102,9 +119,9 @@ async fn conformance() -> Json<Value> {
 
 async fn collections(State(state): Shared, Extension(public): Extension<PublicUrl>) -> Json<Value> {
     let base = public.base();
-    let all: Vec<Value> = LayerKind::ALL
+    let all: Vec<Value> = COLLECTIONS
         .iter()
-        .map(|k| describe(&state, *k, base))
+        .map(|c| describe(&state, c, base))
         .collect();
     Json(json!({
         "links": [link("self", JSON, "The collections", format!("{base}/ogc/collections"))],
@@ -121,10 +138,11 @@ async fn collection(
     Ok(Json(describe(&state, layer(&id)?, public.base())))
 }
 
-/// A collection's metadata: title, extents, links.
-fn describe(state: &AppState, kind: LayerKind, base: &str) -> Value {
+/// A collection's metadata: title, extents (its layer's), links.
+fn describe(state: &AppState, collection: &Collection, base: &str) -> Value {
     let catalog = &state.catalog;
-    let here = format!("{base}/ogc/collections/{}", kind.name());
+    let kind = collection.kind;
+    let here = format!("{base}/ogc/collections/{}", collection.id);
     let bbox = catalog
         .extent(kind)
         .map_or([-180.0, -90.0, 180.0, 90.0], |b| {
@@ -140,14 +158,21 @@ fn describe(state: &AppState, kind: LayerKind, base: &str) -> Value {
         }
     }
     json!({
-        "id": kind.name(),
-        "title": kind.title(),
+        "id": collection.id,
+        "title": collection.title,
         "itemType": "feature",
         "crs": [CRS84],
         "extent": extent,
         "links": [
-            link("self", JSON, kind.title(), here.clone()),
+            link("self", JSON, collection.title, here.clone()),
             link("items", GEOJSON, "The features", format!("{here}/items")),
+            link("describedby", SCHEMA, "The schema of the features", format!("{here}/schema")),
+            link(
+                "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                SCHEMA,
+                "The queryables",
+                format!("{here}/queryables"),
+            ),
         ],
     })
 }
@@ -169,6 +194,7 @@ impl ItemsQuery {
             filter: p.filter()?,
             limit: Some(limit),
             offset,
+            shape: None,
         };
         let mut filters = Vec::new();
         for name in ["bbox", "datetime"] {
@@ -222,10 +248,21 @@ async fn items(
     q: QueryParams,
 ) -> Result<Response, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    let kind = layer(&id)?;
+    let collection = layer(&id)?;
     let query = ItemsQuery::parse(&params(q)?)?;
-    let layer_query = query.layer.clone();
-    let page = super::error::offload(move || state.catalog.features(kind, &layer_query)).await?;
+    let layer_query = collection.query(query.layer.clone());
+    let page = super::error::offload(move || {
+        let page = state.catalog.features(collection.kind, &layer_query);
+        LayerPage {
+            features: page
+                .features
+                .into_iter()
+                .filter_map(|f| collection.item(f))
+                .collect(),
+            ..page
+        }
+    })
+    .await?;
     let items = format!("{}/ogc/collections/{id}/items", public.base());
     let (offset, returned) = (query.layer.offset, page.features.len());
     let mut links = vec![link(
@@ -275,10 +312,11 @@ async fn item(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path((id, feature_id)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    let kind = layer(&id)?;
+    let collection = layer(&id)?;
     let wanted = feature_id.clone();
-    let feature = super::error::offload(move || state.catalog.feature(kind, &wanted))
+    let feature = super::error::offload(move || state.catalog.feature(collection.kind, &wanted))
         .await?
+        .and_then(|f| collection.item(f))
         .ok_or_else(|| {
             ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
         })?;
@@ -290,11 +328,60 @@ async fn item(
             "This feature",
             format!("{here}/items/{}", links::path_segment(&feature_id))
         ),
-        link("collection", JSON, kind.title(), here),
+        link("collection", JSON, collection.title, here),
     ]);
     let mut body = Vec::with_capacity(4096);
     feature
         .write_sorted(&mut body, &[("links", &links)])
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
+}
+
+async fn schema(
+    state: Shared,
+    public: Extension<PublicUrl>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    described(
+        state,
+        public,
+        path,
+        "schema",
+        "the properties of its features",
+    )
+    .await
+}
+
+async fn queryables(
+    state: Shared,
+    public: Extension<PublicUrl>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, ApiError> {
+    described(
+        state,
+        public,
+        path,
+        "queryables",
+        "its queryable properties",
+    )
+    .await
+}
+
+/// A collection's properties and their types as JSON Schema at `{id}/{what}`.
+async fn described(
+    State(state): Shared,
+    Extension(public): Extension<PublicUrl>,
+    path: Result<Path<String>, PathRejection>,
+    what: &'static str,
+    title: &'static str,
+) -> Result<Response, ApiError> {
+    let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let collection = layer(&id)?;
+    let here = format!("{}/ogc/collections/{id}/{what}", public.base());
+    let body = super::error::offload(move || {
+        let columns = state.ogc_schemas.columns(&state.catalog, collection);
+        collections::schema(collection, columns, &here, title)
+    })
+    .await?;
+    Ok(typed(SCHEMA, &body))
 }

@@ -2,15 +2,14 @@
 
 use serde_json::{json, Value};
 
-use super::{DEFAULT_LIMIT, MAX_LIMIT};
-use crate::layers::LayerKind;
+use super::{COLLECTIONS, DEFAULT_LIMIT, MAX_LIMIT};
 
 /// The OpenAPI document; `base` is the server's public URL or `""`.
 pub fn document(base: &str) -> Value {
-    let ids: Vec<&str> = LayerKind::ALL.iter().map(|k| k.name()).collect();
+    let ids: Vec<&str> = COLLECTIONS.iter().map(|c| c.id).collect();
     let collection_id = json!({
         "name": "collectionId", "in": "path", "required": true,
-        "description": "The collection (layer).",
+        "description": "The collection (a layer, or the points or lines of one).",
         "schema": { "type": "string", "enum": ids },
     });
     let feature_id = json!({
@@ -44,8 +43,14 @@ pub fn document(base: &str) -> Value {
                 "Features of a collection, paged", items_parameters(collection_id.clone()),
                 with_bad_request(with_not_found(ok("A page of features", "application/geo+json")))) },
             "/collections/{collectionId}/items/{featureId}": { "get": operation("getFeature",
-                "One feature", vec![collection_id, feature_id],
+                "One feature", vec![collection_id.clone(), feature_id],
                 with_not_found(ok("The feature", "application/geo+json"))) },
+            "/collections/{collectionId}/schema": { "get": operation("getSchema",
+                "The properties of a collection's features and their types", vec![collection_id.clone()],
+                with_not_found(ok("A JSON Schema", "application/schema+json"))) },
+            "/collections/{collectionId}/queryables": { "get": operation("getQueryables",
+                "The queryable properties of a collection and their types", vec![collection_id],
+                with_not_found(ok("A JSON Schema", "application/schema+json"))) },
         },
         "components": {
             "schemas": {

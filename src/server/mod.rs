@@ -50,6 +50,7 @@ pub use fast_tiles::TileHits;
 use fast_tiles::TileHitsFuture;
 pub use params::Params;
 pub use runtimes::serve_threads;
+pub use tiles::tile_path;
 pub use web::{WebFiles, WebProblem};
 
 /// What every handler reads: built once at start; only the tile cache fills.

@@ -157,12 +157,7 @@ impl<'g> Geoparser<'g> {
     /// The place mentions of `text`, in order.
     #[must_use]
     pub fn mentions(&self, text: &str) -> Vec<Mention<'g>> {
-        // The folded text and its map back to the original (five bytes a
-        // byte) serve detection only; the rest of the parse runs without them.
-        let spans = {
-            let folded = text::fold(text);
-            self.detector.detect(self.gazetteer, text, &folded)
-        };
+        let spans = self.detector.detect(self.gazetteer, text, text::fold(text));
         let choices = context::resolve(self.gazetteer, &self.lines, text, &spans);
         let mut offsets = text::CharOffsets::new(text);
         let mut out = Vec::with_capacity(spans.len());

@@ -101,6 +101,16 @@ pub struct GeoparseArgs {
     /// file as a file:// URL).
     #[arg(long, value_name = "URL")]
     pub source_url: Option<String>,
+    /// Refuse a file longer than this many bytes (a long article is under
+    /// 100 KB); memory grows with the longest file. At most 4 GiB, the most
+    /// the parser's byte offsets can address.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 8 * 1024 * 1024,
+        value_parser = clap::value_parser!(u64).range(1..=u64::from(u32::MAX))
+    )]
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Args)]

@@ -1,7 +1,8 @@
 //! `scamatlas geoparse`: articles to place mentions, dates and counts (a
 //! table, JSON or GeoJSON), or to draft events (events CSV).
 
-use std::io::{self, BufWriter, Write};
+use std::fs::File;
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,11 +10,15 @@ use anyhow::Context;
 use scamatlas::events::write_csv;
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::round_coord;
-use scamatlas::geoparse::{drafts, Document, DraftOptions, Geoparser, Mention, Options};
-use serde_json::json;
+use scamatlas::geoparse::{
+    drafts, CountMention, DateMention, Document, DraftOptions, Geoparser, Mention, Options,
+};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
+use serde_json::{json, Value};
 
 use super::args::GeoparseArgs;
-use super::output::{json_pretty, radius, status, Table};
+use super::output::{radius, status, PrettyArray, Table};
 use super::UsageError;
 
 /// Longest evidence or reason shown in a table cell, in characters.
@@ -31,38 +36,62 @@ pub fn run(gazetteer: &Gazetteer, args: &GeoparseArgs) -> anyhow::Result<ExitCod
             .into());
         }
     }
-    let parser = Geoparser::new(gazetteer).context("building the geoparser")?;
-
-    let mut texts = Vec::with_capacity(args.files.len());
+    // Every file is checked before any is parsed, so that a file too long or
+    // not UTF-8 stops the command before it writes anything.
     for path in &args.files {
-        texts.push((path, read_text(path)?));
+        read_text(path, args.max_bytes)?;
     }
-    let docs: Vec<Parsed<'_>> = texts
-        .iter()
-        .map(|(path, text)| (*path, text.as_str(), parser.parse(text, &options)))
-        .collect();
+    let articles = Articles {
+        parser: Geoparser::new(gazetteer).context("building the geoparser")?,
+        options,
+        files: &args.files,
+        max_bytes: args.max_bytes,
+    };
 
     let mut out = BufWriter::new(io::stdout().lock());
     if args.events_csv {
-        write_drafts(&mut out, &docs, args.source_url.as_deref())?;
+        write_drafts(&mut out, &articles, args.source_url.as_deref())?;
     } else if args.json {
-        write_json(&mut out, &docs)?;
+        write_json(&mut out, &articles)?;
     } else if args.geojson {
-        write_geojson(&mut out, &docs)?;
+        write_geojson(&mut out, &articles)?;
     } else {
-        for (i, (path, _, doc)) in docs.iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        articles.each(|path, _, doc| {
+            if !std::mem::take(&mut first) {
                 writeln!(out)?;
             }
-            write_tables(&mut out, path, doc)?;
-        }
+            write_tables(&mut out, path, doc)
+        })?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// One file parsed: its path, its text and what was found in it.
-type Parsed<'a> = (&'a PathBuf, &'a str, Document<'a>);
+/// The files to parse. They are read, parsed and written one at a time, so
+/// that memory beyond the parser's own grows with the longest file, not with
+/// all of them.
+struct Articles<'a> {
+    parser: Geoparser<'a>,
+    options: Options,
+    files: &'a [PathBuf],
+    max_bytes: u64,
+}
+
+impl Articles<'_> {
+    /// Calls `f` with each file's path, text and what was found in it.
+    fn each(
+        &self,
+        mut f: impl FnMut(&Path, &str, &Document<'_>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        for path in self.files {
+            let text = read_text(path, self.max_bytes)?;
+            let doc = self.parser.parse(&text, &self.options);
+            f(path, &text, &doc)?;
+        }
+        Ok(())
+    }
+}
 
 /// `--date`, the date relative dates are read against.
 fn article_date(args: &GeoparseArgs) -> anyhow::Result<Option<chrono::NaiveDate>> {
@@ -75,14 +104,15 @@ fn article_date(args: &GeoparseArgs) -> anyhow::Result<Option<chrono::NaiveDate>
 }
 
 /// `--events-csv`: the draft events of every file, as one events CSV; a
-/// status line per file says how many.
+/// status line per file says how many. The drafts of all files are gathered
+/// (a few per article), their documents are not.
 fn write_drafts(
     out: &mut impl Write,
-    docs: &[Parsed<'_>],
+    articles: &Articles<'_>,
     source_url: Option<&str>,
 ) -> anyhow::Result<()> {
     let mut all = Vec::new();
-    for (path, text, doc) in docs {
+    articles.each(|path, text, doc| {
         let source_url = match source_url {
             Some(url) => url.to_string(),
             None => file_url(path)?,
@@ -103,56 +133,112 @@ fn write_drafts(
             if events.len() == 1 { "" } else { "s" }
         );
         all.extend(events);
-    }
+        Ok(())
+    })?;
     let refs: Vec<_> = all.iter().collect();
     out.write_all(write_csv(&refs)?.as_bytes())?;
     Ok(())
 }
 
-/// `--json`: per file, its article date, mentions, dates and counts.
-fn write_json(out: &mut impl Write, docs: &[Parsed<'_>]) -> anyhow::Result<()> {
-    let value: Vec<_> = docs
-        .iter()
-        .map(|(path, _, doc)| {
-            json!({
-                "file": path.display().to_string(),
-                "article_date": doc.article_date,
-                "article_date_source": doc.article_date_source,
-                "mentions": doc.mentions.iter().map(mention_json).collect::<Vec<_>>(),
-                "dates": doc.dates,
-                "counts": doc.counts,
-            })
+/// `--json`: per file, its article date, mentions, dates and counts, written
+/// as each file is parsed.
+fn write_json(out: &mut impl Write, articles: &Articles<'_>) -> anyhow::Result<()> {
+    let mut array = PrettyArray::start(out, 0)?;
+    articles.each(|path, _, doc| {
+        array.push(&DocumentJson {
+            article_date: doc.article_date,
+            article_date_source: doc.article_date_source.as_deref(),
+            counts: Each(&doc.counts, sorted_json),
+            dates: Each(&doc.dates, sorted_json),
+            file: path.display().to_string(),
+            mentions: Each(&doc.mentions, |m| Ok(mention_json(m))),
         })
-        .collect();
-    json_pretty(out, &value)
+    })?;
+    array.end()?;
+    writeln!(out)?;
+    Ok(())
 }
 
-/// `--geojson`: every mention with a point, as one feature collection.
-fn write_geojson(out: &mut impl Write, docs: &[Parsed<'_>]) -> anyhow::Result<()> {
-    let features: Vec<_> = docs
-        .iter()
-        .flat_map(|(path, _, doc)| {
-            doc.mentions.iter().filter_map(move |m| {
-                let p = m.point?;
-                let mut props = mention_json(m);
-                props["file"] = json!(path.display().to_string());
-                Some(json!({
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round_coord(p.lon), round_coord(p.lat)]},
-                    "properties": props,
-                }))
-            })
-        })
-        .collect();
-    json_pretty(
-        out,
-        &json!({"type": "FeatureCollection", "features": features}),
-    )
+/// One file in `--json`: its keys sorted, as `serde_json::Value` prints them.
+#[derive(Serialize)]
+struct DocumentJson<'a, 'g> {
+    article_date: Option<chrono::NaiveDate>,
+    article_date_source: Option<&'a str>,
+    counts: Each<'a, CountMention>,
+    dates: Each<'a, DateMention>,
+    file: String,
+    mentions: Each<'a, Mention<'g>>,
 }
 
-/// The file's text; a clear error naming the file when it is not UTF-8.
-fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+/// Items written as a JSON array, each made a JSON value only as it is
+/// written: a document's output is never a tree in memory.
+struct Each<'a, T>(&'a [T], fn(&T) -> serde_json::Result<Value>);
+
+impl<T> Serialize for Each<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&(self.1)(item).map_err(serde::ser::Error::custom)?)?;
+        }
+        seq.end()
+    }
+}
+
+/// `item` as a JSON value, its keys sorted.
+fn sorted_json<T: Serialize>(item: &T) -> serde_json::Result<Value> {
+    serde_json::to_value(item)
+}
+
+/// `--geojson`: every mention with a point, as one feature collection, each
+/// feature written as its file is parsed.
+fn write_geojson(out: &mut impl Write, articles: &Articles<'_>) -> anyhow::Result<()> {
+    out.write_all(b"{\n  \"features\": ")?;
+    let mut features = PrettyArray::start(out, 1)?;
+    articles.each(|path, _, doc| {
+        let file = path.display().to_string();
+        for m in &doc.mentions {
+            let Some(p) = m.point else { continue };
+            let mut props = mention_json(m);
+            props["file"] = json!(file);
+            features.push(&json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round_coord(p.lon), round_coord(p.lat)]},
+                "properties": props,
+            }))?;
+        }
+        Ok(())
+    })?;
+    features.end()?;
+    out.write_all(b",\n  \"type\": \"FeatureCollection\"\n}\n")?;
+    Ok(())
+}
+
+/// The file's text; a clear error naming the file when it is longer than
+/// `max_bytes` or not UTF-8.
+fn read_text(path: &Path, max_bytes: u64) -> anyhow::Result<String> {
+    let too_long = |len: u64| {
+        UsageError(format!(
+            "{}: {len} bytes, over the limit of {max_bytes} bytes per file (--max-bytes); \
+             split it into articles or raise --max-bytes",
+            path.display()
+        ))
+    };
+    let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let len = file
+        .metadata()
+        .with_context(|| format!("reading {}", path.display()))?
+        .len();
+    if len > max_bytes {
+        return Err(too_long(len).into());
+    }
+    // The file may have grown since: read no more than the limit allows.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {}", path.display()))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_long(bytes.len() as u64).into());
+    }
     match String::from_utf8(bytes) {
         Ok(text) => Ok(text),
         Err(e) => Err(UsageError(format!(

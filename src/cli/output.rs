@@ -76,6 +76,85 @@ pub fn json_pretty(out: &mut impl Write, value: &impl serde::Serialize) -> anyho
     Ok(())
 }
 
+/// A JSON array printed byte for byte as [`json_pretty`] prints it, one element
+/// at a time, so that a long output is never held whole in memory. `depth` is
+/// the array's nesting level (0 for the whole output).
+pub struct PrettyArray<'w, W: Write> {
+    out: &'w mut W,
+    depth: usize,
+    empty: bool,
+}
+
+impl<'w, W: Write> PrettyArray<'w, W> {
+    pub fn start(out: &'w mut W, depth: usize) -> io::Result<Self> {
+        out.write_all(b"[")?;
+        Ok(Self {
+            out,
+            depth,
+            empty: true,
+        })
+    }
+
+    pub fn push(&mut self, value: &impl serde::Serialize) -> anyhow::Result<()> {
+        self.out
+            .write_all(if self.empty { b"\n" } else { b",\n" })?;
+        self.empty = false;
+        let mut element = Indented {
+            out: &mut *self.out,
+            depth: self.depth + 1,
+        };
+        element.indent()?;
+        serde_json::to_writer_pretty(&mut element, value)?;
+        Ok(())
+    }
+
+    pub fn end(self) -> io::Result<()> {
+        if !self.empty {
+            self.out.write_all(b"\n")?;
+            Indented {
+                out: &mut *self.out,
+                depth: self.depth,
+            }
+            .indent()?;
+        }
+        self.out.write_all(b"]")
+    }
+}
+
+/// Pretty JSON moved `depth` levels to the right: two spaces a level after
+/// each line break (JSON strings hold no raw line breaks, so each one is
+/// between tokens).
+struct Indented<'w, W: Write> {
+    out: &'w mut W,
+    depth: usize,
+}
+
+impl<W: Write> Indented<'_, W> {
+    fn indent(&mut self) -> io::Result<()> {
+        for _ in 0..self.depth {
+            self.out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Indented<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.out.write_all(&rest[..=i])?;
+            self.indent()?;
+            rest = &rest[i + 1..];
+        }
+        self.out.write_all(rest)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// Set once from `-q` before a command runs.
@@ -97,3 +176,36 @@ macro_rules! status {
     };
 }
 pub(crate) use status;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_pretty_array_prints_as_json_pretty_prints_the_whole() {
+        let items = [
+            json!({"a": [1, {"b": "line\nbreak"}], "c": {}, "d": []}),
+            json!([]),
+            json!("x"),
+        ];
+        for n in 0..=items.len() {
+            let whole = json!({"k": &items[..n], "z": 1});
+            let mut expected = Vec::new();
+            json_pretty(&mut expected, &whole).expect("printed");
+
+            let mut streamed = Vec::new();
+            streamed.extend_from_slice(b"{\n  \"k\": ");
+            let mut array = PrettyArray::start(&mut streamed, 1).expect("started");
+            for item in &items[..n] {
+                array.push(item).expect("pushed");
+            }
+            array.end().expect("ended");
+            streamed.extend_from_slice(b",\n  \"z\": 1\n}\n");
+            assert_eq!(
+                String::from_utf8_lossy(&streamed),
+                String::from_utf8_lossy(&expected)
+            );
+        }
+    }
+}

@@ -289,20 +289,18 @@ impl Lexicon {
     /// # Runtime
     /// The ASCII names are searched over the whole text; the others only in
     /// the stretches between two hard separators that hold a non-ASCII byte,
-    /// since no name spans a hard separator.
-    #[must_use]
-    pub fn find_all(&self, text: &str) -> Vec<(u32, usize, usize)> {
-        let ascii: Vec<_> = self.ascii.find_all(text, 0).collect();
+    /// since no name spans a hard separator. The matches are found as they
+    /// are taken, never gathered: dense text has several overlapping
+    /// candidates per name.
+    pub fn find_all<'a>(&'a self, text: &'a str) -> impl Iterator<Item = (u32, usize, usize)> + 'a {
         let bytes = text.as_bytes();
-        let mut other = Vec::new();
-        let mut from = 0;
-        for end in memchr::memchr_iter(HARD, bytes).chain([bytes.len()]) {
-            if !bytes[from..end].is_ascii() {
-                other.extend(self.other.find_all(&text[from..end], from));
-            }
-            from = end + 1;
-        }
-        merge_by_end(ascii, other)
+        let stretches = memchr::memchr_iter(HARD, bytes)
+            .chain([bytes.len()])
+            .scan(0, |from, end| Some((std::mem::replace(from, end + 1), end)));
+        let other = stretches
+            .filter(move |&(from, end)| !bytes[from..end].is_ascii())
+            .flat_map(move |(from, end)| self.other.find_all(&text[from..end], from));
+        merge_by_end(self.ascii.find_all(text, 0), other)
     }
 
     #[must_use]
@@ -352,36 +350,26 @@ impl Part {
     }
 }
 
-/// Two lists of matches, each ordered by end and then longest first, merged
+/// Two runs of matches, each ordered by end and then longest first, merged
 /// into one in that order. No two matches share both end and length: they
 /// would be the same bytes, so the same pattern.
 fn merge_by_end(
-    a: Vec<(u32, usize, usize)>,
-    b: Vec<(u32, usize, usize)>,
-) -> Vec<(u32, usize, usize)> {
-    if b.is_empty() {
-        return a;
-    }
+    a: impl Iterator<Item = (u32, usize, usize)>,
+    b: impl Iterator<Item = (u32, usize, usize)>,
+) -> impl Iterator<Item = (u32, usize, usize)> {
     let key = |&(_, start, end): &(u32, usize, usize)| (end, std::cmp::Reverse(end - start));
-    let mut merged = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => {
-                if key(x) <= key(y) {
-                    a.next()
-                } else {
-                    b.next()
-                }
+    let (mut a, mut b) = (a.peekable(), b.peekable());
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) => {
+            if key(x) <= key(y) {
+                a.next()
+            } else {
+                b.next()
             }
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
-        };
-        match next {
-            Some(m) => merged.push(m),
-            None => return merged,
         }
-    }
+        (Some(_), None) => a.next(),
+        (None, _) => b.next(),
+    })
 }
 
 /// Whether a curated place's alias was merged in from GeoNames' alternate names
@@ -473,7 +461,7 @@ mod tests {
                 .find_overlapping_iter(&text)
                 .map(|m| (m.pattern().as_u32(), m.start(), m.end()))
                 .collect();
-            let found = lexicon.find_all(&text);
+            let found: Vec<_> = lexicon.find_all(&text).collect();
             matches += found.len();
             both += usize::from(
                 found.iter().any(|m| patterns[m.0 as usize].0.is_ascii())

@@ -157,8 +157,7 @@ impl<'g> Geoparser<'g> {
     /// The place mentions of `text`, in order.
     #[must_use]
     pub fn mentions(&self, text: &str) -> Vec<Mention<'g>> {
-        let folded = text::fold(text);
-        let spans = self.detector.detect(self.gazetteer, text, &folded);
+        let spans = self.detector.detect(self.gazetteer, text, text::fold(text));
         let choices = context::resolve(self.gazetteer, &self.lines, text, &spans);
         let mut offsets = text::CharOffsets::new(text);
         let mut out = Vec::with_capacity(spans.len());

@@ -52,6 +52,7 @@ use fast_tiles::TileHitsFuture;
 pub use links::{PublicUrl, PublicUrlError};
 pub use params::Params;
 pub use runtimes::serve_threads;
+pub use tiles::tile_path;
 pub use web::{WebFiles, WebProblem};
 
 /// What every handler reads: built once at start; only the tile cache fills.

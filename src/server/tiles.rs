@@ -129,8 +129,8 @@ pub(super) fn respond(tile: Option<&CachedTile>, headers: &HeaderMap) -> Respons
 }
 
 /// The layer and tile of a path `/tiles/{layer}/{z}/{x}/{y}.mvt`, the shape
-/// the router matched.
-fn tile_path(path: &str) -> Result<(LayerKind, TileCoord), ApiError> {
+/// the router matched (and the fast path's cache lookup reads).
+pub fn tile_path(path: &str) -> Result<(LayerKind, TileCoord), ApiError> {
     let mut parts = path
         .strip_prefix("/tiles/")
         .unwrap_or_default()

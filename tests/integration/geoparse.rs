@@ -601,3 +601,70 @@ fn eval_command_prints_a_per_file_table() {
     assert!(v["overall"]["f1_exact"].as_f64().is_some());
     assert_eq!(v["files"].as_array().map(Vec::len), Some(5));
 }
+
+/// `geoparse` run in the checkout on `files` (relative paths, so that the
+/// output does not depend on where the checkout is).
+fn geoparse_in_checkout(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_scamatlas"))
+        .arg("geoparse")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("scamatlas runs")
+}
+
+const THREE_ARTICLES: [&str; 3] = [
+    "tests/fixtures/geoparse/kokang_zh.txt",
+    "tests/fixtures/geoparse/mae_sot_th.txt",
+    "tests/fixtures/geoparse/kokang_en.txt",
+];
+
+// The JSON and GeoJSON of several articles, written article by article since
+// issue 15, are byte for byte what they were when gathered whole.
+#[test]
+fn json_of_several_articles_is_written_as_before() {
+    let o = geoparse_in_checkout(&[&["--json"][..], &THREE_ARTICLES].concat());
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(o.stdout).expect("utf-8"));
+}
+
+#[test]
+fn geojson_of_several_articles_is_written_as_before() {
+    let o = geoparse_in_checkout(&[&["--geojson"][..], &THREE_ARTICLES].concat());
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!(String::from_utf8(o.stdout).expect("utf-8"));
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_any_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let long = dir.path().join("long.txt");
+    std::fs::write(&long, "Myawaddy ".repeat(25)).expect("written");
+    let long = long.to_str().expect("utf-8 path");
+    let short = THREE_ARTICLES[0];
+    for flag in ["--json", "--geojson", "--events-csv", "--date=2024-01-01"] {
+        let o = geoparse_in_checkout(&[flag, "--max-bytes", "224", short, long]);
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("long.txt: 225 bytes, over the limit of 224 bytes per file")
+                && err.contains("--max-bytes"),
+            "{err}"
+        );
+        assert!(o.stdout.is_empty(), "{flag}: nothing is written");
+    }
+    // At the limit, it is read.
+    let o = geoparse_in_checkout(&["--max-bytes", "225", long]);
+    assert_eq!(o.status.code(), Some(0));
+
+    // The default limit is 8 MiB.
+    let huge = dir.path().join("huge.txt");
+    std::fs::write(&huge, vec![b'a'; 8 * 1024 * 1024 + 1]).expect("written");
+    let o = geoparse_in_checkout(&[huge.to_str().expect("utf-8 path")]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("huge.txt: 8388609 bytes, over the limit of 8388608 bytes"),
+        "{err}"
+    );
+}

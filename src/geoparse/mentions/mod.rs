@@ -99,7 +99,7 @@ impl Detector {
     }
 
     /// The place-naming spans of `text`, in order, not overlapping.
-    pub fn detect(&self, gazetteer: &Gazetteer, text: &str, folded: &Folded) -> Vec<Span> {
+    pub fn detect(&self, gazetteer: &Gazetteer, text: &str, folded: Folded) -> Vec<Span> {
         let mut raw: Vec<Match> = Vec::new();
         for (pattern, from, to) in self.lexicon.find_all(&folded.text) {
             let (start, end) = folded.original_span(text, from, to);
@@ -116,6 +116,9 @@ impl Detector {
                 });
             }
         }
+        // The folded text and its map back to the original (five bytes a
+        // byte) serve the search only.
+        drop(folded);
         // Only the matches that win get their entries.
         let mut spans: Vec<Span> = longest_first(raw)
             .into_iter()
@@ -146,6 +149,9 @@ impl Detector {
         for span in &mut spans {
             span.organisation = organisation(text, span.start, span.end);
         }
+        // The passes above grew the list by doubling; the rest of the parse
+        // holds it beside the choices and the mentions.
+        spans.shrink_to_fit();
         spans
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use scamatlas::events::{
     self, events_to_geojson, read_path, write_atomic, CountDraft, Draft, Event, EventInput,
-    PlaceDraft, PointDraft, SourceDraft,
+    PlaceDraft, PointDraft, SourceDraft, WriteLock,
 };
 use scamatlas::gazetteer::Gazetteer;
 
@@ -97,9 +97,12 @@ pub fn report_skipped(loaded: &events::Loaded) {
 }
 
 /// Appends one event to a GeoJSON file: checked as any CSV row or feature is, written to a
-/// temporary file, synced and renamed, so the file is never half-written.
+/// temporary file, synced and renamed, so the file is never half-written; other writers wait
+/// from the reading to the rename, so none loses another's event.
 fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     let event = event_from_flags(gazetteer, args)?;
+    let lock = WriteLock::acquire(&args.file)
+        .with_context(|| format!("locking {}", args.file.display()))?;
     let mut existing: Vec<Event> = Vec::new();
     if args.file.exists() {
         let report = read_path(&args.file, gazetteer)?;
@@ -124,7 +127,7 @@ fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     }
     existing.push(event);
     let text = serde_json::to_string_pretty(&events_to_geojson(&existing))? + "\n";
-    write_atomic(&args.file, text.as_bytes())
+    lock.write(text.as_bytes())
         .with_context(|| format!("writing {}", args.file.display()))?;
     status!(
         "{}: added {}; {} events",

@@ -320,8 +320,70 @@ fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() 
     let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["M1", "M2"]);
     assert_eq!(report.events[1].places[0].id.as_deref(), Some("kk_park"));
-    // No temporary files are left behind.
-    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    // No temporary files are left behind: only the file and its lock.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["mine.geojson", "mine.geojson.lock"]);
+}
+
+/// `events add` with coordinates (no gazetteer search), as a child process.
+fn spawn_add(file: &str, id: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_scamatlas"))
+        .args([
+            "-q",
+            "events",
+            "add",
+            file,
+            "--id",
+            id,
+            "--date",
+            "2025-11-30",
+        ])
+        .args(["--type", "raid", "--lon", "98.5", "--lat", "16.7"])
+        .args(["--source-url", "https://example.org/r"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("scamatlas runs")
+}
+
+#[test]
+fn concurrent_adds_to_one_file_lose_no_event() {
+    // Regression: twenty adds at once all said "added", and 3 to 7 events remained.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("shared.geojson");
+    let f = file.to_str().expect("utf-8");
+    let children: Vec<_> = (0..50).map(|i| spawn_add(f, &format!("C{i}"))).collect();
+    for child in children {
+        let o = child.wait_with_output().expect("waits");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let report = read_path(&file, gazetteer()).expect("readable");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let mut ids: Vec<String> = report.events.iter().map(|e| e.id.to_string()).collect();
+    ids.sort();
+    let mut expected: Vec<String> = (0..50).map(|i| format!("C{i}")).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_temporary_left_by_a_killed_add_is_removed_by_the_next() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("mine.geojson");
+    let stale = dir.path().join(".mine.geojson.scamatlas-x7Qp2Z");
+    std::fs::write(&stale, "half a file").expect("write");
+    let unrelated = dir.path().join(".other.scamatlas-x7Qp2Z");
+    std::fs::write(&unrelated, "not ours to remove").expect("write");
+    let o = spawn_add(file.to_str().expect("utf-8"), "K1")
+        .wait_with_output()
+        .expect("waits");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!stale.exists(), "the stale temporary is removed");
+    assert!(unrelated.exists(), "another file's temporary stays");
 }
 
 #[test]

@@ -284,6 +284,15 @@ pub enum Invalid {
         claim: EventType,
         first: EventType,
     },
+    /// A later CSV row of an event dated too far from its other rows.
+    #[error("repeats id {id} dated {claim}, more than {most} days from its other rows ({first} to {last}); give an end_date that covers them all, or another id")]
+    FarApart {
+        id: String,
+        claim: String,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+        most: i64,
+    },
     /// A GeoJSON feature's id, already the id of an earlier feature.
     #[error("{id:?} is already the id of feature {first}")]
     DuplicateId { id: String, first: usize },

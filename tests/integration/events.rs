@@ -888,3 +888,69 @@ fn a_bad_source_is_the_same_problem_in_csv_geojson_and_flags() {
         ]
     );
 }
+
+#[test]
+fn a_hundred_thousand_rows_sharing_an_id_merge_into_one_event() {
+    // Regression: merging rebuilt the notes per row, quadratic in the rows
+    // (over 20 s for 100,000); the time is measured in `benches/events.rs`.
+    let mut csv = String::from("id,date,event_type,lat,lon,source_url,summary\n");
+    for i in 0..100_000 {
+        let day = 1 + i % 28;
+        csv.push_str(&format!(
+            "E1,2025-01-{day:02},raid,16.7,98.5,https://example.org/r{i},report {i}\n"
+        ));
+    }
+    let report = read_csv("many.csv", &csv, gazetteer());
+    assert!(report.problems.is_empty(), "{:?}", &report.problems[..1]);
+    let event = &report.events[0];
+    assert_eq!(event.sources.len(), 100_000);
+    assert!(event.notes.starts_with("report 0 | report 1 | "));
+    let days = (event.date.first_day(), event.date.last_day());
+    assert_eq!(
+        days.0.to_string() + " " + &days.1.to_string(),
+        "2025-01-01 2025-01-28"
+    );
+}
+
+#[test]
+fn rows_of_one_id_more_than_31_days_apart_are_a_problem_unless_an_end_date_covers_them() {
+    let header = "id,date,end_date,event_type,lat,lon,source_url\n";
+    let row = |id: &str, date: &str, end: &str| {
+        format!("{id},{date},{end},raid,16.7,98.5,https://example.org/{id}\n")
+    };
+    let csv = [
+        header.to_string(),
+        row("A", "2020", ""),
+        row("A", "2025", ""),
+        row("B", "2024-01-01", ""),
+        row("B", "2024-01-20", ""),
+        row("B", "2024-02-10", ""),
+        row("C", "2024-01-01", "2024-06-30"),
+        row("C", "2024-05-01", ""),
+        row("C", "2024-07-20", ""),
+        row("D", "2024-03", ""),
+        row("D", "2024-03-31", ""),
+        row("D", "2024-04-15", ""),
+    ]
+    .concat();
+    let report = read_csv("far.csv", &csv, gazetteer());
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("far.csv:3: date: repeats id A dated 2025, more than 31 days"),
+        "{}",
+        problems[0]
+    );
+    assert!(
+        problems[1].starts_with("far.csv:6: date:"),
+        "{}",
+        problems[1]
+    );
+    let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["C", "D"]);
+    let c = &report.events[0].date;
+    assert_eq!(
+        (c.first_day().to_string(), c.last_day().to_string()),
+        ("2024-01-01".into(), "2024-07-20".into())
+    );
+}

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use scamatlas::events::read_csv;
+use scamatlas::events::{read_csv, Rules};
 use scamatlas::gazetteer::Gazetteer;
 
 /// `rows` rows of the event `E1`, dated within four weeks.
@@ -38,7 +38,8 @@ fn merge(c: &mut Criterion) {
             &csv,
             |b, csv| {
                 b.iter(|| {
-                    let report = read_csv("bench.csv", black_box(csv), &gazetteer);
+                    let report =
+                        read_csv("bench.csv", black_box(csv), &gazetteer, Rules::default());
                     assert_eq!(report.events.len(), 1);
                     report
                 });

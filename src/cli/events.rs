@@ -28,7 +28,7 @@ fn validate(gazetteer: &Gazetteer, args: &ValidateArgs) -> anyhow::Result<ExitCo
     let mut out = BufWriter::new(io::stdout().lock());
     let mut problems = 0;
     for path in &args.files {
-        let report = read_path(path, gazetteer)?;
+        let report = read_path(path, gazetteer, args.rules.rules())?;
         for p in &report.problems {
             writeln!(out, "{p}")?;
         }
@@ -71,7 +71,7 @@ fn convert(gazetteer: &Gazetteer, args: &ConvertArgs) -> anyhow::Result<ExitCode
         .iter()
         .map(|p| EventInput::Path(p.clone()))
         .collect();
-    let loaded = events::load(&inputs, gazetteer, args.skip_invalid)?;
+    let loaded = events::load(&inputs, gazetteer, args.rules.rules(), args.skip_invalid)?;
     report_skipped(&loaded);
     let text = serde_json::to_string_pretty(&events_to_geojson(&loaded.events))? + "\n";
     write_atomic(&args.output, text.as_bytes())
@@ -105,7 +105,7 @@ fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("locking {}", args.file.display()))?;
     let mut existing: Vec<Event> = Vec::new();
     if args.file.exists() {
-        let report = read_path(&args.file, gazetteer)?;
+        let report = read_path(&args.file, gazetteer, args.rules.rules())?;
         if !report.problems.is_empty() {
             let list: Vec<String> = report.problems.iter().map(|p| format!("  {p}")).collect();
             return Err(UsageError(format!(
@@ -185,7 +185,7 @@ fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event>
         aggregate: a.aggregate,
         ..Draft::default()
     };
-    let checked = events::validate(&draft, gazetteer);
+    let checked = events::validate(&draft, gazetteer, a.rules.rules());
     for w in &checked.warnings {
         tracing::warn!("{}: {}", w.field.flag(), w.error);
     }

@@ -104,6 +104,12 @@ fn write_drafts(
         );
         all.extend(events);
     }
+    if source_url.is_none() && !all.is_empty() {
+        status!(
+            "the drafts name their articles as file:// URLs: replace them with web addresses \
+             (or give --source-url), or read the drafts with --allow-file-urls"
+        );
+    }
     let refs: Vec<_> = all.iter().collect();
     out.write_all(write_csv(&refs)?.as_bytes())?;
     Ok(())

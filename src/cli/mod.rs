@@ -87,7 +87,12 @@ fn load_events(
             .map(|e| EventInput::parse(e))
             .collect()
     };
-    let loaded = scamatlas::events::load(&inputs, gazetteer, selection.skip_invalid)?;
+    let loaded = scamatlas::events::load(
+        &inputs,
+        gazetteer,
+        selection.rules.rules(),
+        selection.skip_invalid,
+    )?;
     events::report_skipped(&loaded);
     tracing::info!(events = loaded.events.len(), "events loaded");
     Ok(loaded)

@@ -248,6 +248,10 @@ pub enum Invalid {
     OffGlobe(#[from] CoordError),
     #[error("{0:?} is not a distance in metres")]
     NotADistance(String),
+    #[error("{0:?} metres is more than half the Earth's circumference (20,015 km)")]
+    BeyondEarth(String),
+    #[error("{0:?} names no place")]
+    NamesNoPlace(String),
     /// What is wrong with a place given whole, by its name.
     #[error("{name:?}: {error}")]
     InPlace { name: String, error: Box<Invalid> },
@@ -275,6 +279,8 @@ pub enum Invalid {
     Range { low: u64, best: u64, high: u64 },
     #[error("{0:?} is not an http(s) or file:// URL")]
     NotASource(String),
+    #[error("{0:?} is a file on this machine; file:// sources need --allow-file-urls")]
+    FileUrl(String),
     #[error("{0:?} is not YYYY-MM-DD")]
     NotADay(String),
     /// A later CSV row of an event claims another type.

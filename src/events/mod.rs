@@ -44,7 +44,7 @@ pub use read::{read_csv, Problem, ReadReport};
 pub(crate) use store::{persist, temp_beside};
 pub use store::{write_atomic, WriteLock};
 pub use time::{DateError, DatePrecision, EventDate, TimeRange};
-pub use validate::{validate, Validated};
+pub use validate::{validate, Rules, Validated, MAX_RADIUS_M};
 pub use write::write_csv;
 
 /// What kind of thing happened.

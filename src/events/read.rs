@@ -24,7 +24,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
-use super::validate::validate;
+use super::validate::{validate, Rules};
 use super::{Event, EventDate};
 use crate::gazetteer::Gazetteer;
 use compact_str::CompactString;
@@ -97,7 +97,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
 ];
 
 /// Reads events from CSV text; `path` is only used in messages.
-pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
+pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules) -> ReadReport {
     let mut report = ReadReport::default();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -131,7 +131,7 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
             column: &column,
         }
         .draft();
-        let checked = validate(&draft, gazetteer);
+        let checked = validate(&draft, gazetteer, rules);
         let named = |i: Issue| Problem::at(&location, Some(i.field.csv()), i.error.to_string());
         report
             .warnings
@@ -172,7 +172,19 @@ fn read_header(
             .find(|(_, names)| names.contains(&lower.as_str()))
         {
             Some((canonical, _)) => {
-                column.entry(canonical).or_insert(i);
+                if let Some(&first) = column.get(canonical) {
+                    let message = format!(
+                        "column {} repeats column {} ({:?}); which one holds the {canonical}?",
+                        i + 1,
+                        first + 1,
+                        &header[first]
+                    );
+                    report
+                        .problems
+                        .push(Problem::at(&location, Some(name), message));
+                } else {
+                    column.insert(canonical, i);
+                }
             }
             None => report.warnings.push(Problem::at(
                 &location,

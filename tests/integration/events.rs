@@ -1,5 +1,6 @@
 //! Events: the bundled data, reading CSV and GeoJSON, validation, adding.
 
+use scamatlas::events::Rules;
 use std::path::Path;
 
 use scamatlas::events::{self, events_to_geojson, read_csv, read_path, EventInput, EventType};
@@ -13,7 +14,7 @@ fn root() -> &'static Path {
 #[test]
 fn bundled_events_are_built_from_the_csv_and_up_to_date() {
     let csv = std::fs::read_to_string(root().join("geojson/events.csv")).expect("events.csv");
-    let report = read_csv("geojson/events.csv", &csv, gazetteer());
+    let report = read_csv("geojson/events.csv", &csv, gazetteer(), Rules::default());
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let rebuilt = serde_json::to_value(events_to_geojson(&report.events)).expect("json");
     let shipped: serde_json::Value = serde_json::from_str(
@@ -28,8 +29,8 @@ fn bundled_events_are_built_from_the_csv_and_up_to_date() {
 
 #[test]
 fn bundled_events_keep_every_row_and_every_claim() {
-    let loaded =
-        events::load(&[EventInput::Bundled], gazetteer(), false).expect("bundled events load");
+    let loaded = events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
+        .expect("bundled events load");
     // 80 research rows; three of them are claims about one event.
     assert_eq!(loaded.events.len(), 78);
     let sources: usize = loaded.events.iter().map(|e| e.sources.len()).sum();
@@ -90,7 +91,7 @@ B1,2024-02-24,raid,Tachileik,,,700,arrested,https://example.org/second-claim
 
 #[test]
 fn every_bad_row_is_reported_with_line_and_field() {
-    let report = read_csv("bad.csv", BAD_CSV, gazetteer());
+    let report = read_csv("bad.csv", BAD_CSV, gazetteer(), Rules::default());
     let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     let expect = [
         ("bad.csv:3: date:", "not a real date"),
@@ -124,7 +125,7 @@ fn a_file_with_problems_is_refused_whole_unless_skipping() {
     let path = dir.path().join("bad.csv");
     std::fs::write(&path, BAD_CSV).expect("write");
     let inputs = [EventInput::Path(path.clone())];
-    let err = events::load(&inputs, gazetteer(), false)
+    let err = events::load(&inputs, gazetteer(), Rules::default(), false)
         .expect_err("refused")
         .to_string();
     assert!(
@@ -133,13 +134,14 @@ fn a_file_with_problems_is_refused_whole_unless_skipping() {
             && err.contains("bad.csv:4"),
         "{err}"
     );
-    let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
+    let loaded = events::load(&inputs, gazetteer(), Rules::default(), true).expect("skips");
     assert_eq!(loaded.events.len(), 1);
     assert_eq!(loaded.skipped.len(), 6);
     // Bundled and user data side by side.
     let both = events::load(
         &[EventInput::Bundled, EventInput::Path(path)],
         gazetteer(),
+        Rules::default(),
         true,
     )
     .expect("loads");
@@ -159,7 +161,7 @@ fn an_id_used_twice_across_files_is_a_problem() {
     )
     .expect("write");
     let inputs = [EventInput::Bundled, EventInput::Path(path.clone())];
-    let err = events::load(&inputs, gazetteer(), false)
+    let err = events::load(&inputs, gazetteer(), Rules::default(), false)
         .expect_err("refused")
         .to_string();
     assert!(
@@ -167,7 +169,7 @@ fn an_id_used_twice_across_files_is_a_problem() {
         "{err}"
     );
     // Skipping keeps the first event of that id, the bundled one.
-    let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
+    let loaded = events::load(&inputs, gazetteer(), Rules::default(), true).expect("skips");
     assert_eq!(loaded.events.len(), 79);
     assert_eq!(loaded.skipped.len(), 1);
     let problem = loaded.skipped[0].to_string();
@@ -197,7 +199,7 @@ fn geojson_problems_name_the_feature_and_property() {
         ]}"#,
     )
     .expect("write");
-    let report = read_path(&path, gazetteer()).expect("readable");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
     assert_eq!(report.events.len(), 1);
     let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     for part in [
@@ -221,7 +223,7 @@ fn a_non_utf8_file_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("latin1.csv");
     std::fs::write(&path, b"id,date\n\xe9\n").expect("write");
-    let err = read_path(&path, gazetteer())
+    let err = read_path(&path, gazetteer(), Rules::default())
         .expect_err("not UTF-8")
         .to_string();
     assert!(err.contains("latin1.csv") && err.contains("UTF-8"), "{err}");
@@ -315,7 +317,7 @@ fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() 
             "a refused add leaves the file as it was"
         );
     }
-    let report = read_path(&file, gazetteer()).expect("readable");
+    let report = read_path(&file, gazetteer(), Rules::default()).expect("readable");
     assert!(report.problems.is_empty());
     let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["M1", "M2"]);
@@ -361,7 +363,7 @@ fn concurrent_adds_to_one_file_lose_no_event() {
         let o = child.wait_with_output().expect("waits");
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
-    let report = read_path(&file, gazetteer()).expect("readable");
+    let report = read_path(&file, gazetteer(), Rules::default()).expect("readable");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let mut ids: Vec<String> = report.events.iter().map(|e| e.id.to_string()).collect();
     ids.sort();
@@ -426,10 +428,11 @@ fn events_validate_exits_1_and_lists_problems_on_stdout() {
 
 #[test]
 fn csv_output_reads_back_as_the_same_events() {
-    let loaded = events::load(&[EventInput::Bundled], gazetteer(), false).expect("bundled");
+    let loaded = events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
+        .expect("bundled");
     let refs: Vec<&events::Event> = loaded.events.iter().collect();
     let text = events::write_csv(&refs).expect("csv");
-    let back = read_csv("round-trip.csv", &text, gazetteer());
+    let back = read_csv("round-trip.csv", &text, gazetteer(), Rules::default());
     assert!(
         back.problems.is_empty(),
         "{:?}",
@@ -486,7 +489,7 @@ impl SameValue {
         }
         let (header, row): (Vec<&str>, Vec<&str>) = cells.into_iter().unzip();
         let csv = format!("{}\n{}\n", header.join(","), row.join(","));
-        let report = read_csv("same.csv", &csv, gazetteer());
+        let report = read_csv("same.csv", &csv, gazetteer(), Rules::default());
         report.problems.iter().map(ToString::to_string).collect()
     }
 
@@ -567,7 +570,7 @@ fn geojson_problems(dir: &Path, members: &str) -> Vec<String> {
     let path = dir.join("same.geojson");
     let collection = serde_json::json!({"type": "FeatureCollection", "features": [feature]});
     std::fs::write(&path, collection.to_string()).expect("write");
-    let report = read_path(&path, gazetteer()).expect("readable");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
     let prefix = format!("{}: ", path.display());
     report
         .problems
@@ -663,6 +666,7 @@ fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
         "empty.csv",
         "id,date,event_type,place,source_url\nE1,,,,\n",
         gazetteer(),
+        Rules::default(),
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("empty.geojson");
@@ -672,7 +676,7 @@ fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
           {"type":"Feature","id":"E1","geometry":null,"properties":{}}]}"#,
     )
     .expect("write");
-    let geojson = read_path(&path, gazetteer()).expect("readable");
+    let geojson = read_path(&path, gazetteer(), Rules::default()).expect("readable");
     let messages = |r: &events::ReadReport| {
         r.problems
             .iter()
@@ -765,7 +769,7 @@ fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
         let text = format!(
             "id,date,event_type,lat,lon,radius_m,source_url\nP1,2024,raid,16.7,98.5,{radius},https://e.org/p\n"
         );
-        let report = read_csv("points.csv", &text, gazetteer());
+        let report = read_csv("points.csv", &text, gazetteer(), Rules::default());
         report.events[0].places[0].clone()
     };
     let geojson = |members: &str| {
@@ -779,7 +783,7 @@ fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
             ),
         )
         .expect("write");
-        let report = read_path(&path, gazetteer()).expect("readable");
+        let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
         report.events[0].places[0].clone()
     };
     assert_eq!(csv(""), geojson(""));
@@ -816,6 +820,7 @@ fn geojson_properties_of_the_wrong_type_are_problems_not_dropped() {
         "radius.csv",
         "id,date,event_type,lat,lon,radius_m,source_url\nR1,2024,raid,16.7,98.5,abc,https://e.org/r\n",
         gazetteer(),
+        Rules::default(),
     );
     assert_eq!(
         csv.problems[0].to_string(),
@@ -900,7 +905,7 @@ fn a_hundred_thousand_rows_sharing_an_id_merge_into_one_event() {
             "E1,2025-01-{day:02},raid,16.7,98.5,https://example.org/r{i},report {i}\n"
         ));
     }
-    let report = read_csv("many.csv", &csv, gazetteer());
+    let report = read_csv("many.csv", &csv, gazetteer(), Rules::default());
     assert!(report.problems.is_empty(), "{:?}", &report.problems[..1]);
     let event = &report.events[0];
     assert_eq!(event.sources.len(), 100_000);
@@ -933,7 +938,7 @@ fn rows_of_one_id_more_than_31_days_apart_are_a_problem_unless_an_end_date_cover
         row("D", "2024-04-15", ""),
     ]
     .concat();
-    let report = read_csv("far.csv", &csv, gazetteer());
+    let report = read_csv("far.csv", &csv, gazetteer(), Rules::default());
     let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(
@@ -952,5 +957,114 @@ fn rows_of_one_id_more_than_31_days_apart_are_a_problem_unless_an_end_date_cover
     assert_eq!(
         (c.first_day().to_string(), c.last_day().to_string()),
         ("2024-01-01".into(), "2024-07-20".into())
+    );
+}
+
+#[test]
+fn inputs_accepted_silently_before_are_problems_naming_file_and_line() {
+    let csv = "id,date,event_type,place,lat,lon,radius_m,source_url\n\
+               P1,2024-01-01,raid,;;;;,,,,https://example.org/p\n\
+               P2,2024-01-01,raid,,16.7,98.5,1e23,https://example.org/p\n\
+               P3,2024-01-01,raid,KK Park,,,,file:///etc/passwd\n\
+               P4,2024-01-01,raid,KK Park,,,,https://example.org/p\n";
+    let report = read_csv("honest.csv", csv, gazetteer(), Rules::default());
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "honest.csv:2: place: \";;;;\" names no place",
+            "honest.csv:3: radius_m: \"1e23\" metres is more than half the Earth's circumference (20,015 km)",
+            "honest.csv:4: source_url: \"file:///etc/passwd\" is a file on this machine; file:// sources need --allow-file-urls",
+        ]
+    );
+    let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["P4"]);
+    let allowed = read_csv(
+        "honest.csv",
+        csv,
+        gazetteer(),
+        Rules {
+            allow_file_urls: true,
+        },
+    );
+    assert_eq!(allowed.problems.len(), 2);
+    assert_eq!(allowed.events.len(), 2);
+
+    // A column given twice, under one name or two.
+    for header in [
+        "id,date,event_type,place,source_url,place",
+        "id,date,event_type,place,source_url,location",
+    ] {
+        let csv =
+            format!("{header}\nD1,2024-01-01,raid,KK Park,https://example.org/d,Shwe Kokko\n");
+        let report = read_csv("dup.csv", &csv, gazetteer(), Rules::default());
+        let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].starts_with("dup.csv:1: ")
+                && shown[0].contains("column 6 repeats column 4 (\"place\")"),
+            "{shown:?}"
+        );
+        assert!(report.events.is_empty());
+    }
+}
+
+#[test]
+fn geojson_places_and_add_flags_are_held_to_the_same_limits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("far.geojson");
+    let feature = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
+        "properties":{"id":"G1","date":"2024-01-01","type":"raid",
+        "places":[{"name":"P","point":{"lon":98.5,"lat":16.7},"radius_m":1e23}],
+        "sources":[{"url":"file:///etc/passwd"}]}}]}"#;
+    std::fs::write(&path, feature).expect("write");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|p| p.contains("more than half the Earth's circumference")),
+        "{shown:?}"
+    );
+    assert!(
+        shown.iter().any(|p| p.contains("need --allow-file-urls")),
+        "{shown:?}"
+    );
+
+    let file = dir.path().join("mine.geojson");
+    let f = file.to_str().expect("utf-8");
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "events",
+            "add",
+            f,
+            "--id",
+            "A1",
+            "--date",
+            "2024-01-01",
+            "--type",
+            "raid",
+        ];
+        args.extend_from_slice(extra);
+        crate::run_cli(&args)
+    };
+    let o = add(&["--place", ";;;;", "--source-url", "https://example.org/a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("names no place"));
+    let o = add(&["--place", "KK Park", "--source-url", "file:///etc/passwd"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--allow-file-urls"));
+    let o = add(&[
+        "--place",
+        "KK Park",
+        "--source-url",
+        "file:///tmp/a.txt",
+        "--allow-file-urls",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

@@ -159,15 +159,8 @@ fn write_geojson(out: &mut impl Write, docs: &[Parsed<'_>]) -> anyhow::Result<()
 /// The file's text; a clear error naming the file when it is not UTF-8.
 fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => Err(UsageError(format!(
-            "{}: not UTF-8 text (invalid byte at offset {}); convert it to UTF-8 first",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-        .into()),
-    }
+    scamatlas::error::utf8_text(&path.display().to_string(), bytes)
+        .map_err(|e| UsageError(e.to_string()).into())
 }
 
 /// `file://` and the file's absolute path: the source of its drafts.

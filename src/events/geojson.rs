@@ -354,7 +354,7 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules)
     let collection: FeatureCollection = match serde_json::from_str(text) {
         Ok(c) => c,
         Err(e) => {
-            let location = format!("{path}:{}", e.line());
+            let location = super::read::at_line(path, e.line() as u64);
             let message = format!("not a GeoJSON FeatureCollection: {e}");
             report.problems.push(Problem::at(&location, None, message));
             return report;

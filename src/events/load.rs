@@ -42,8 +42,8 @@ pub enum EventsError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: the file is not valid UTF-8 text")]
-    NotUtf8 { path: String },
+    #[error(transparent)]
+    NotUtf8(#[from] crate::error::NotUtf8),
     #[error("{} problem{} in the events; nothing was loaded (use --skip-invalid to load the valid rows):\n{}",
         problems.len(), if problems.len() == 1 { "" } else { "s" },
         problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
@@ -62,9 +62,7 @@ pub fn read_path(
         path: shown.clone(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| EventsError::NotUtf8 {
-        path: shown.clone(),
-    })?;
+    let text = crate::error::utf8_text(&shown, bytes)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

@@ -58,6 +58,14 @@ impl fmt::Display for Problem {
     }
 }
 
+/// `path:line`, or `path` when the line is not known (0 or none): never `path:0`.
+pub(crate) fn at_line(path: &str, line: impl Into<Option<u64>>) -> String {
+    match line.into() {
+        Some(line) if line > 0 => format!("{path}:{line}"),
+        _ => path.to_string(),
+    }
+}
+
 /// What reading one input gave: the valid events, and every problem found.
 /// Events with a problem are not in `events`.
 #[derive(Debug, Default)]
@@ -113,8 +121,8 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules) -> 
             Ok(r) => r.position(),
             Err(e) => e.position(),
         }
-        .map_or(0, csv::Position::line);
-        let location = format!("{path}:{line}");
+        .map(csv::Position::line);
+        let location = at_line(path, line);
         let record = match record {
             Ok(r) if r.iter().all(str::is_empty) => continue,
             Ok(r) => r,

@@ -226,7 +226,45 @@ fn a_non_utf8_file_is_an_error_naming_it() {
     let err = read_path(&path, gazetteer(), Rules::default())
         .expect_err("not UTF-8")
         .to_string();
-    assert!(err.contains("latin1.csv") && err.contains("UTF-8"), "{err}");
+    assert!(
+        err.contains("latin1.csv:2: not UTF-8 text: byte 1 of the line is 0xE9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn file_errors_name_a_line_only_when_known_and_an_os_error_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("shape.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature"}]}"#,
+    )
+    .expect("write");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
+    let shown = report.problems[0].to_string();
+    assert!(!shown.contains(":0"), "{shown}");
+    assert!(
+        shown.starts_with(&format!("{}: not a GeoJSON", path.display())),
+        "{shown}"
+    );
+
+    let missing = dir.path().join("missing.csv");
+    let o = crate::run_cli(&["events", "validate", missing.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}
+
+#[test]
+fn query_within_an_existing_file_that_is_not_geojson_is_refused_not_taken_for_a_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("Myawaddy");
+    std::fs::write(&path, "not json").expect("write");
+    let o = crate::run_cli(&["query", "within", path.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("not GeoJSON"), "{err}");
 }
 
 #[test]

@@ -50,6 +50,42 @@ pub struct UnknownName {
     pub expected: String,
 }
 
+/// A file that is not UTF-8 text, with where its first bad byte is.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}:{line}: not UTF-8 text: byte {byte} of the line is 0x{value:02X}; convert the file to UTF-8 first")]
+pub struct NotUtf8 {
+    pub path: String,
+    /// The line of the bad byte, from 1.
+    pub line: usize,
+    /// The bad byte's place in its line, from 1.
+    pub byte: usize,
+    pub value: u8,
+}
+
+/// The bytes of the file `path` as text.
+///
+/// # Errors
+/// [`NotUtf8`] naming the line and byte of the first byte that is not UTF-8.
+///
+/// # Example
+/// ```
+/// let err = scamatlas::error::utf8_text("a.csv", b"id\nna\xefve\n".to_vec()).unwrap_err();
+/// assert_eq!((err.line, err.byte, err.value), (2, 3, 0xef));
+/// ```
+pub fn utf8_text(path: &str, bytes: Vec<u8>) -> std::result::Result<String, NotUtf8> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let good = &bytes[..e.utf8_error().valid_up_to()];
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        NotUtf8 {
+            path: path.to_string(),
+            line: 1 + good.iter().filter(|&&b| b == b'\n').count(),
+            byte: 1 + good.len() - line_start,
+            value: bytes.get(good.len()).copied().unwrap_or_default(),
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::{Period, Weight};

@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use scamatlas::events::{read_csv, read_geojson, DatePrecision, EventDate, TimeRange};
+use scamatlas::events::{read_csv, read_geojson, DatePrecision, EventDate, Rules, TimeRange};
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::Bbox;
 use scamatlas::geoparse::{Geoparser, Options};
@@ -406,7 +406,7 @@ proptest! {
             3 => csv_table(),
         ],
     ) {
-        let report = read_csv("in.csv", &text, &GAZETTEER);
+        let report = read_csv("in.csv", &text, &GAZETTEER, Rules::default());
         for p in report.problems.iter().chain(&report.warnings) {
             prop_assert!(p.location.starts_with("in.csv"), "{p:?}");
         }
@@ -422,7 +422,7 @@ proptest! {
             4 => geojson_collection(),
         ],
     ) {
-        let report = read_geojson("in.geojson", &text, &GAZETTEER);
+        let report = read_geojson("in.geojson", &text, &GAZETTEER, Rules::default());
         for p in report.problems.iter().chain(&report.warnings) {
             prop_assert!(p.location.starts_with("in.geojson"), "{p:?}");
         }

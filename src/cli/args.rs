@@ -346,6 +346,26 @@ pub struct EventSelection {
     /// skipped (by default such a file is refused whole).
     #[arg(long)]
     pub skip_invalid: bool,
+
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+/// What event inputs may hold beyond what every input may.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct RulesArgs {
+    /// Accept file:// source URLs (documents on this machine, as the drafts of
+    /// `geoparse --events-csv` name their articles); refused by default.
+    #[arg(long)]
+    pub allow_file_urls: bool,
+}
+
+impl RulesArgs {
+    pub fn rules(self) -> scamatlas::events::Rules {
+        scamatlas::events::Rules {
+            allow_file_urls: self.allow_file_urls,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -371,6 +391,8 @@ pub struct ValidateArgs {
     /// CSV or GeoJSON files.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
 }
 
 #[derive(Debug, Args)]
@@ -384,6 +406,8 @@ pub struct ConvertArgs {
     /// Write the valid rows of inputs that have invalid ones.
     #[arg(long)]
     pub skip_invalid: bool,
+    #[command(flatten)]
+    pub rules: RulesArgs,
 }
 
 #[derive(Debug, Args)]
@@ -402,6 +426,8 @@ pub struct ListArgs {
 pub struct AddArgs {
     /// The GeoJSON file to append to (created if missing).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub rules: RulesArgs,
     #[arg(long)]
     pub id: String,
     /// YYYY-MM-DD, YYYY-MM or YYYY.

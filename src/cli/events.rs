@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use scamatlas::events::{
     self, events_to_geojson, read_path, write_atomic, CountDraft, Draft, Event, EventInput,
-    PlaceDraft, PointDraft, SourceDraft,
+    PlaceDraft, PointDraft, SourceDraft, WriteLock,
 };
 use scamatlas::gazetteer::Gazetteer;
 
@@ -28,7 +28,7 @@ fn validate(gazetteer: &Gazetteer, args: &ValidateArgs) -> anyhow::Result<ExitCo
     let mut out = BufWriter::new(io::stdout().lock());
     let mut problems = 0;
     for path in &args.files {
-        let report = read_path(path, gazetteer)?;
+        let report = read_path(path, gazetteer, args.rules.rules())?;
         for p in &report.problems {
             writeln!(out, "{p}")?;
         }
@@ -71,7 +71,7 @@ fn convert(gazetteer: &Gazetteer, args: &ConvertArgs) -> anyhow::Result<ExitCode
         .iter()
         .map(|p| EventInput::Path(p.clone()))
         .collect();
-    let loaded = events::load(&inputs, gazetteer, args.skip_invalid)?;
+    let loaded = events::load(&inputs, gazetteer, args.rules.rules(), args.skip_invalid)?;
     report_skipped(&loaded);
     let text = serde_json::to_string_pretty(&events_to_geojson(&loaded.events))? + "\n";
     write_atomic(&args.output, text.as_bytes())
@@ -97,12 +97,15 @@ pub fn report_skipped(loaded: &events::Loaded) {
 }
 
 /// Appends one event to a GeoJSON file: checked as any CSV row or feature is, written to a
-/// temporary file, synced and renamed, so the file is never half-written.
+/// temporary file, synced and renamed, so the file is never half-written; other writers wait
+/// from the reading to the rename, so none loses another's event.
 fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     let event = event_from_flags(gazetteer, args)?;
+    let lock = WriteLock::acquire(&args.file)
+        .with_context(|| format!("locking {}", args.file.display()))?;
     let mut existing: Vec<Event> = Vec::new();
     if args.file.exists() {
-        let report = read_path(&args.file, gazetteer)?;
+        let report = read_path(&args.file, gazetteer, args.rules.rules())?;
         if !report.problems.is_empty() {
             let list: Vec<String> = report.problems.iter().map(|p| format!("  {p}")).collect();
             return Err(UsageError(format!(
@@ -124,7 +127,7 @@ fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
     }
     existing.push(event);
     let text = serde_json::to_string_pretty(&events_to_geojson(&existing))? + "\n";
-    write_atomic(&args.file, text.as_bytes())
+    lock.write(text.as_bytes())
         .with_context(|| format!("writing {}", args.file.display()))?;
     status!(
         "{}: added {}; {} events",
@@ -182,7 +185,7 @@ fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event>
         aggregate: a.aggregate,
         ..Draft::default()
     };
-    let checked = events::validate(&draft, gazetteer);
+    let checked = events::validate(&draft, gazetteer, a.rules.rules());
     for w in &checked.warnings {
         tracing::warn!("{}: {}", w.field.flag(), w.error);
     }

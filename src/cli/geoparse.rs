@@ -135,6 +135,12 @@ fn write_drafts(
         all.extend(events);
         Ok(())
     })?;
+    if source_url.is_none() && !all.is_empty() {
+        status!(
+            "the drafts name their articles as file:// URLs: replace them with web addresses \
+             (or give --source-url), or read the drafts with --allow-file-urls"
+        );
+    }
     let refs: Vec<_> = all.iter().collect();
     out.write_all(write_csv(&refs)?.as_bytes())?;
     Ok(())
@@ -239,15 +245,8 @@ fn read_text(path: &Path, max_bytes: u64) -> anyhow::Result<String> {
     if bytes.len() as u64 > max_bytes {
         return Err(too_long(bytes.len() as u64).into());
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(e) => Err(UsageError(format!(
-            "{}: not UTF-8 text (invalid byte at offset {}); convert it to UTF-8 first",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-        .into()),
-    }
+    scamatlas::error::utf8_text(&path.display().to_string(), bytes)
+        .map_err(|e| UsageError(e.to_string()).into())
 }
 
 /// `file://` and the file's absolute path: the source of its drafts.

@@ -87,7 +87,12 @@ fn load_events(
             .map(|e| EventInput::parse(e))
             .collect()
     };
-    let loaded = scamatlas::events::load(&inputs, gazetteer, selection.skip_invalid)?;
+    let loaded = scamatlas::events::load(
+        &inputs,
+        gazetteer,
+        selection.rules.rules(),
+        selection.skip_invalid,
+    )?;
     events::report_skipped(&loaded);
     tracing::info!(events = loaded.events.len(), "events loaded");
     Ok(loaded)
@@ -97,6 +102,20 @@ fn load_events(
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
+
+/// The error and its causes, `: `-joined, each said once: a library error
+/// that already shows its cause (`path: No such file or directory`) is not
+/// followed by that cause again.
+pub fn message(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.ends_with(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
+}
 
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {

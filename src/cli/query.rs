@@ -102,12 +102,14 @@ fn point(gazetteer: &Gazetteer, target: &str) -> anyhow::Result<scamatlas::geom:
         .map_err(|e| UsageError(format!("{target:?}: {e}")).into())
 }
 
-/// A place by name, or the polygons of a GeoJSON file.
+/// A place by name, or the polygons of a GeoJSON file: any file that exists
+/// is read as GeoJSON, never taken for a place name.
 fn within<'g>(gazetteer: &'g Gazetteer, area: &str) -> anyhow::Result<Where<'g>> {
     let path = Path::new(area);
-    let is_file = path
-        .extension()
-        .is_some_and(|e| e == "geojson" || e == "json");
+    let is_file = path.is_file()
+        || path
+            .extension()
+            .is_some_and(|e| e == "geojson" || e == "json");
     if is_file {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {area}"))?;
         let polygons = scamatlas::geom::polygons_from_geojson(&text)

@@ -248,6 +248,10 @@ pub enum Invalid {
     OffGlobe(#[from] CoordError),
     #[error("{0:?} is not a distance in metres")]
     NotADistance(String),
+    #[error("{0:?} metres is more than half the Earth's circumference (20,015 km)")]
+    BeyondEarth(String),
+    #[error("{0:?} names no place")]
+    NamesNoPlace(String),
     /// What is wrong with a place given whole, by its name.
     #[error("{name:?}: {error}")]
     InPlace { name: String, error: Box<Invalid> },
@@ -275,6 +279,8 @@ pub enum Invalid {
     Range { low: u64, best: u64, high: u64 },
     #[error("{0:?} is not an http(s) or file:// URL")]
     NotASource(String),
+    #[error("{0:?} is a file on this machine; file:// sources need --allow-file-urls")]
+    FileUrl(String),
     #[error("{0:?} is not YYYY-MM-DD")]
     NotADay(String),
     /// A later CSV row of an event claims another type.
@@ -283,6 +289,15 @@ pub enum Invalid {
         id: String,
         claim: EventType,
         first: EventType,
+    },
+    /// A later CSV row of an event dated too far from its other rows.
+    #[error("repeats id {id} dated {claim}, more than {most} days from its other rows ({first} to {last}); give an end_date that covers them all, or another id")]
+    FarApart {
+        id: String,
+        claim: String,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+        most: i64,
     },
     /// A GeoJSON feature's id, already the id of an earlier feature.
     #[error("{id:?} is already the id of feature {first}")]

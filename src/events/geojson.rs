@@ -11,7 +11,7 @@ use geojson::{Feature, FeatureCollection, JsonObject, Value};
 
 use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 use super::read::{Problem, ReadReport};
-use super::validate::validate;
+use super::validate::{validate, Rules};
 use super::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
 use crate::gazetteer::Gazetteer;
 use crate::geom::{round_coord as round, LonLat};
@@ -349,12 +349,12 @@ pub fn events_to_geojson<'a>(events: impl IntoIterator<Item = &'a Event>) -> Fea
 
 /// Reads events from GeoJSON text: our own files, and plain point layers with
 /// `id`, `date`, `type` (or `event_type`) and `source_url` properties.
-pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
+pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules) -> ReadReport {
     let mut report = ReadReport::default();
     let collection: FeatureCollection = match serde_json::from_str(text) {
         Ok(c) => c,
         Err(e) => {
-            let location = format!("{path}:{}", e.line());
+            let location = super::read::at_line(path, e.line() as u64);
             let message = format!("not a GeoJSON FeatureCollection: {e}");
             report.problems.push(Problem::at(&location, None, message));
             return report;
@@ -364,7 +364,7 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport
     for (index, feature) in collection.features.iter().enumerate() {
         let location = format!("{path}: feature {index}");
         let (draft, mut issues) = draft_of(feature);
-        let checked = validate(&draft, gazetteer);
+        let checked = validate(&draft, gazetteer, rules);
         let named = |i: Issue| Problem::at(&location, Some(i.field.geojson()), i.error.to_string());
         report
             .warnings
@@ -672,7 +672,7 @@ mod tests {
         // null) and years beyond 0-9999.
         let text = String::from_utf8(out).expect("UTF-8");
         let gazetteer = crate::gazetteer::Gazetteer::bundled().expect("gazetteer");
-        let report = read_geojson("written.geojson", &text, &gazetteer);
+        let report = read_geojson("written.geojson", &text, &gazetteer, Rules::default());
         let year_ok = |d: NaiveDate| (0..=9999).contains(&d.year());
         let comparable = |e: &Event| {
             !e.places.iter().any(|p| p.radius_m.is_nan())

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::read::{read_csv, Problem, ReadReport};
-use super::{read_geojson, Event};
+use super::{read_geojson, Event, Rules};
 use crate::gazetteer::Gazetteer;
 
 /// The bundled events, compiled into the binary.
@@ -42,8 +42,8 @@ pub enum EventsError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: the file is not valid UTF-8 text")]
-    NotUtf8 { path: String },
+    #[error(transparent)]
+    NotUtf8(#[from] crate::error::NotUtf8),
     #[error("{} problem{} in the events; nothing was loaded (use --skip-invalid to load the valid rows):\n{}",
         problems.len(), if problems.len() == 1 { "" } else { "s" },
         problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
@@ -52,15 +52,17 @@ pub enum EventsError {
 
 /// Reads one file: CSV by extension `.csv`/`.tsv`... or GeoJSON by `.geojson`/
 /// `.json`; otherwise by its first character.
-pub fn read_path(path: &Path, gazetteer: &Gazetteer) -> Result<ReadReport, EventsError> {
+pub fn read_path(
+    path: &Path,
+    gazetteer: &Gazetteer,
+    rules: Rules,
+) -> Result<ReadReport, EventsError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| EventsError::Io {
         path: shown.clone(),
         source,
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| EventsError::NotUtf8 {
-        path: shown.clone(),
-    })?;
+    let text = crate::error::utf8_text(&shown, bytes)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -71,17 +73,21 @@ pub fn read_path(path: &Path, gazetteer: &Gazetteer) -> Result<ReadReport, Event
         _ => text.trim_start().starts_with('{'),
     };
     Ok(if geojson {
-        read_geojson(&shown, &text, gazetteer)
+        read_geojson(&shown, &text, gazetteer, rules)
     } else {
-        read_csv(&shown, &text, gazetteer)
+        read_csv(&shown, &text, gazetteer, rules)
     })
 }
 
 /// Reads one input.
-pub fn read_input(input: &EventInput, gazetteer: &Gazetteer) -> Result<ReadReport, EventsError> {
+pub fn read_input(
+    input: &EventInput,
+    gazetteer: &Gazetteer,
+    rules: Rules,
+) -> Result<ReadReport, EventsError> {
     match input {
-        EventInput::Bundled => Ok(read_geojson(BUNDLED_PATH, BUNDLED, gazetteer)),
-        EventInput::Path(p) => read_path(p, gazetteer),
+        EventInput::Bundled => Ok(read_geojson(BUNDLED_PATH, BUNDLED, gazetteer, rules)),
+        EventInput::Path(p) => read_path(p, gazetteer, rules),
     }
 }
 
@@ -99,6 +105,7 @@ pub struct Loaded {
 pub fn load(
     inputs: &[EventInput],
     gazetteer: &Gazetteer,
+    rules: Rules,
     skip_invalid: bool,
 ) -> Result<Loaded, EventsError> {
     let mut loaded = Loaded::default();
@@ -109,7 +116,7 @@ pub fn load(
             EventInput::Bundled => BUNDLED_PATH.to_string(),
             EventInput::Path(p) => p.display().to_string(),
         };
-        let report = read_input(input, gazetteer)?;
+        let report = read_input(input, gazetteer, rules)?;
         problems.extend(report.problems);
         loaded.warnings.extend(report.warnings);
         for event in report.events {

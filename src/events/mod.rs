@@ -41,10 +41,10 @@ pub use geojson::{
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use packed::PackedEvents;
 pub use read::{read_csv, Problem, ReadReport};
-pub use store::write_atomic;
 pub(crate) use store::{persist, temp_beside};
+pub use store::{write_atomic, WriteLock};
 pub use time::{DateError, DatePrecision, EventDate, TimeRange};
-pub use validate::{validate, Validated};
+pub use validate::{validate, Rules, Validated, MAX_RADIUS_M};
 pub use write::write_csv;
 
 /// What kind of thing happened.

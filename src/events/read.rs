@@ -20,13 +20,14 @@
 //! | `source_url` (`source`), `publisher`, `source_date` | the report this row comes from |
 //! | `aggregate` | yes when the figure is a running total |
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
-use super::validate::validate;
-use super::Event;
+use super::validate::{validate, Rules};
+use super::{Event, EventDate};
 use crate::gazetteer::Gazetteer;
+use compact_str::CompactString;
 
 /// One thing wrong with the input, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +55,14 @@ impl fmt::Display for Problem {
             Some(field) => write!(f, "{}: {field}: {}", self.location, self.message),
             None => write!(f, "{}: {}", self.location, self.message),
         }
+    }
+}
+
+/// `path:line`, or `path` when the line is not known (0 or none): never `path:0`.
+pub(crate) fn at_line(path: &str, line: impl Into<Option<u64>>) -> String {
+    match line.into() {
+        Some(line) if line > 0 => format!("{path}:{line}"),
+        _ => path.to_string(),
     }
 }
 
@@ -96,7 +105,7 @@ const COLUMNS: &[(&str, &[&str])] = &[
 ];
 
 /// Reads events from CSV text; `path` is only used in messages.
-pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
+pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules) -> ReadReport {
     let mut report = ReadReport::default();
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -112,8 +121,8 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
             Ok(r) => r.position(),
             Err(e) => e.position(),
         }
-        .map_or(0, csv::Position::line);
-        let location = format!("{path}:{line}");
+        .map(csv::Position::line);
+        let location = at_line(path, line);
         let record = match record {
             Ok(r) if r.iter().all(str::is_empty) => continue,
             Ok(r) => r,
@@ -130,7 +139,7 @@ pub fn read_csv(path: &str, text: &str, gazetteer: &Gazetteer) -> ReadReport {
             column: &column,
         }
         .draft();
-        let checked = validate(&draft, gazetteer);
+        let checked = validate(&draft, gazetteer, rules);
         let named = |i: Issue| Problem::at(&location, Some(i.field.csv()), i.error.to_string());
         report
             .warnings
@@ -171,7 +180,19 @@ fn read_header(
             .find(|(_, names)| names.contains(&lower.as_str()))
         {
             Some((canonical, _)) => {
-                column.entry(canonical).or_insert(i);
+                if let Some(&first) = column.get(canonical) {
+                    let message = format!(
+                        "column {} repeats column {} ({:?}); which one holds the {canonical}?",
+                        i + 1,
+                        first + 1,
+                        &header[first]
+                    );
+                    report
+                        .problems
+                        .push(Problem::at(&location, Some(name), message));
+                } else {
+                    column.insert(canonical, i);
+                }
             }
             None => report.warnings.push(Problem::at(
                 &location,
@@ -203,7 +224,7 @@ fn read_header(
 #[derive(Default)]
 struct Claims {
     order: Vec<String>,
-    built: HashMap<String, Option<Event>>,
+    built: HashMap<String, Option<Merged>>,
     rejected: usize,
 }
 
@@ -213,13 +234,13 @@ impl Claims {
         let Some(entry) = self.built.get_mut(&id) else {
             self.rejected += usize::from(row.is_err());
             self.order.push(id.clone());
-            self.built.insert(id, row.ok());
+            self.built.insert(id, row.ok().map(Merged::new));
             return Ok(());
         };
         self.rejected += 1;
         match (entry.as_mut(), row) {
             (Some(first), Ok(claim)) => {
-                let merged = merge_claim(first, claim);
+                let merged = first.add(claim);
                 if merged.is_ok() {
                     self.rejected -= 1;
                 } else {
@@ -239,8 +260,118 @@ impl Claims {
         self.order
             .iter()
             .filter_map(|id| self.built.remove(id).flatten())
+            .map(Merged::finish)
             .collect()
     }
+}
+
+/// The most days the rows of one event may lie apart beyond the longest
+/// period one row gives (with its precision or `end_date`).
+pub const MAX_DAYS_APART: i64 = 31;
+
+/// The claims of one id merged so far: each row's work is proportional to
+/// what it adds, not to the rows before it.
+struct Merged {
+    event: Event,
+    /// The notes of each row, joined once at the end.
+    notes: Vec<String>,
+    /// The gazetteer ids of `event.places`.
+    place_ids: HashSet<CompactString>,
+    /// `event.actors`.
+    actors: HashSet<String>,
+    /// The most days one row's date spans.
+    longest: i64,
+}
+
+impl Merged {
+    fn new(mut event: Event) -> Self {
+        let notes = Some(std::mem::take(&mut event.notes))
+            .filter(|n| !n.is_empty())
+            .into_iter()
+            .collect();
+        let place_ids = event.places.iter().filter_map(|p| p.id.clone()).collect();
+        let longest = days(&event.date);
+        let actors = event.actors.iter().cloned().collect();
+        Self {
+            event,
+            notes,
+            place_ids,
+            actors,
+            longest,
+        }
+    }
+
+    /// Adds a later row's claim.
+    fn add(&mut self, claim: Event) -> Result<(), Issue> {
+        let event = &mut self.event;
+        if claim.event_type != event.event_type {
+            let error = Invalid::OtherType {
+                id: event.id.to_string(),
+                claim: claim.event_type,
+                first: event.event_type,
+            };
+            return Err(Issue::new(Field::Id, error));
+        }
+        // The event spans every claimed date, if they lie close enough.
+        let first = event.date.first_day().min(claim.date.first_day());
+        let last = event.date.last_day().max(claim.date.last_day());
+        let longest = self.longest.max(days(&claim.date));
+        if (last - first).num_days() - longest > MAX_DAYS_APART {
+            let error = Invalid::FarApart {
+                id: event.id.to_string(),
+                claim: claim.date.to_string(),
+                first: event.date.first_day(),
+                last: event.date.last_day(),
+                most: MAX_DAYS_APART,
+            };
+            return Err(Issue::new(Field::Date, error));
+        }
+        self.longest = longest;
+        if first < event.date.first_day() {
+            event.date = claim.date;
+        }
+        if last > event.date.last_day() {
+            event.date.end = Some(last);
+        }
+        for place in claim.places {
+            match &place.id {
+                Some(id) if !self.place_ids.insert(id.clone()) => {}
+                _ => event.places.push(place),
+            }
+        }
+        for count in claim.counts {
+            match event.counts.iter_mut().find(|c| c.kind == count.kind) {
+                Some(c) => {
+                    c.low = c.low.min(count.low);
+                    c.high = c.high.max(count.high);
+                }
+                None => event.counts.push(count),
+            }
+        }
+        event.sources.extend(claim.sources);
+        for actor in claim.actors {
+            if self.actors.insert(actor.clone()) {
+                event.actors.push(actor);
+            }
+        }
+        if !claim.notes.is_empty() {
+            self.notes.push(claim.notes);
+        }
+        event.aggregate |= claim.aggregate;
+        Ok(())
+    }
+
+    fn finish(self) -> Event {
+        Event {
+            notes: self.notes.join(" | "),
+            ..self.event
+        }
+    }
+}
+
+/// The days from the first to the last day of a date.
+fn days(date: &EventDate) -> i64 {
+    (date.last_day() - date.first_day()).num_days()
 }
 
 /// The cells of one CSV row, by canonical column name.
@@ -314,58 +445,4 @@ fn split_list(text: &str) -> Vec<String> {
         .filter(|a| !a.is_empty())
         .map(String::from)
         .collect()
-}
-
-/// Adds a later row's claim to the event its id names.
-fn merge_claim(event: &mut Event, claim: Event) -> Result<(), Issue> {
-    if claim.event_type != event.event_type {
-        let error = Invalid::OtherType {
-            id: event.id.to_string(),
-            claim: claim.event_type,
-            first: event.event_type,
-        };
-        return Err(Issue::new(Field::Id, error));
-    }
-    // The event spans every claimed date.
-    let first = event.date.first_day().min(claim.date.first_day());
-    let last = event.date.last_day().max(claim.date.last_day());
-    if first < event.date.first_day() {
-        event.date = claim.date;
-    }
-    if last > event.date.last_day() {
-        event.date.end = Some(last);
-    }
-    for place in claim.places {
-        if !event
-            .places
-            .iter()
-            .any(|p| p.id.is_some() && p.id == place.id)
-        {
-            event.places.push(place);
-        }
-    }
-    for count in claim.counts {
-        match event.counts.iter_mut().find(|c| c.kind == count.kind) {
-            Some(c) => {
-                c.low = c.low.min(count.low);
-                c.high = c.high.max(count.high);
-            }
-            None => event.counts.push(count),
-        }
-    }
-    event.sources.extend(claim.sources);
-    for actor in claim.actors {
-        if !event.actors.contains(&actor) {
-            event.actors.push(actor);
-        }
-    }
-    if !claim.notes.is_empty() {
-        event.notes = if event.notes.is_empty() {
-            claim.notes
-        } else {
-            format!("{} | {}", event.notes, claim.notes)
-        };
-    }
-    event.aggregate |= claim.aggregate;
-    Ok(())
 }

@@ -3,7 +3,7 @@
 //!
 //! # Example
 //! ```
-//! use scamatlas::events::{validate, Draft, Field, PointDraft};
+//! use scamatlas::events::{validate, Draft, Field, PointDraft, Rules};
 //! let gazetteer = scamatlas::gazetteer::Gazetteer::bundled().unwrap();
 //! let mut draft = Draft {
 //!     id: "E1".into(),
@@ -13,10 +13,10 @@
 //!     ..Draft::default()
 //! };
 //! draft.source.url = "https://example.org/report".into();
-//! let problems = validate(&draft, &gazetteer).event.unwrap_err();
+//! let problems = validate(&draft, &gazetteer, Rules::default()).event.unwrap_err();
 //! assert_eq!(problems[0].field, Field::Date);
 //! draft.date = "2024-02-29".into();
-//! assert!(validate(&draft, &gazetteer).event.is_ok());
+//! assert!(validate(&draft, &gazetteer, Rules::default()).event.is_ok());
 //! ```
 
 use chrono::NaiveDate;
@@ -34,10 +34,26 @@ pub struct Validated {
     pub warnings: Vec<Issue>,
 }
 
+/// What an input may hold beyond what every input may.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rules {
+    /// Sources may be `file://` URLs: documents on this machine, as the drafts
+    /// of `scamatlas geoparse --events-csv` name their articles. Off unless
+    /// asked for (`--allow-file-urls`): events shared or served should not
+    /// point their readers at local paths.
+    pub allow_file_urls: bool,
+}
+
+/// The largest precision radius: half the Earth's circumference, in metres.
+pub const MAX_RADIUS_M: f64 = std::f64::consts::PI * crate::geom::EARTH_RADIUS_M;
+
 /// Checks a draft, resolving its place names through `gazetteer`.
 #[must_use]
-pub fn validate(draft: &Draft, gazetteer: &Gazetteer) -> Validated {
-    let mut check = Check::default();
+pub fn validate(draft: &Draft, gazetteer: &Gazetteer, rules: Rules) -> Validated {
+    let mut check = Check {
+        rules,
+        ..Check::default()
+    };
     let id = check.required(Field::Id, &draft.id);
     let date = check.date(draft);
     let event_type = match check.required(Field::EventType, &draft.event_type) {
@@ -53,7 +69,9 @@ pub fn validate(draft: &Draft, gazetteer: &Gazetteer) -> Validated {
     let places = check.places(draft, gazetteer, &mut notes, &mut aggregate);
     let (counts, best) = check.counts(draft);
     let sources = check.sources(draft, best);
-    let Check { issues, warnings } = check;
+    let Check {
+        issues, warnings, ..
+    } = check;
     let event = match (date, event_type) {
         (Some(date), Some(event_type)) if issues.is_empty() => Ok(Event {
             id: id.into(),
@@ -76,6 +94,7 @@ pub fn validate(draft: &Draft, gazetteer: &Gazetteer) -> Validated {
 /// The problems and warnings found so far.
 #[derive(Default)]
 struct Check {
+    rules: Rules,
     issues: Vec<Issue>,
     warnings: Vec<Issue>,
 }
@@ -91,6 +110,11 @@ struct Places {
 impl Check {
     fn fail(&mut self, field: Field, error: impl Into<Invalid>) {
         self.issues.push(Issue::new(field, error));
+    }
+
+    /// Whether a problem was found with `field`.
+    fn failed(&self, field: Field) -> bool {
+        self.issues.iter().any(|i| i.field == field)
     }
 
     fn ok<T, E: Into<Invalid>>(&mut self, field: Field, result: Result<T, E>) -> Option<T> {
@@ -147,6 +171,10 @@ impl Check {
             found.places.clone_from(&draft.places);
         } else if !draft.place_ids.trim().is_empty() {
             found.places = self.by_ids(&draft.place_ids, name, gazetteer);
+            if found.places.is_empty() && !self.failed(Field::PlaceIds) {
+                let ids = draft.place_ids.trim().to_string();
+                self.fail(Field::PlaceIds, Invalid::NamesNoPlace(ids));
+            }
         } else if !draft.points.is_empty() {
             found.places = points
                 .into_iter()
@@ -163,6 +191,9 @@ impl Check {
                 notes.push(format!("place: {remark}"));
             }
             found = self.names(&main, gazetteer, &hints);
+            if found.places.is_empty() && !self.failed(Field::Place) {
+                self.fail(Field::Place, Invalid::NamesNoPlace(name.to_string()));
+            }
         }
         let mut end = |field, place: &Option<PlaceDraft>, hints: &Hints| match place {
             Some(PlaceDraft::Name(n)) if n.trim().is_empty() => None,
@@ -198,6 +229,10 @@ impl Check {
             "" => None,
             r => match r.parse::<f64>() {
                 Ok(v) if is_distance(v) => Some(v),
+                Ok(v) if v > MAX_RADIUS_M => {
+                    self.fail(Field::RadiusM, Invalid::BeyondEarth(r.to_string()));
+                    None
+                }
                 _ => {
                     self.fail(Field::RadiusM, Invalid::NotADistance(r.to_string()));
                     None
@@ -213,7 +248,9 @@ impl Check {
         if let Err(e) = LonLat::new(p.point.lon, p.point.lat) {
             errors.push(Invalid::OffGlobe(e));
         }
-        if !is_distance(p.radius_m) {
+        if p.radius_m > MAX_RADIUS_M {
+            errors.push(Invalid::BeyondEarth(p.radius_m.to_string()));
+        } else if !is_distance(p.radius_m) {
             errors.push(Invalid::NotADistance(p.radius_m.to_string()));
         }
         let good = errors.is_empty();
@@ -398,6 +435,8 @@ impl Check {
             self.fail(field, Invalid::NoSource);
         } else if !super::is_source_url(url) {
             self.fail(field, Invalid::NotASource(url.to_string()));
+        } else if url.starts_with("file://") && !self.rules.allow_file_urls {
+            self.fail(field, Invalid::FileUrl(url.to_string()));
         }
         let date = match text.date.trim() {
             "" => None,
@@ -422,9 +461,9 @@ impl Check {
     }
 }
 
-/// A radius in metres: finite, zero or more.
+/// A radius in metres: zero or more, at most half the Earth's circumference.
 fn is_distance(metres: f64) -> bool {
-    metres >= 0.0 && metres.is_finite()
+    (0.0..=MAX_RADIUS_M).contains(&metres)
 }
 
 /// Why `low <= best <= high` does not hold, if it does not.
@@ -524,13 +563,15 @@ mod tests {
     #[test]
     fn every_problem_is_a_typed_error_by_field() {
         let g = gazetteer();
-        assert!(validate(&draft(), &g).event.is_ok());
+        assert!(validate(&draft(), &g, Rules::default()).event.is_ok());
         let mut d = draft();
         d.date = "2024-02-30".into();
         d.event_type = "party".into();
         d.count.best = "-4".into();
         d.source.url = String::new();
-        let issues = validate(&d, &g).event.expect_err("invalid");
+        let issues = validate(&d, &g, Rules::default())
+            .event
+            .expect_err("invalid");
         assert_eq!(
             issues,
             [
@@ -557,11 +598,11 @@ mod tests {
             lon: "98.5".into(),
             lat: "16.7".into(),
         }];
-        let event = validate(&d, &g).event.expect("valid");
+        let event = validate(&d, &g, Rules::default()).event.expect("valid");
         assert_eq!(event.places[0].id, None);
         assert_eq!(event.places[0].name, "Tachileik");
         d.place_ids = "kk_park".into();
-        let event = validate(&d, &g).event.expect("valid");
+        let event = validate(&d, &g, Rules::default()).event.expect("valid");
         assert_eq!(event.places[0].id.as_deref(), Some("kk_park"));
     }
 }

@@ -98,15 +98,22 @@ impl Sources {
         let read = |rel: &str| {
             let path = dir.join(rel);
             let shown = path.display().to_string();
-            std::fs::read_to_string(&path)
-                .map(|text| SourceText {
-                    path: shown.clone(),
-                    text: Cow::Owned(text),
-                })
-                .map_err(|source| GazetteerError::Io {
-                    path: shown,
-                    source,
-                })
+            let bytes = std::fs::read(&path).map_err(|source| GazetteerError::Io {
+                path: shown.clone(),
+                source,
+            })?;
+            let text = crate::error::utf8_text(&shown, bytes).map_err(|e| GazetteerError::Row {
+                path: shown.clone(),
+                line: e.line as u64,
+                message: format!(
+                    "not UTF-8 text: byte {} of the line is 0x{:02X}",
+                    e.byte, e.value
+                ),
+            })?;
+            Ok(SourceText {
+                path: shown,
+                text: Cow::Owned(text),
+            })
         };
         Ok(Self {
             places: read("gazetteer/places.tsv")?,
@@ -276,10 +283,17 @@ fn for_each_row(
 /// Border and river lines by feature id.
 fn read_lines(source: &SourceText) -> Result<HashMap<String, Vec<Vec<LonLat>>>, GazetteerError> {
     let collection: geojson::FeatureCollection =
-        serde_json::from_str(&source.text).map_err(|e| GazetteerError::Row {
-            path: source.path.clone(),
-            line: e.line() as u64,
-            message: e.to_string(),
+        serde_json::from_str(&source.text).map_err(|e| match e.line() {
+            // A GeoJSON shape error has no line: never `path:0`.
+            0 => GazetteerError::File {
+                path: source.path.clone(),
+                message: e.to_string(),
+            },
+            line => GazetteerError::Row {
+                path: source.path.clone(),
+                line: line as u64,
+                message: e.to_string(),
+            },
         })?;
     let mut lines = HashMap::new();
     for (index, feature) in collection.features.into_iter().enumerate() {

@@ -61,8 +61,8 @@ pub enum EvalError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: the file is not valid UTF-8")]
-    NotUtf8 { path: String },
+    #[error(transparent)]
+    NotUtf8(#[from] crate::error::NotUtf8),
     #[error("{path}:{line}: {message}")]
     Row {
         path: String,
@@ -336,9 +336,7 @@ fn read_utf8(path: &Path) -> Result<String, EvalError> {
         path: path.display().to_string(),
         source,
     })?;
-    String::from_utf8(bytes).map_err(|_| EvalError::NotUtf8 {
-        path: path.display().to_string(),
-    })
+    Ok(crate::error::utf8_text(&path.display().to_string(), bytes)?)
 }
 
 /// Evaluates the parser on every gold file of `dir`.

@@ -448,6 +448,7 @@ mod tests {
         let bundled = crate::events::load(
             &[crate::events::EventInput::Bundled],
             &crate::gazetteer::Gazetteer::bundled().expect("gazetteer"),
+            crate::events::Rules::default(),
             false,
         )
         .expect("bundled events");

@@ -1,12 +1,13 @@
 //! The analyses on the bundled events, as users run them.
 
 use scamatlas::analysis::{self, DriftParams, HubParams, Weight};
+use scamatlas::events::Rules;
 use scamatlas::events::{self, EventInput};
 
 use crate::gazetteer;
 
 fn bundled() -> Vec<scamatlas::events::Event> {
-    events::load(&[EventInput::Bundled], gazetteer(), false)
+    events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
         .expect("bundled events")
         .events
 }

@@ -1,5 +1,6 @@
 //! Events: the bundled data, reading CSV and GeoJSON, validation, adding.
 
+use scamatlas::events::Rules;
 use std::path::Path;
 
 use scamatlas::events::{self, events_to_geojson, read_csv, read_path, EventInput, EventType};
@@ -13,7 +14,7 @@ fn root() -> &'static Path {
 #[test]
 fn bundled_events_are_built_from_the_csv_and_up_to_date() {
     let csv = std::fs::read_to_string(root().join("geojson/events.csv")).expect("events.csv");
-    let report = read_csv("geojson/events.csv", &csv, gazetteer());
+    let report = read_csv("geojson/events.csv", &csv, gazetteer(), Rules::default());
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let rebuilt = serde_json::to_value(events_to_geojson(&report.events)).expect("json");
     let shipped: serde_json::Value = serde_json::from_str(
@@ -28,8 +29,8 @@ fn bundled_events_are_built_from_the_csv_and_up_to_date() {
 
 #[test]
 fn bundled_events_keep_every_row_and_every_claim() {
-    let loaded =
-        events::load(&[EventInput::Bundled], gazetteer(), false).expect("bundled events load");
+    let loaded = events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
+        .expect("bundled events load");
     // 80 research rows; three of them are claims about one event.
     assert_eq!(loaded.events.len(), 78);
     let sources: usize = loaded.events.iter().map(|e| e.sources.len()).sum();
@@ -90,7 +91,7 @@ B1,2024-02-24,raid,Tachileik,,,700,arrested,https://example.org/second-claim
 
 #[test]
 fn every_bad_row_is_reported_with_line_and_field() {
-    let report = read_csv("bad.csv", BAD_CSV, gazetteer());
+    let report = read_csv("bad.csv", BAD_CSV, gazetteer(), Rules::default());
     let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     let expect = [
         ("bad.csv:3: date:", "not a real date"),
@@ -124,7 +125,7 @@ fn a_file_with_problems_is_refused_whole_unless_skipping() {
     let path = dir.path().join("bad.csv");
     std::fs::write(&path, BAD_CSV).expect("write");
     let inputs = [EventInput::Path(path.clone())];
-    let err = events::load(&inputs, gazetteer(), false)
+    let err = events::load(&inputs, gazetteer(), Rules::default(), false)
         .expect_err("refused")
         .to_string();
     assert!(
@@ -133,13 +134,14 @@ fn a_file_with_problems_is_refused_whole_unless_skipping() {
             && err.contains("bad.csv:4"),
         "{err}"
     );
-    let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
+    let loaded = events::load(&inputs, gazetteer(), Rules::default(), true).expect("skips");
     assert_eq!(loaded.events.len(), 1);
     assert_eq!(loaded.skipped.len(), 6);
     // Bundled and user data side by side.
     let both = events::load(
         &[EventInput::Bundled, EventInput::Path(path)],
         gazetteer(),
+        Rules::default(),
         true,
     )
     .expect("loads");
@@ -159,7 +161,7 @@ fn an_id_used_twice_across_files_is_a_problem() {
     )
     .expect("write");
     let inputs = [EventInput::Bundled, EventInput::Path(path.clone())];
-    let err = events::load(&inputs, gazetteer(), false)
+    let err = events::load(&inputs, gazetteer(), Rules::default(), false)
         .expect_err("refused")
         .to_string();
     assert!(
@@ -167,7 +169,7 @@ fn an_id_used_twice_across_files_is_a_problem() {
         "{err}"
     );
     // Skipping keeps the first event of that id, the bundled one.
-    let loaded = events::load(&inputs, gazetteer(), true).expect("skips");
+    let loaded = events::load(&inputs, gazetteer(), Rules::default(), true).expect("skips");
     assert_eq!(loaded.events.len(), 79);
     assert_eq!(loaded.skipped.len(), 1);
     let problem = loaded.skipped[0].to_string();
@@ -197,7 +199,7 @@ fn geojson_problems_name_the_feature_and_property() {
         ]}"#,
     )
     .expect("write");
-    let report = read_path(&path, gazetteer()).expect("readable");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
     assert_eq!(report.events.len(), 1);
     let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
     for part in [
@@ -221,10 +223,48 @@ fn a_non_utf8_file_is_an_error_naming_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("latin1.csv");
     std::fs::write(&path, b"id,date\n\xe9\n").expect("write");
-    let err = read_path(&path, gazetteer())
+    let err = read_path(&path, gazetteer(), Rules::default())
         .expect_err("not UTF-8")
         .to_string();
-    assert!(err.contains("latin1.csv") && err.contains("UTF-8"), "{err}");
+    assert!(
+        err.contains("latin1.csv:2: not UTF-8 text: byte 1 of the line is 0xE9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn file_errors_name_a_line_only_when_known_and_an_os_error_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("shape.geojson");
+    std::fs::write(
+        &path,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature"}]}"#,
+    )
+    .expect("write");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
+    let shown = report.problems[0].to_string();
+    assert!(!shown.contains(":0"), "{shown}");
+    assert!(
+        shown.starts_with(&format!("{}: not a GeoJSON", path.display())),
+        "{shown}"
+    );
+
+    let missing = dir.path().join("missing.csv");
+    let o = crate::run_cli(&["events", "validate", missing.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(err.matches("os error 2").count(), 1, "{err}");
+}
+
+#[test]
+fn query_within_an_existing_file_that_is_not_geojson_is_refused_not_taken_for_a_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("Myawaddy");
+    std::fs::write(&path, "not json").expect("write");
+    let o = crate::run_cli(&["query", "within", path.to_str().expect("utf-8")]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("not GeoJSON"), "{err}");
 }
 
 #[test]
@@ -315,13 +355,75 @@ fn events_add_appends_safely_and_refuses_bad_events_without_touching_the_file() 
             "a refused add leaves the file as it was"
         );
     }
-    let report = read_path(&file, gazetteer()).expect("readable");
+    let report = read_path(&file, gazetteer(), Rules::default()).expect("readable");
     assert!(report.problems.is_empty());
     let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
     assert_eq!(ids, ["M1", "M2"]);
     assert_eq!(report.events[1].places[0].id.as_deref(), Some("kk_park"));
-    // No temporary files are left behind.
-    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
+    // No temporary files are left behind: only the file and its lock.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["mine.geojson", "mine.geojson.lock"]);
+}
+
+/// `events add` with coordinates (no gazetteer search), as a child process.
+fn spawn_add(file: &str, id: &str) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_scamatlas"))
+        .args([
+            "-q",
+            "events",
+            "add",
+            file,
+            "--id",
+            id,
+            "--date",
+            "2025-11-30",
+        ])
+        .args(["--type", "raid", "--lon", "98.5", "--lat", "16.7"])
+        .args(["--source-url", "https://example.org/r"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("scamatlas runs")
+}
+
+#[test]
+fn concurrent_adds_to_one_file_lose_no_event() {
+    // Regression: twenty adds at once all said "added", and 3 to 7 events remained.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("shared.geojson");
+    let f = file.to_str().expect("utf-8");
+    let children: Vec<_> = (0..50).map(|i| spawn_add(f, &format!("C{i}"))).collect();
+    for child in children {
+        let o = child.wait_with_output().expect("waits");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let report = read_path(&file, gazetteer(), Rules::default()).expect("readable");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let mut ids: Vec<String> = report.events.iter().map(|e| e.id.to_string()).collect();
+    ids.sort();
+    let mut expected: Vec<String> = (0..50).map(|i| format!("C{i}")).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn a_temporary_left_by_a_killed_add_is_removed_by_the_next() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("mine.geojson");
+    let stale = dir.path().join(".mine.geojson.scamatlas-x7Qp2Z");
+    std::fs::write(&stale, "half a file").expect("write");
+    let unrelated = dir.path().join(".other.scamatlas-x7Qp2Z");
+    std::fs::write(&unrelated, "not ours to remove").expect("write");
+    let o = spawn_add(file.to_str().expect("utf-8"), "K1")
+        .wait_with_output()
+        .expect("waits");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!stale.exists(), "the stale temporary is removed");
+    assert!(unrelated.exists(), "another file's temporary stays");
 }
 
 #[test]
@@ -364,10 +466,11 @@ fn events_validate_exits_1_and_lists_problems_on_stdout() {
 
 #[test]
 fn csv_output_reads_back_as_the_same_events() {
-    let loaded = events::load(&[EventInput::Bundled], gazetteer(), false).expect("bundled");
+    let loaded = events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
+        .expect("bundled");
     let refs: Vec<&events::Event> = loaded.events.iter().collect();
     let text = events::write_csv(&refs).expect("csv");
-    let back = read_csv("round-trip.csv", &text, gazetteer());
+    let back = read_csv("round-trip.csv", &text, gazetteer(), Rules::default());
     assert!(
         back.problems.is_empty(),
         "{:?}",
@@ -424,7 +527,7 @@ impl SameValue {
         }
         let (header, row): (Vec<&str>, Vec<&str>) = cells.into_iter().unzip();
         let csv = format!("{}\n{}\n", header.join(","), row.join(","));
-        let report = read_csv("same.csv", &csv, gazetteer());
+        let report = read_csv("same.csv", &csv, gazetteer(), Rules::default());
         report.problems.iter().map(ToString::to_string).collect()
     }
 
@@ -505,7 +608,7 @@ fn geojson_problems(dir: &Path, members: &str) -> Vec<String> {
     let path = dir.join("same.geojson");
     let collection = serde_json::json!({"type": "FeatureCollection", "features": [feature]});
     std::fs::write(&path, collection.to_string()).expect("write");
-    let report = read_path(&path, gazetteer()).expect("readable");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
     let prefix = format!("{}: ", path.display());
     report
         .problems
@@ -601,6 +704,7 @@ fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
         "empty.csv",
         "id,date,event_type,place,source_url\nE1,,,,\n",
         gazetteer(),
+        Rules::default(),
     );
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("empty.geojson");
@@ -610,7 +714,7 @@ fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
           {"type":"Feature","id":"E1","geometry":null,"properties":{}}]}"#,
     )
     .expect("write");
-    let geojson = read_path(&path, gazetteer()).expect("readable");
+    let geojson = read_path(&path, gazetteer(), Rules::default()).expect("readable");
     let messages = |r: &events::ReadReport| {
         r.problems
             .iter()
@@ -703,7 +807,7 @@ fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
         let text = format!(
             "id,date,event_type,lat,lon,radius_m,source_url\nP1,2024,raid,16.7,98.5,{radius},https://e.org/p\n"
         );
-        let report = read_csv("points.csv", &text, gazetteer());
+        let report = read_csv("points.csv", &text, gazetteer(), Rules::default());
         report.events[0].places[0].clone()
     };
     let geojson = |members: &str| {
@@ -717,7 +821,7 @@ fn a_point_without_a_radius_says_so_in_csv_and_geojson_alike() {
             ),
         )
         .expect("write");
-        let report = read_path(&path, gazetteer()).expect("readable");
+        let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
         report.events[0].places[0].clone()
     };
     assert_eq!(csv(""), geojson(""));
@@ -754,6 +858,7 @@ fn geojson_properties_of_the_wrong_type_are_problems_not_dropped() {
         "radius.csv",
         "id,date,event_type,lat,lon,radius_m,source_url\nR1,2024,raid,16.7,98.5,abc,https://e.org/r\n",
         gazetteer(),
+        Rules::default(),
     );
     assert_eq!(
         csv.problems[0].to_string(),
@@ -824,5 +929,180 @@ fn a_bad_source_is_the_same_problem_in_csv_geojson_and_flags() {
             "feature 0: sources: unknown count kind \"nobody\" (expected one of arrested, \
              handed_over, deported, released, rescued, trafficked, other)",
         ]
+    );
+}
+
+#[test]
+fn a_hundred_thousand_rows_sharing_an_id_merge_into_one_event() {
+    // Regression: merging rebuilt the notes per row, quadratic in the rows
+    // (over 20 s for 100,000); the time is measured in `benches/events.rs`.
+    let mut csv = String::from("id,date,event_type,lat,lon,source_url,summary\n");
+    for i in 0..100_000 {
+        let day = 1 + i % 28;
+        csv.push_str(&format!(
+            "E1,2025-01-{day:02},raid,16.7,98.5,https://example.org/r{i},report {i}\n"
+        ));
+    }
+    let report = read_csv("many.csv", &csv, gazetteer(), Rules::default());
+    assert!(report.problems.is_empty(), "{:?}", &report.problems[..1]);
+    let event = &report.events[0];
+    assert_eq!(event.sources.len(), 100_000);
+    assert!(event.notes.starts_with("report 0 | report 1 | "));
+    let days = (event.date.first_day(), event.date.last_day());
+    assert_eq!(
+        days.0.to_string() + " " + &days.1.to_string(),
+        "2025-01-01 2025-01-28"
+    );
+}
+
+#[test]
+fn rows_of_one_id_more_than_31_days_apart_are_a_problem_unless_an_end_date_covers_them() {
+    let header = "id,date,end_date,event_type,lat,lon,source_url\n";
+    let row = |id: &str, date: &str, end: &str| {
+        format!("{id},{date},{end},raid,16.7,98.5,https://example.org/{id}\n")
+    };
+    let csv = [
+        header.to_string(),
+        row("A", "2020", ""),
+        row("A", "2025", ""),
+        row("B", "2024-01-01", ""),
+        row("B", "2024-01-20", ""),
+        row("B", "2024-02-10", ""),
+        row("C", "2024-01-01", "2024-06-30"),
+        row("C", "2024-05-01", ""),
+        row("C", "2024-07-20", ""),
+        row("D", "2024-03", ""),
+        row("D", "2024-03-31", ""),
+        row("D", "2024-04-15", ""),
+    ]
+    .concat();
+    let report = read_csv("far.csv", &csv, gazetteer(), Rules::default());
+    let problems: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("far.csv:3: date: repeats id A dated 2025, more than 31 days"),
+        "{}",
+        problems[0]
+    );
+    assert!(
+        problems[1].starts_with("far.csv:6: date:"),
+        "{}",
+        problems[1]
+    );
+    let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["C", "D"]);
+    let c = &report.events[0].date;
+    assert_eq!(
+        (c.first_day().to_string(), c.last_day().to_string()),
+        ("2024-01-01".into(), "2024-07-20".into())
+    );
+}
+
+#[test]
+fn inputs_accepted_silently_before_are_problems_naming_file_and_line() {
+    let csv = "id,date,event_type,place,lat,lon,radius_m,source_url\n\
+               P1,2024-01-01,raid,;;;;,,,,https://example.org/p\n\
+               P2,2024-01-01,raid,,16.7,98.5,1e23,https://example.org/p\n\
+               P3,2024-01-01,raid,KK Park,,,,file:///etc/passwd\n\
+               P4,2024-01-01,raid,KK Park,,,,https://example.org/p\n";
+    let report = read_csv("honest.csv", csv, gazetteer(), Rules::default());
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "honest.csv:2: place: \";;;;\" names no place",
+            "honest.csv:3: radius_m: \"1e23\" metres is more than half the Earth's circumference (20,015 km)",
+            "honest.csv:4: source_url: \"file:///etc/passwd\" is a file on this machine; file:// sources need --allow-file-urls",
+        ]
+    );
+    let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["P4"]);
+    let allowed = read_csv(
+        "honest.csv",
+        csv,
+        gazetteer(),
+        Rules {
+            allow_file_urls: true,
+        },
+    );
+    assert_eq!(allowed.problems.len(), 2);
+    assert_eq!(allowed.events.len(), 2);
+
+    // A column given twice, under one name or two.
+    for header in [
+        "id,date,event_type,place,source_url,place",
+        "id,date,event_type,place,source_url,location",
+    ] {
+        let csv =
+            format!("{header}\nD1,2024-01-01,raid,KK Park,https://example.org/d,Shwe Kokko\n");
+        let report = read_csv("dup.csv", &csv, gazetteer(), Rules::default());
+        let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert!(
+            shown[0].starts_with("dup.csv:1: ")
+                && shown[0].contains("column 6 repeats column 4 (\"place\")"),
+            "{shown:?}"
+        );
+        assert!(report.events.is_empty());
+    }
+}
+
+#[test]
+fn geojson_places_and_add_flags_are_held_to_the_same_limits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("far.geojson");
+    let feature = r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
+        "properties":{"id":"G1","date":"2024-01-01","type":"raid",
+        "places":[{"name":"P","point":{"lon":98.5,"lat":16.7},"radius_m":1e23}],
+        "sources":[{"url":"file:///etc/passwd"}]}}]}"#;
+    std::fs::write(&path, feature).expect("write");
+    let report = read_path(&path, gazetteer(), Rules::default()).expect("readable");
+    let shown: Vec<String> = report.problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|p| p.contains("more than half the Earth's circumference")),
+        "{shown:?}"
+    );
+    assert!(
+        shown.iter().any(|p| p.contains("need --allow-file-urls")),
+        "{shown:?}"
+    );
+
+    let file = dir.path().join("mine.geojson");
+    let f = file.to_str().expect("utf-8");
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "events",
+            "add",
+            f,
+            "--id",
+            "A1",
+            "--date",
+            "2024-01-01",
+            "--type",
+            "raid",
+        ];
+        args.extend_from_slice(extra);
+        crate::run_cli(&args)
+    };
+    let o = add(&["--place", ";;;;", "--source-url", "https://example.org/a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("names no place"));
+    let o = add(&["--place", "KK Park", "--source-url", "file:///etc/passwd"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--allow-file-urls"));
+    let o = add(&[
+        "--place",
+        "KK Park",
+        "--source-url",
+        "file:///tmp/a.txt",
+        "--allow-file-urls",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
     );
 }

@@ -2,6 +2,7 @@
 //! uses) with the feature count, field types, geometry type and extent the
 //! library promised, plus a round trip through our own reader.
 
+use scamatlas::events::Rules;
 use std::path::Path;
 use std::process::Command;
 
@@ -14,7 +15,7 @@ use crate::{gazetteer, require_gdal, run_cli};
 
 /// The table the library makes of a bundled layer, unfiltered.
 fn table(kind: LayerKind) -> Table {
-    let events = events::load(&[EventInput::Bundled], gazetteer(), false)
+    let events = events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
         .expect("events")
         .events;
     let catalog = Catalog::new(Gazetteer::bundled().expect("gazetteer"), events).expect("catalog");
@@ -358,9 +359,14 @@ fn exported_events_read_back_through_our_reader_unchanged() {
     let path = dir.path().join("events.geojson");
     export("events", Format::GeoJson, &path, &[]);
     let text = std::fs::read_to_string(&path).expect("export");
-    let report = events::read_geojson(path.to_str().expect("utf-8"), &text, gazetteer());
+    let report = events::read_geojson(
+        path.to_str().expect("utf-8"),
+        &text,
+        gazetteer(),
+        Rules::default(),
+    );
     assert!(report.problems.is_empty(), "{:?}", report.problems);
-    let bundled = events::load(&[EventInput::Bundled], gazetteer(), false)
+    let bundled = events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false)
         .expect("events")
         .events;
     assert_eq!(report.events.len(), bundled.len());

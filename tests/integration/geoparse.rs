@@ -2,6 +2,7 @@
 //! drafts, bad input, and quality on gold annotations (the development
 //! corpus beside the checkout, and our own fixtures).
 
+use scamatlas::events::Rules;
 use std::path::{Path, PathBuf};
 
 use scamatlas::geoparse::eval::{evaluate_dir, read_gold, EvalOptions, Scores};
@@ -455,7 +456,18 @@ fn draft_events_validate_and_name_their_source() {
     let csv = String::from_utf8(o.stdout).expect("utf-8");
     let path = dir.path().join("drafts.csv");
     std::fs::write(&path, &csv).expect("written");
-    let v = run_cli(&["events", "validate", path.to_str().expect("utf-8 path")]);
+    // The drafts name the article as a file:// URL, which needs the flag.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("--allow-file-urls"), "{stderr}");
+    let p = path.to_str().expect("utf-8 path");
+    let v = run_cli(&["events", "validate", p]);
+    let refused = String::from_utf8_lossy(&v.stdout);
+    assert_eq!(v.status.code(), Some(1), "{refused}");
+    assert!(
+        refused.contains("file:// sources need --allow-file-urls"),
+        "{refused}"
+    );
+    let v = run_cli(&["events", "validate", "--allow-file-urls", p]);
     assert_eq!(
         v.status.code(),
         Some(0),
@@ -463,7 +475,14 @@ fn draft_events_validate_and_name_their_source() {
         String::from_utf8_lossy(&v.stdout),
         String::from_utf8_lossy(&v.stderr)
     );
-    let report = scamatlas::events::read_csv("drafts.csv", &csv, gazetteer());
+    let report = scamatlas::events::read_csv(
+        "drafts.csv",
+        &csv,
+        gazetteer(),
+        Rules {
+            allow_file_urls: true,
+        },
+    );
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let events = report.events;
     assert_eq!(events.len(), 3, "{csv}");

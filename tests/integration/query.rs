@@ -1,5 +1,6 @@
 //! `scamatlas query` on the bundled events, as the issue states it.
 
+use scamatlas::events::Rules;
 use std::collections::BTreeSet;
 
 fn query(args: &[&str]) -> (Option<i32>, BTreeSet<String>, String) {
@@ -25,6 +26,7 @@ fn places_of(id: &str) -> Vec<String> {
     let events = scamatlas::events::load(
         &[scamatlas::events::EventInput::Bundled],
         crate::gazetteer(),
+        Rules::default(),
         false,
     )
     .expect("bundled")

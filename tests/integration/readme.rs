@@ -2,6 +2,7 @@
 //! count that drifts fails here, naming the sentence to fix. (The geoparse
 //! tests check the evaluation figures the same way, with [`says`].)
 
+use scamatlas::events::Rules;
 use std::path::Path;
 
 use scamatlas::events::{self, EventInput};
@@ -103,7 +104,8 @@ fn the_gazetteer_figures_are_the_files_counts() {
 
 #[test]
 fn the_event_figures_are_the_bundled_datas_counts() {
-    let loaded = events::load(&[EventInput::Bundled], gazetteer(), false).expect("events");
+    let loaded =
+        events::load(&[EventInput::Bundled], gazetteer(), Rules::default(), false).expect("events");
     let count = loaded.events.len();
     let csv = std::fs::read_to_string(root().join("geojson/events.csv")).expect("events.csv");
     let records: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())

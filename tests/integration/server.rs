@@ -1,6 +1,7 @@
 //! The HTTP server in process: the router called with `oneshot`, and `serve`
 //! on 127.0.0.1:0 with a shutdown the test controls.
 
+use scamatlas::events::Rules;
 use std::sync::{Arc, OnceLock};
 
 use axum::body::Body;
@@ -17,7 +18,7 @@ pub fn state() -> Arc<AppState> {
     STATE
         .get_or_init(|| {
             let gazetteer = Gazetteer::bundled().expect("gazetteer");
-            let events = events::load(&[EventInput::Bundled], &gazetteer, false)
+            let events = events::load(&[EventInput::Bundled], &gazetteer, Rules::default(), false)
                 .expect("events")
                 .events;
             Arc::new(AppState::new(

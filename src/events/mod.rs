@@ -32,6 +32,7 @@ use std::str::FromStr;
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+use crate::error::UnknownName;
 use crate::geom::LonLat;
 
 pub use draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
@@ -130,25 +131,12 @@ impl FromStr for EventType {
             .find(|t| t.as_str() == s)
             .ok_or_else(|| UnknownName {
                 what: "event type",
-                name: s.to_string(),
-                expected: EventType::ALL.map(EventType::as_str).join(", "),
+                value: s.to_string(),
+                expected: format!(
+                    "one of {}",
+                    EventType::ALL.map(EventType::as_str).join(", ")
+                ),
             })
-    }
-}
-
-/// A name that is not one of a closed list (an event type, a count kind).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown {what} {name:?} (expected one of {expected})")]
-pub struct UnknownName {
-    pub what: &'static str,
-    pub name: String,
-    pub expected: String,
-}
-
-/// For callers that collect messages as text.
-impl From<UnknownName> for String {
-    fn from(e: UnknownName) -> String {
-        e.to_string()
     }
 }
 
@@ -199,8 +187,11 @@ impl FromStr for CountKind {
             .find(|k| k.as_str() == s)
             .ok_or_else(|| UnknownName {
                 what: "count kind",
-                name: s.to_string(),
-                expected: CountKind::ALL.map(CountKind::as_str).join(", "),
+                value: s.to_string(),
+                expected: format!(
+                    "one of {}",
+                    CountKind::ALL.map(CountKind::as_str).join(", ")
+                ),
             })
     }
 }

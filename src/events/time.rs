@@ -42,13 +42,6 @@ impl FromStr for DatePrecision {
     }
 }
 
-/// For callers that collect messages as text.
-impl From<DateError> for String {
-    fn from(e: DateError) -> String {
-        e.to_string()
-    }
-}
-
 /// Why a date, a date precision or a time range was refused. Each names the
 /// text as given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

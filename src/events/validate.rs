@@ -542,7 +542,8 @@ fn split_remarks(text: &str) -> (String, Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{DateError, UnknownName};
+    use crate::error::UnknownName;
+    use crate::events::DateError;
 
     fn gazetteer() -> Gazetteer {
         Gazetteer::bundled().expect("gazetteer")
@@ -580,8 +581,11 @@ mod tests {
                     Field::EventType,
                     UnknownName {
                         what: "event type",
-                        name: "party".into(),
-                        expected: EventType::ALL.map(EventType::as_str).join(", "),
+                        value: "party".into(),
+                        expected: format!(
+                            "one of {}",
+                            EventType::ALL.map(EventType::as_str).join(", ")
+                        ),
                     }
                 ),
                 Issue::new(Field::PersonsCount, Invalid::Negative("-4".into())),

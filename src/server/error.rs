@@ -21,10 +21,10 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad(parameter: &str, message: impl Into<String>) -> Self {
+    pub fn bad(parameter: &str, message: impl std::fmt::Display) -> Self {
         ApiError::BadParameter {
             parameter: parameter.to_string(),
-            message: message.into(),
+            message: message.to_string(),
         }
     }
 }

@@ -81,23 +81,8 @@ fn cached(state: &AppState, request: &Request) -> Option<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gazetteer::Gazetteer;
-    use crate::layers::Catalog;
+    use crate::server::tiles::tests::{get, state};
     use axum::extract::State;
-
-    fn state() -> Arc<AppState> {
-        let gazetteer = Gazetteer::bundled().expect("gazetteer");
-        let events = crate::events::synthetic::iter(2_000, 7);
-        Arc::new(AppState::new(
-            Catalog::new(gazetteer, events).expect("catalog"),
-        ))
-    }
-
-    fn get(uri: &str) -> Request {
-        Request::get(uri)
-            .body(axum::body::Body::empty())
-            .expect("request")
-    }
 
     #[test]
     fn only_tiles_already_made_are_answered_before_routing() {

@@ -307,12 +307,13 @@ pub async fn tilejson(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::gazetteer::Gazetteer;
     use crate::layers::Catalog;
 
-    fn state() -> Arc<AppState> {
+    /// A server state over 2,000 synthetic events (also for `fast_tiles`).
+    pub(in crate::server) fn state() -> Arc<AppState> {
         let gazetteer = Gazetteer::bundled().expect("gazetteer");
         let events = crate::events::synthetic::iter(2_000, 7);
         Arc::new(AppState::new(
@@ -320,7 +321,8 @@ mod tests {
         ))
     }
 
-    fn get(uri: &str) -> Request {
+    /// A GET of `uri` with no body.
+    pub(in crate::server) fn get(uri: &str) -> Request {
         Request::get(uri)
             .body(axum::body::Body::empty())
             .expect("request")

@@ -10,22 +10,11 @@ EVENTS=${1:-100000}
 SECONDS_PER_RUN=${2:-10}
 CONNECTIONS=32
 PORT=18787
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
-# SCAMATLAS_BIN runs another build (an older commit's, say) for comparison.
-BIN=${SCAMATLAS_BIN:-target/release/scamatlas}
-[ -n "${SCAMATLAS_BIN:-}" ] || cargo build --release --quiet
+. scripts/lib-server.sh
+need_wrk
+use_release_bin
 WORK=$(mktemp -d)
-trap 'kill "${PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-start_server() { # $1 = events
-  "$BIN" -q serve --bind 127.0.0.1:$PORT --synthetic "$1" &
-  PID=$!
-  for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && return 0
-    sleep 0.05
-  done
-  echo "server did not start" >&2; exit 1
-}
+trap 'stop_server; rm -rf "$WORK"' EXIT
 
 # Tile lists: every tile of the region (lon 92..110, lat 8..28) at each zoom,
 # and a mixed list of all of them.
@@ -73,7 +62,7 @@ run() { # $1 = label, $2 = list, $3 = query suffix, $4 = a request header (optio
 }
 
 echo "== $EVENTS synthetic events, $CONNECTIONS connections, ${SECONDS_PER_RUN}s per run"
-t0=$(date +%s.%N); start_server "$EVENTS"; t1=$(date +%s.%N)
+t0=$(date +%s.%N); start_server $PORT --synthetic "$EVENTS"; t1=$(date +%s.%N)
 echo "start to first answer: $(echo "$t1 - $t0" | bc) s"
 for z in 4 6 8 10; do run "tiles z$z" "$WORK/z$z.txt" ""; done
 run "tiles mixed" "$WORK/mixed.txt" ""
@@ -83,9 +72,9 @@ run "tiles mixed, gzip" "$WORK/mixed.txt" "" "Accept-Encoding: gzip"
 run "tiles mixed, datetime" "$WORK/mixed.txt" "vary"
 bytes=$(curl -s -o /dev/null -w '%{size_download} %{speed_download}' "http://127.0.0.1:$PORT/api/layers/events.geojson")
 echo "events.geojson: $(echo "$bytes" | awk '{printf "%.0f MB at %.0f MB/s", $1/1e6, $2/1e6}')"
-kill $PID; wait $PID 2>/dev/null || true
+stop_server
 
 echo "== 1,000,000 synthetic events"
-t0=$(date +%s.%N); start_server 1000000; t1=$(date +%s.%N)
+t0=$(date +%s.%N); start_server $PORT --synthetic 1000000; t1=$(date +%s.%N)
 echo "start to first answer: $(echo "$t1 - $t0" | bc) s; RSS $(awk '/VmRSS/ {printf "%.0f MB", $2/1024}' /proc/$PID/status)"
-kill $PID; wait $PID 2>/dev/null || true
+stop_server

@@ -164,6 +164,16 @@ pub struct ServeArgs {
     /// [default: one per CPU core]
     #[arg(long, value_name = "N")]
     pub threads: Option<std::num::NonZeroUsize>,
+    /// Connections open at once; at this many, the one idle the longest is
+    /// closed to admit another (keep it below `ulimit -n`)
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+    /// Seconds a connection may stay open with no request under way
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout: u64,
+    /// Seconds a client may take to send a request's headers
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout: u64,
     /// Serve N synthetic events instead (for load benchmarks; see scripts/bench-server.sh).
     #[arg(long, value_name = "N", hide = true)]
     pub synthetic: Option<usize>,

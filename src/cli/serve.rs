@@ -6,7 +6,9 @@ use std::sync::Arc;
 use anyhow::Context;
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
-use scamatlas::server::{router, AppState, PublicUrl, ServerOptions, WebFiles, WebProblem};
+use scamatlas::server::{
+    router, AppState, ConnectionLimits, PublicUrl, ServerOptions, WebFiles, WebProblem,
+};
 
 use super::args::ServeArgs;
 use super::output::status;
@@ -57,7 +59,12 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         "data loaded and indexed"
     );
     status!("scamatlas serving on http://{address}/ (Ctrl-C to stop)");
-    scamatlas::server::serve_threads(listener, threads, app, shutdown_signal())
+    let limits = ConnectionLimits {
+        max: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout),
+    };
+    scamatlas::server::serve_threads(listener, threads, limits, app, shutdown_signal())
         .context("serving")?;
     status!("scamatlas stopped");
     Ok(ExitCode::SUCCESS)

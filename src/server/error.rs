@@ -72,19 +72,6 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs CPU work that may take long (an analysis under a new filter, a whole
-/// layer in memory) on the blocking pool, so that the async workers keep
-/// answering other requests meanwhile.
-pub(crate) async fn offload<T, F>(work: F) -> Result<T, ApiError>
-where
-    T: Send + 'static,
-    F: FnOnce() -> T + Send + 'static,
-{
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| ApiError::Internal(format!("a worker thread failed: {e}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

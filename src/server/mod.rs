@@ -12,6 +12,8 @@
 //! single-threaded runtime per core ([`serve_threads`]).
 
 mod api;
+mod blocking;
+mod connections;
 mod error;
 mod etag;
 mod fast_tiles;
@@ -46,6 +48,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::layers::Catalog;
 
+pub use connections::ConnectionLimits;
 pub use error::ApiError;
 pub use fast_tiles::TileHits;
 use fast_tiles::TileHitsFuture;
@@ -227,38 +230,27 @@ impl<S> Served for S where
 }
 
 /// Serves `app` (the [`router`], or any service around it) on `listener`
-/// until `shutdown` resolves, then finishes the requests under way.
+/// within the default [`ConnectionLimits`] until `shutdown` resolves, then
+/// finishes the requests under way.
 ///
 /// # Errors
-/// An I/O error of the listener.
+/// None yet: the listener's errors are logged and retried; kept for
+/// listeners that can fail.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: impl Served,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_on(listener, app, shutdown).await
-}
-
-/// [`serve`] on any listener of TCP streams: also what each thread of
-/// [`serve_threads`] runs.
-pub(super) async fn serve_on<L>(
-    listener: L,
-    app: impl Served,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()>
-where
-    L: axum::serve::Listener<Io = tokio::net::TcpStream>,
-    L::Addr: std::fmt::Debug,
-{
-    use axum::serve::ListenerExt;
-    // Small answers (tiles, JSON) go out at once instead of waiting for the
-    // client's ACK of the previous one (Nagle's algorithm).
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY not set");
-        }
-    });
-    axum::serve(listener, axum::ServiceExt::into_make_service(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = ConnectionLimits::default();
+    let (queue, dealt) = tokio::sync::mpsc::unbounded_channel();
+    tokio::join!(
+        connections::accept(
+            listener,
+            connections::Registry::new(limits),
+            vec![queue],
+            shutdown
+        ),
+        connections::answer(dealt, app, limits),
+    );
+    Ok(())
 }

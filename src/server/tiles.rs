@@ -50,7 +50,7 @@ pub async fn tile(State(state): Shared, request: Request) -> Result<Response, Ap
                 // seconds over 10^6 events, on the blocking pool so that the
                 // async workers keep answering.
                 let state = state.clone();
-                super::error::offload(move || make_tile(&state, kind, coord, &query)).await?
+                super::blocking::offload(move || make_tile(&state, kind, coord, &query)).await?
             };
             // Only fails if the entry was removed meanwhile; the tile is
             // still the answer.

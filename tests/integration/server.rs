@@ -9,7 +9,7 @@ use axum::http::{header, Request, StatusCode};
 use scamatlas::events::{self, EventInput};
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
-use scamatlas::server::{router, serve, App, AppState, ServerOptions};
+use scamatlas::server::{router, serve, App, AppState, ConnectionLimits, ServerOptions};
 use tower::ServiceExt;
 
 /// The bundled data behind a server, built once for all server tests.
@@ -298,7 +298,7 @@ fn serve_threads_deals_connections_to_its_threads_and_stops_when_told() {
     let address = listener.local_addr().expect("address");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = std::thread::spawn(move || {
-        scamatlas::server::serve_threads(listener, 3, app(), async {
+        scamatlas::server::serve_threads(listener, 3, ConnectionLimits::default(), app(), async {
             let _ = stopped.await;
         })
     });
@@ -479,5 +479,116 @@ fn no_error_echoes_a_long_input_whole() {
         assert!(reply.len() < 1_000 && !text.contains("NNNN"), "{text}");
         let _ = stop.send(());
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), server).await;
+    });
+}
+
+/// Serves the app from two threads within `limits` on 127.0.0.1:0 while
+/// `body` runs with the address; then stops the server.
+fn with_limited_server(limits: ConnectionLimits, body: impl FnOnce(std::net::SocketAddr)) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = std::thread::spawn(move || {
+        scamatlas::server::serve_threads(listener, 2, limits, app(), async {
+            let _ = stopped.await;
+        })
+    });
+    body(address);
+    stop.send(()).expect("server still running");
+    server.join().expect("server thread").expect("a clean stop");
+}
+
+/// Whether the server has closed `stream` (EOF or reset) within `wait`.
+fn closed_within(stream: &mut std::net::TcpStream, wait: std::time::Duration) -> bool {
+    use std::io::Read;
+    stream.set_read_timeout(Some(wait)).expect("timeout");
+    let mut byte = [0u8; 1];
+    match stream.read(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    }
+}
+
+fn health(address: std::net::SocketAddr) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("write");
+    let mut reply = String::new();
+    let _ = stream.read_to_string(&mut reply);
+    reply
+}
+
+#[test]
+fn idle_and_half_sent_connections_beyond_the_cap_cannot_keep_health_from_answering() {
+    use std::io::Write;
+    let limits = ConnectionLimits {
+        max: 8,
+        ..ConnectionLimits::default()
+    };
+    with_limited_server(limits, |address| {
+        // Three times the cap: idle ones, and ones that sent half a header.
+        let mut held: Vec<_> = (0..24)
+            .map(|i| {
+                let mut stream = std::net::TcpStream::connect(address).expect("connect");
+                if i % 2 == 1 {
+                    stream
+                        .write_all(b"GET /health HTTP/1.1\r\nHo")
+                        .expect("write");
+                }
+                // Let the server take them in order, oldest idle first.
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                stream
+            })
+            .collect();
+        let reply = health(address);
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply:?}");
+        // The oldest were closed to admit the newer ones.
+        let wait = std::time::Duration::from_secs(5);
+        let closed = held
+            .iter_mut()
+            .take(12)
+            .map(|s| closed_within(s, wait))
+            .filter(|&c| c)
+            .count();
+        assert_eq!(closed, 12, "the oldest idle connections are closed");
+    });
+}
+
+#[test]
+fn a_half_sent_header_is_closed_after_the_header_timeout_and_an_idle_connection_stays() {
+    use std::io::Write;
+    let limits = ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(1),
+        ..ConnectionLimits::default()
+    };
+    with_limited_server(limits, |address| {
+        let started = std::time::Instant::now();
+        let mut idle = std::net::TcpStream::connect(address).expect("connect");
+        let mut half = std::net::TcpStream::connect(address).expect("connect");
+        half.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .expect("write");
+        assert!(
+            closed_within(&mut half, std::time::Duration::from_secs(20)),
+            "a half-sent header is closed"
+        );
+        assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+        // Idle with nothing sent: kept for the idle timeout (60 s).
+        assert!(!closed_within(
+            &mut idle,
+            std::time::Duration::from_millis(500)
+        ));
+        idle.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("write");
+        assert!(!closed_within(&mut idle, std::time::Duration::from_secs(5)));
     });
 }

@@ -251,7 +251,7 @@ async fn items(
     let collection = layer(&id)?;
     let query = ItemsQuery::parse(&params(q)?)?;
     let layer_query = collection.query(query.layer.clone());
-    let page = super::error::offload(move || {
+    let page = super::blocking::offload(move || {
         let page = state.catalog.features(collection.kind, &layer_query);
         LayerPage {
             features: page
@@ -314,7 +314,7 @@ async fn item(
     let Path((id, feature_id)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let collection = layer(&id)?;
     let wanted = feature_id.clone();
-    let feature = super::error::offload(move || state.catalog.feature(collection.kind, &wanted))
+    let feature = super::blocking::offload(move || state.catalog.feature(collection.kind, &wanted))
         .await?
         .and_then(|f| collection.item(f))
         .ok_or_else(|| {
@@ -378,7 +378,7 @@ async fn described(
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let collection = layer(&id)?;
     let here = format!("{}/ogc/collections/{id}/{what}", public.base());
-    let body = super::error::offload(move || {
+    let body = super::blocking::offload(move || {
         let columns = state.ogc_schemas.columns(&state.catalog, collection);
         collections::schema(collection, columns, &here, title)
     })

@@ -62,6 +62,36 @@ pub struct NotUtf8 {
     pub value: u8,
 }
 
+/// Why a text file could not be read: the system refused, or the file is not
+/// UTF-8. Every reader of a file of ours reports it so.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    NotUtf8(#[from] NotUtf8),
+}
+
+/// The text of the file at `path`.
+///
+/// # Errors
+/// [`ReadError`] naming the path, and for text that is not UTF-8 its line
+/// and byte.
+pub fn read_text(path: &std::path::Path) -> std::result::Result<String, ReadError> {
+    let shown = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(utf8_text(&shown, bytes)?),
+        Err(source) => Err(ReadError::Io {
+            path: shown,
+            source,
+        }),
+    }
+}
+
 /// The bytes of the file `path` as text.
 ///
 /// # Errors

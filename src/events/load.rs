@@ -36,14 +36,8 @@ impl EventInput {
 /// Why events could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum EventsError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
     #[error(transparent)]
-    NotUtf8(#[from] crate::error::NotUtf8),
+    Read(#[from] crate::error::ReadError),
     #[error("{} problem{} in the events; nothing was loaded (use --skip-invalid to load the valid rows):\n{}",
         problems.len(), if problems.len() == 1 { "" } else { "s" },
         problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
@@ -58,11 +52,7 @@ pub fn read_path(
     rules: Rules,
 ) -> Result<ReadReport, EventsError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| EventsError::Io {
-        path: shown.clone(),
-        source,
-    })?;
-    let text = crate::error::utf8_text(&shown, bytes)?;
+    let text = crate::error::read_text(path)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())

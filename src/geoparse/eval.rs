@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{Geoparser, Mention, Options};
+use crate::error::ReadError;
 use crate::gazetteer::{Hints, Reason};
 use crate::geom::LonLat;
 
@@ -55,14 +56,8 @@ impl GoldRow {
 /// Why an evaluation could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
     #[error(transparent)]
-    NotUtf8(#[from] crate::error::NotUtf8),
+    Read(#[from] ReadError),
     #[error("{path}:{line}: {message}")]
     Row {
         path: String,
@@ -307,7 +302,7 @@ pub struct EvalOptions {
 
 /// The gold files of a folder: `*.places.tsv` with their `.txt`, sorted.
 pub fn gold_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| EvalError::Io {
+    let entries = std::fs::read_dir(dir).map_err(|source| ReadError::Io {
         path: dir.display().to_string(),
         source,
     })?;
@@ -331,14 +326,6 @@ pub fn gold_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
     Ok(pairs)
 }
 
-fn read_utf8(path: &Path) -> Result<String, EvalError> {
-    let bytes = std::fs::read(path).map_err(|source| EvalError::Io {
-        path: path.display().to_string(),
-        source,
-    })?;
-    Ok(crate::error::utf8_text(&path.display().to_string(), bytes)?)
-}
-
 /// Evaluates the parser on every gold file of `dir`.
 pub fn evaluate_dir(
     parser: &Geoparser<'_>,
@@ -349,8 +336,8 @@ pub fn evaluate_dir(
     let mut files = Vec::new();
     let mut total = Tally::default();
     for (gold_path, text_path) in gold_files(dir)? {
-        let text = read_utf8(&text_path)?;
-        let tsv = read_gold_text(&gold_path)?;
+        let text = crate::error::read_text(&text_path)?;
+        let tsv = crate::error::read_text(&gold_path)?;
         let gold = read_gold(&gold_path, &tsv, &text)?;
         let mentions = parser.parse(&text, &Options::default()).mentions;
         let report = evaluate_text(
@@ -370,10 +357,6 @@ pub fn evaluate_dir(
         overall: total.scores(),
         files,
     })
-}
-
-fn read_gold_text(path: &Path) -> Result<String, EvalError> {
-    read_utf8(path)
 }
 
 /// Which gazetteer places a gold referent names, cached.

@@ -76,8 +76,30 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/ogc/collections/{id}", get(collection))
         .route("/ogc/collections/{id}/items", get(items))
         .route("/ogc/collections/{id}/items/{feature}", get(item))
-        .route("/ogc/collections/{id}/schema", get(schema))
-        .route("/ogc/collections/{id}/queryables", get(queryables))
+        .route(
+            "/ogc/collections/{id}/schema",
+            get(|state, public, path| {
+                described(
+                    state,
+                    public,
+                    path,
+                    "schema",
+                    "the properties of its features",
+                )
+            }),
+        )
+        .route(
+            "/ogc/collections/{id}/queryables",
+            get(|state, public, path| {
+                described(
+                    state,
+                    public,
+                    path,
+                    "queryables",
+                    "its queryable properties",
+                )
+            }),
+        )
 }
 
 fn typed(media_type: &'static str, body: &Value) -> Response {
@@ -335,36 +357,6 @@ async fn item(
         .write_sorted(&mut body, &[("links", &links)])
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
-}
-
-async fn schema(
-    state: Shared,
-    public: Extension<PublicUrl>,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    described(
-        state,
-        public,
-        path,
-        "schema",
-        "the properties of its features",
-    )
-    .await
-}
-
-async fn queryables(
-    state: Shared,
-    public: Extension<PublicUrl>,
-    path: Result<Path<String>, PathRejection>,
-) -> Result<Response, ApiError> {
-    described(
-        state,
-        public,
-        path,
-        "queryables",
-        "its queryable properties",
-    )
-    .await
 }
 
 /// A collection's properties and their types as JSON Schema at `{id}/{what}`.

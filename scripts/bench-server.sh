@@ -34,22 +34,7 @@ for z in (4, 6, 8, 10):
     mixed += paths
 open(f"{work}/mixed.txt", "w").write("\n".join(mixed) + "\n")
 PY
-cat > "$WORK/list.lua" <<'LUA'
-local paths, i = {}, 0
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  i = math.random(#paths)
-end
-request = function()
-  i = i % #paths + 1
-  local suffix = os.getenv("SUFFIX") or ""
-  if suffix == "vary" then
-    -- A random start day on every request: almost every tile is made anew.
-    suffix = string.format("?datetime=2023-%02d-%02d/..", math.random(12), math.random(28))
-  end
-  return wrk.format("GET", paths[i] .. suffix)
-end
-LUA
+write_tile_lua "$WORK/list.lua"
 
 run() { # $1 = label, $2 = list, $3 = query suffix, $4 = a request header (optional)
   local out

@@ -34,3 +34,29 @@ stop_server() {
   wait "$PID" 2>/dev/null || true
   PID=
 }
+
+# write_tile_lua FILE: a wrk script that asks the tile paths of the list file
+# given after `--`, in turn from a random start. SUFFIX in wrk's environment
+# adds to each path: `vary` a random start day (2023), `instant` a random
+# instant (2010-2025), anything else as written.
+write_tile_lua() {
+  cat > "$1" <<'LUA'
+local paths, i = {}, 0
+init = function(args)
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  i = math.random(#paths)
+end
+request = function()
+  i = i % #paths + 1
+  local suffix = os.getenv("SUFFIX") or ""
+  if suffix == "vary" then
+    -- A random start day on every request: almost every tile is made anew.
+    suffix = string.format("?datetime=2023-%02d-%02d/..", math.random(12), math.random(28))
+  elseif suffix == "instant" then
+    suffix = string.format("?datetime=20%02d-%02d-%02dT%02d:%02d:%02dZ", math.random(10, 25),
+      math.random(12), math.random(28), math.random(0, 23), math.random(0, 59), math.random(0, 59))
+  end
+  return wrk.format("GET", paths[i] .. suffix)
+end
+LUA
+}

@@ -12,7 +12,9 @@ use std::sync::LazyLock;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
-use scamatlas::events::{read_csv, read_geojson, DatePrecision, EventDate, Rules, TimeRange};
+use scamatlas::events::{
+    read_csv, read_geojson, DatePrecision, EventDate, Rules, TimeRange, CSV_COLUMNS,
+};
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::Bbox;
 use scamatlas::geoparse::{Geoparser, Options};
@@ -142,39 +144,13 @@ const DATES: &[&str] = &[
     "2024-W01",
 ];
 
-const CSV_COLUMNS: &[&str] = &[
-    "id",
-    "event_id_cnty",
-    "date",
-    "event_date",
-    "date_precision",
-    "end_date",
-    "event_type",
-    "type",
-    "place",
-    "location",
-    "lat",
-    "latitude",
-    "lon",
-    "longitude",
-    "radius_m",
-    "country",
-    "origin",
-    "destination",
-    "persons_count",
-    "count_low",
-    "count_high",
-    "count_kind",
-    "actor",
-    "notes",
-    "source_url",
-    "url",
-    "publisher",
-    "source_date",
-    "aggregate",
-    "place_ids",
-    "junk",
-];
+/// Every column name an events CSV is read under.
+fn csv_columns() -> Vec<&'static str> {
+    CSV_COLUMNS
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+        .collect()
+}
 
 const CSV_VALUES: &[&str] = &[
     "E1",
@@ -228,7 +204,7 @@ const CSV_VALUES: &[&str] = &[
 /// A CSV table: a header of real and made-up columns, then rows of values
 /// that mostly fit them.
 fn csv_table() -> impl Strategy<Value = String> {
-    let header = proptest::collection::vec(proptest::sample::select(CSV_COLUMNS), 0..12);
+    let header = proptest::collection::vec(proptest::sample::select(csv_columns()), 0..12);
     let cell = prop_oneof![
         3 => proptest::sample::select(CSV_VALUES).prop_map(String::from),
         1 => proptest::sample::select(DATES).prop_map(String::from),
@@ -294,7 +270,7 @@ fn geojson_collection() -> impl Strategy<Value = String> {
         json_value(),
     ];
     let property = (
-        proptest::sample::select(CSV_COLUMNS),
+        proptest::sample::select(csv_columns()),
         prop_oneof![
             2 => proptest::sample::select(CSV_VALUES).prop_map(|s| serde_json::json!(s)),
             1 => json_value(),

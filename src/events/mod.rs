@@ -41,7 +41,7 @@ pub use geojson::{
 };
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use packed::PackedEvents;
-pub use read::{read_csv, Problem, ReadReport};
+pub use read::{read_csv, Problem, ReadReport, CSV_COLUMNS};
 pub(crate) use store::{persist, temp_beside};
 pub use store::{write_atomic, WriteLock};
 pub use time::{DateError, DatePrecision, EventDate, TimeRange};

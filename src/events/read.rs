@@ -78,7 +78,9 @@ pub struct ReadReport {
     pub warnings: Vec<Problem>,
 }
 
-const COLUMNS: &[(&str, &[&str])] = &[
+/// The columns an events CSV may have: each field with the names it is
+/// read under (ours first, then ACLED's and other common ones).
+pub const CSV_COLUMNS: &[(&str, &[&str])] = &[
     ("id", &["id", "event_id_cnty", "event_id"]),
     ("date", &["date", "event_date"]),
     ("date_precision", &["date_precision", "time_precision"]),
@@ -175,7 +177,7 @@ fn read_header(
     let mut column: HashMap<&'static str, usize> = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let lower = name.trim().to_ascii_lowercase();
-        match COLUMNS
+        match CSV_COLUMNS
             .iter()
             .find(|(_, names)| names.contains(&lower.as_str()))
         {

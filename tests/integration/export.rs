@@ -23,19 +23,20 @@ fn table(kind: LayerKind) -> Table {
     Table::from_features(kind.name(), &features)
 }
 
-fn export(layer: &str, format: Format, path: &Path, extra: &[&str]) {
-    let path = path.to_str().expect("utf-8 path");
-    let mut args = vec![
-        "export",
-        "--layer",
-        layer,
-        "--format",
-        format.name(),
-        "-o",
-        path,
-    ];
+/// `scamatlas export --layer LAYER --format FORMAT -o PATH EXTRA...`.
+fn run_export(layer: &str, format: &str, path: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["export", "--layer", layer, "--format", format, "-o", path];
     args.extend_from_slice(extra);
-    let out = run_cli(&args);
+    run_cli(&args)
+}
+
+fn export(layer: &str, format: Format, path: &Path, extra: &[&str]) {
+    let out = run_export(
+        layer,
+        format.name(),
+        path.to_str().expect("utf-8 path"),
+        extra,
+    );
     assert!(
         out.status.success(),
         "export {layer} {}: {}",
@@ -250,9 +251,7 @@ fn filters_select_like_the_queries_and_stdout_works_where_it_can() {
     for f in &collection.features {
         assert!(selected(f), "{} should not be selected", id(f));
     }
-    let out = run_cli(&[
-        "export", "--layer", "events", "--format", "geojson", "-o", "-",
-    ]);
+    let out = run_export("events", "geojson", "-", &[]);
     assert!(out.status.success());
     let all: geojson::FeatureCollection = String::from_utf8(out.stdout)
         .expect("utf-8")
@@ -268,15 +267,7 @@ fn filters_select_like_the_queries_and_stdout_works_where_it_can() {
     let got: Vec<String> = collection.features.iter().map(id).collect();
     assert_eq!(got, want);
 
-    let out = run_cli(&[
-        "export",
-        "--layer",
-        "hubs",
-        "--format",
-        "geojsonseq",
-        "-o",
-        "-",
-    ]);
+    let out = run_export("hubs", "geojsonseq", "-", &[]);
     assert!(out.status.success());
     let records: Vec<&[u8]> = out.stdout.split(|&b| b == 0x1e).skip(1).collect();
     assert_eq!(records.len(), table(LayerKind::Hubs).rows.len());
@@ -288,7 +279,7 @@ fn filters_select_like_the_queries_and_stdout_works_where_it_can() {
     let out = run_cli(&["export", "--layer", "events", "--format", "gpkg", "-o", "-"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("gpkg needs a file"));
-    let out = run_cli(&["export", "--layer", "events", "--format", "shp", "-o", "x"]);
+    let out = run_export("events", "shp", "x", &[]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format: unknown format"));
 }
 
@@ -298,30 +289,17 @@ fn a_failed_export_leaves_what_was_there_and_no_temporary_files() {
     let path = dir.path().join("events.fgb");
     std::fs::write(&path, b"what was there").expect("write");
     // A bad filter fails before anything is written.
-    let out = run_cli(&[
-        "export",
-        "--layer",
+    let out = run_export(
         "events",
-        "--format",
         "fgb",
-        "-o",
         path.to_str().expect("utf-8"),
-        "--datetime",
-        "2024-13-01",
-    ]);
+        &["--datetime", "2024-13-01"],
+    );
     assert_eq!(out.status.code(), Some(2));
     // A folder where the file should go fails at writing.
     let folder = dir.path().join("folder.geojson");
     std::fs::create_dir(&folder).expect("mkdir");
-    let out = run_cli(&[
-        "export",
-        "--layer",
-        "events",
-        "--format",
-        "geojson",
-        "-o",
-        folder.to_str().expect("utf-8"),
-    ]);
+    let out = run_export("events", "geojson", folder.to_str().expect("utf-8"), &[]);
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("cannot write"),
@@ -329,15 +307,7 @@ fn a_failed_export_leaves_what_was_there_and_no_temporary_files() {
         String::from_utf8_lossy(&out.stderr)
     );
     let missing = dir.path().join("no/such/folder/e.csv");
-    let out = run_cli(&[
-        "export",
-        "--layer",
-        "events",
-        "--format",
-        "csv",
-        "-o",
-        missing.to_str().expect("utf-8"),
-    ]);
+    let out = run_export("events", "csv", missing.to_str().expect("utf-8"), &[]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("its folder does not exist"));
     assert_eq!(std::fs::read(&path).expect("read"), b"what was there");
     // A good export replaces it whole.
@@ -388,15 +358,7 @@ fn export_refuses_a_fifo_or_a_symlink_and_leaves_them_as_they_were() {
     let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
     for (path, what) in [(&link, "symbolic link"), (&fifo, "FIFO")] {
-        let out = run_cli(&[
-            "export",
-            "--layer",
-            "events",
-            "--format",
-            "geojson",
-            "-o",
-            path.to_str().expect("utf-8"),
-        ]);
+        let out = run_export("events", "geojson", path.to_str().expect("utf-8"), &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{stderr}");
         assert!(

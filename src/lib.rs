@@ -9,6 +9,10 @@
 //! - [`events`]: "what happened, where and when?" The event model, dates and
 //!   time ranges, reading CSV and GeoJSON, and one validation (draft to event)
 //!   for every reader.
+//! - [`workspace`]: "where do a team's events live while they keep them
+//!   current?" The SQLite store under events: statuses (draft, published,
+//!   retracted), every revision, articles and the quotes behind claims,
+//!   versions that refuse stale writes, import, check, backup and restore.
 //! - [`index`]: "which events fall here, then?" The rstar tree of events and
 //!   its bbox, radius, nearest, area, border, time and type queries.
 //! - [`dataset`]: events and their index built once; spatial questions in the
@@ -78,5 +82,6 @@ pub mod index;
 pub mod layers;
 pub mod server;
 pub mod tiles;
+pub mod workspace;
 
 pub use error::{Error, Result};

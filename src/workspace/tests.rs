@@ -1,0 +1,265 @@
+use super::*;
+use crate::events::{synthetic, Source};
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn sample(n: usize) -> Vec<Event> {
+    synthetic::iter(n, 7).collect()
+}
+
+fn me() -> Author {
+    Author("test:me".into())
+}
+
+#[test]
+fn create_edit_publish_and_history_are_revisions() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 2).await.unwrap();
+        let mut event = sample(1).remove(0);
+        let made = ws.create(&event, Status::Draft, &me(), None).await.unwrap();
+        assert_eq!((made.version, made.status), (1, Status::Draft));
+        event.notes = "corrected".into();
+        let edited = ws.edit(&event, Some(1), &me(), None).await.unwrap();
+        assert_eq!(edited.version, 2);
+        let published = ws
+            .set_status(&event.id, Status::Published, Some(2), &me(), None)
+            .await
+            .unwrap();
+        assert_eq!(published.version, 3);
+        // A published event needs a reason to change.
+        let refused = ws.edit(&event, Some(3), &me(), None).await.unwrap_err();
+        assert!(matches!(refused, WorkspaceError::ReasonRequired { .. }));
+        let history = ws.history(&event.id).await.unwrap();
+        let actions: Vec<Action> = history.iter().map(|r| r.action).collect();
+        assert_eq!(actions, [Action::Create, Action::Edit, Action::Publish]);
+        assert_eq!(history[1].changed, ["notes"]);
+        assert_eq!(history[2].changed, ["status"]);
+        assert!(history.iter().all(|r| r.author == "test:me"));
+        assert_eq!(ws.counts().await.unwrap(), [0, 1, 0]);
+    });
+}
+
+#[test]
+fn a_stale_version_is_refused_with_the_current_one() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 2).await.unwrap();
+        let mut event = sample(1).remove(0);
+        ws.create(&event, Status::Draft, &me(), None).await.unwrap();
+        event.notes = "first".into();
+        ws.edit(&event, Some(1), &me(), None).await.unwrap();
+        event.notes = "second, from version 1".into();
+        match ws.edit(&event, Some(1), &me(), None).await {
+            Err(WorkspaceError::Conflict {
+                expected, current, ..
+            }) => assert_eq!((expected, current), (1, 2)),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert_eq!(
+            ws.get(&event.id).await.unwrap().unwrap().event.notes,
+            "first"
+        );
+    });
+}
+
+#[test]
+fn revert_is_a_new_revision_with_the_old_content() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let original = sample(1).remove(0);
+        ws.create(&original, Status::Draft, &me(), None)
+            .await
+            .unwrap();
+        let mut changed = original.clone();
+        changed.notes = "wrong".into();
+        ws.edit(&changed, None, &me(), None).await.unwrap();
+        let back = ws
+            .revert(&original.id, 1, Some(2), &me(), None)
+            .await
+            .unwrap();
+        assert_eq!((back.version, &back.event), (3, &original));
+        assert_eq!(ws.history(&original.id).await.unwrap().len(), 3);
+    });
+}
+
+#[test]
+fn import_merges_by_id_and_adds_only_new_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let events = sample(5);
+        let first = ws
+            .import(&events, Status::Published, &me(), None)
+            .await
+            .unwrap();
+        assert_eq!(first.added, 5);
+        let again = ws
+            .import(&events, Status::Published, &me(), None)
+            .await
+            .unwrap();
+        assert_eq!((again.added, again.unchanged), (0, 5));
+        let mut more = events[0].clone();
+        more.sources.push(Source {
+            url: "https://example.org/second-report".into(),
+            publisher: None,
+            date: None,
+            count: Some(999_999),
+            count_kind: Some(crate::events::CountKind::Arrested),
+        });
+        let merged = ws
+            .import(&[more], Status::Draft, &me(), None)
+            .await
+            .unwrap();
+        assert_eq!((merged.extended, merged.claims_added), (1, 1));
+        let now = ws.get(&events[0].id).await.unwrap().unwrap();
+        assert_eq!(now.status, Status::Published, "an import keeps the status");
+        assert_eq!(now.event.sources.len(), events[0].sources.len() + 1);
+        let arrested = now
+            .event
+            .counts
+            .iter()
+            .find(|c| c.kind == crate::events::CountKind::Arrested);
+        assert_eq!(arrested.map(|c| c.high), Some(999_999));
+    });
+}
+
+#[test]
+fn changes_since_gives_before_and_after() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let events = sample(3);
+        ws.import(&events, Status::Published, &me(), None)
+            .await
+            .unwrap();
+        let (since, _) = ws.revision().await.unwrap();
+        let mut moved = events[1].clone();
+        moved.notes = "moved".into();
+        ws.edit(&moved, None, &me(), Some("typo")).await.unwrap();
+        ws.create(&sample(4)[3], Status::Draft, &me(), None)
+            .await
+            .unwrap();
+        let mut changes = ws.changes_since(since).await.unwrap();
+        changes.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(changes.len(), 2);
+        let edited = changes.iter().find(|c| c.id == moved.id).unwrap();
+        assert_eq!(edited.before.as_ref().unwrap().event, events[1]);
+        assert_eq!(edited.after.event, moved);
+        let created = changes.iter().find(|c| c.id != moved.id).unwrap();
+        assert!(created.before.is_none());
+    });
+}
+
+#[test]
+fn backup_check_and_restore_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 2).await.unwrap();
+        ws.import(&sample(20), Status::Published, &me(), None)
+            .await
+            .unwrap();
+        let (article, new) = ws
+            .add_article(
+                "https://example.org/a",
+                Some("Example"),
+                None,
+                Some("Police raided 12 sites."),
+                &me(),
+            )
+            .await
+            .unwrap();
+        assert!(new);
+        let (again, new) = ws
+            .add_article(
+                "https://example.org/moved",
+                None,
+                None,
+                Some("Police raided 12 sites."),
+                &me(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.id, new),
+            (article.id, false),
+            "the same text is the same article"
+        );
+        let backup = dir.path().join("backup.db");
+        ws.backup(&backup).await.unwrap();
+        assert!(
+            ws.backup(&backup).await.is_err(),
+            "a backup never overwrites"
+        );
+        let before = ws.all(&Status::ALL).await.unwrap();
+        let mut event = before[0].event.clone();
+        event.notes = "after the backup".into();
+        ws.edit(&event, None, &me(), Some("test")).await.unwrap();
+        let (_, generation) = ws.revision().await.unwrap();
+        assert_eq!(ws.restore(&backup).await.unwrap(), 20);
+        assert_eq!(ws.all(&Status::ALL).await.unwrap(), before);
+        assert_eq!(ws.revision().await.unwrap().1, generation + 1);
+        assert!(ws.check().await.unwrap().is_empty());
+        assert!(ws.article("https://example.org/a").await.unwrap().is_some());
+    });
+}
+
+#[test]
+fn check_finds_a_current_row_that_is_not_its_latest_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        ws.import(&sample(2), Status::Published, &me(), None)
+            .await
+            .unwrap();
+        assert!(ws.check().await.unwrap().is_empty());
+        sqlx::query("UPDATE events SET status = 'draft' WHERE rowid = 1")
+            .execute(&ws.pool)
+            .await
+            .unwrap();
+        let problems = ws.check().await.unwrap();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].0.contains("not its latest revision"));
+    });
+}
+
+#[test]
+fn a_file_that_is_not_a_workspace_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "just text, not SQLite").unwrap();
+    let err = rt().block_on(Workspace::open(&path, 1)).unwrap_err();
+    assert!(err.to_string().contains("notes.db"), "{err}");
+}
+
+#[test]
+fn evidence_needs_the_quote_in_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let event = sample(1).remove(0);
+        ws.create(&event, Status::Draft, &me(), None).await.unwrap();
+        let url = event.sources[0].url.clone();
+        let text = "Ärzte: police raided 12 sites near the river.";
+        ws.add_article(&url, None, None, Some(text), &me())
+            .await
+            .unwrap();
+        let found = ws
+            .add_evidence(&event.id, &url, "raided 12 sites")
+            .await
+            .unwrap();
+        assert_eq!((found.start_char, found.end_char), (14, 29));
+        let missing = ws
+            .add_evidence(&event.id, &url, "raided 13 sites")
+            .await
+            .unwrap_err();
+        assert!(missing.to_string().contains("--quote"), "{missing}");
+        assert_eq!(ws.evidence(&event.id).await.unwrap(), [found]);
+    });
+}

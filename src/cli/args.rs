@@ -15,6 +15,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub data: Option<PathBuf>,
 
+    /// The workspace database (default: $XDG_DATA_HOME/scamatlas/workspace.db,
+    /// else ~/.local/share/scamatlas/workspace.db).
+    #[arg(long, global = true, value_name = "PATH", env = "SCAMATLAS_WORKSPACE")]
+    pub workspace: Option<PathBuf>,
+
     /// More log output on stderr (repeat for more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -39,6 +44,9 @@ pub enum Command {
     Places(PlacesArgs),
     /// Validate, convert, add to and list event files.
     Events(Box<EventsArgs>),
+    /// Create, import into, check, back up and restore the workspace: the
+    /// database where a team keeps its events with their history.
+    Workspace(WorkspaceArgs),
     /// Group events into hubs: DBSCAN clusters per time period.
     Hubs(HubsArgs),
     /// How the centre of activity moved from period to period, and how far south.
@@ -58,6 +66,20 @@ pub enum Command {
     Geoparse(GeoparseArgs),
     /// Measure quality against gold annotations.
     Eval(EvalArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceArgs {
+    #[command(subcommand)]
+    pub command: WorkspaceCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// Create the workspace (if missing) and bring its schema up to date.
+    Init,
+    /// Check the workspace's integrity; exit 1 if anything is wrong.
+    Check,
 }
 
 #[derive(Debug, Args)]

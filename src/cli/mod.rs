@@ -12,6 +12,7 @@ mod places;
 mod query;
 mod resolve;
 mod serve;
+mod workspace;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Resolve(args) => resolve::run(&gazetteer, &args),
         Command::Places(args) => places::run(&gazetteer, &args),
         Command::Events(args) => events::run(&gazetteer, &args),
+        Command::Workspace(args) => workspace::run(cli.workspace.as_deref(), &args),
         Command::Hubs(args) => analysis::hubs(&gazetteer, &args),
         Command::Drift(args) => analysis::drift(&gazetteer, &args),
         Command::Flows(args) => analysis::flows(&gazetteer, &args),

@@ -20,6 +20,7 @@
 //! its own, and the server on a thread of its own so that a slow write never
 //! holds up a tile.
 
+mod accounts;
 mod articles;
 mod io;
 mod revisions;
@@ -38,6 +39,10 @@ use sqlx::Row;
 use crate::error::UnknownName;
 use crate::events::Event;
 
+pub use accounts::{
+    csrf_matches, csrf_token, Account, AccountError, NewAccount, Role, Session, MIN_PASSWORD_CHARS,
+    SESSION_SECONDS,
+};
 pub use articles::{Article, Evidence};
 pub use io::{ImportReport, Problem as CheckProblem};
 pub use revisions::{Action, Revision};

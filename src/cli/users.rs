@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use scamatlas::workspace::Role;
+use scamatlas::auth::Role;
 
 use super::args::{UsersArgs, UsersCommand};
 use super::output::{json_pretty, status, Table};

@@ -39,10 +39,6 @@ use sqlx::Row;
 use crate::error::UnknownName;
 use crate::events::Event;
 
-pub use accounts::{
-    csrf_matches, csrf_token, Account, AccountError, NewAccount, Role, Session, MIN_PASSWORD_CHARS,
-    SESSION_SECONDS,
-};
 pub use articles::{Article, Evidence};
 pub use io::{ImportReport, Problem as CheckProblem};
 pub use revisions::{Action, Revision};
@@ -179,6 +175,8 @@ pub enum WorkspaceError {
         rev: i64,
         message: String,
     },
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }

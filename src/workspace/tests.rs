@@ -1,6 +1,6 @@
 use super::*;
+use crate::auth::{csrf_matches, csrf_token, AuthError, Role, MAX_FAILURES_PER_ACCOUNT};
 use crate::events::{synthetic, Source};
-use crate::workspace::accounts::MAX_FAILURES_PER_ACCOUNT;
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -280,7 +280,7 @@ mod accounts {
             assert!(!ws.has_admin().await.unwrap());
             let refused = ws.add_account("ana", Role::Editor).await.unwrap_err();
             assert!(
-                matches!(refused, AccountError::FirstMustBeAdmin),
+                matches!(refused, WorkspaceError::Auth(AuthError::FirstMustBeAdmin)),
                 "{refused}"
             );
             ws.add_account("root", Role::Admin).await.unwrap();
@@ -288,7 +288,7 @@ mod accounts {
             ws.add_account("ana", Role::Editor).await.unwrap();
             let twice = ws.add_account("ANA", Role::Reviewer).await.unwrap_err();
             assert!(
-                matches!(twice, AccountError::Exists(_)),
+                matches!(twice, WorkspaceError::Auth(AuthError::Exists(_))),
                 "names ignore case: {twice}"
             );
             let names: Vec<String> = ws
@@ -349,7 +349,10 @@ mod accounts {
             let short = ws
                 .change_password("root", &new.password, "short", None)
                 .await;
-            assert!(matches!(short, Err(AccountError::WeakPassword)));
+            assert!(matches!(
+                short,
+                Err(WorkspaceError::Auth(AuthError::WeakPassword))
+            ));
             let other = ws.login("root", &new.password, "127.0.0.2").await.unwrap();
             ws.change_password(
                 "root",
@@ -369,7 +372,7 @@ mod accounts {
             );
             assert!(matches!(
                 ws.login("root", &new.password, "127.0.0.1").await,
-                Err(AccountError::BadCredentials)
+                Err(WorkspaceError::Auth(AuthError::BadCredentials))
             ));
             ws.logout(&session.key).await.unwrap();
             assert!(ws.session(&session.key).await.unwrap().is_none());
@@ -384,16 +387,25 @@ mod accounts {
             let new = ws.add_account("root", Role::Admin).await.unwrap();
             for i in 0..MAX_FAILURES_PER_ACCOUNT {
                 let wrong = ws.login("root", "guess", &format!("10.0.0.{i}")).await;
-                assert!(matches!(wrong, Err(AccountError::BadCredentials)));
+                assert!(matches!(
+                    wrong,
+                    Err(WorkspaceError::Auth(AuthError::BadCredentials))
+                ));
             }
             let blocked = ws.login("root", &new.password, "10.0.1.1").await;
             assert!(
-                matches!(blocked, Err(AccountError::Throttled { .. })),
+                matches!(
+                    blocked,
+                    Err(WorkspaceError::Auth(AuthError::Throttled { .. }))
+                ),
                 "{blocked:?}"
             );
             // An unknown name answers like a wrong password.
             let unknown = ws.login("nobody", "guess", "10.0.2.1").await;
-            assert!(matches!(unknown, Err(AccountError::BadCredentials)));
+            assert!(matches!(
+                unknown,
+                Err(WorkspaceError::Auth(AuthError::BadCredentials))
+            ));
             // A reset lifts the account's throttle.
             let password = ws.reset_password("root").await.unwrap();
             ws.login("root", &password, "10.0.1.1").await.unwrap();
@@ -414,7 +426,7 @@ mod accounts {
             assert!(ws.token_account(&ana.token).await.unwrap().is_none());
             assert!(matches!(
                 ws.login("ana", &ana.password, "127.0.0.1").await,
-                Err(AccountError::BadCredentials)
+                Err(WorkspaceError::Auth(AuthError::BadCredentials))
             ));
         });
     }

@@ -236,6 +236,10 @@ pub struct ServeArgs {
     /// Serve N synthetic events instead (for load benchmarks; see scripts/bench-server.sh).
     #[arg(long, value_name = "N", hide = true)]
     pub synthetic: Option<usize>,
+    /// Fill a new workspace with N synthetic events instead of the bundled
+    /// ones (for benchmarks; see scripts/bench-workspace.sh).
+    #[arg(long, value_name = "N", hide = true, conflicts_with = "synthetic")]
+    pub seed_synthetic: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -55,7 +55,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Drift(args) => analysis::drift(&gazetteer, &args),
         Command::Flows(args) => analysis::flows(&gazetteer, &args),
         Command::Query(args) => query::run(&gazetteer, &args),
-        Command::Serve(args) => serve::run(gazetteer, &args),
+        Command::Serve(args) => serve::run(gazetteer, cli.workspace.as_deref(), &args),
         Command::Export(args) => export::run(gazetteer, &args),
         Command::Geoparse(args) => geoparse::run(&gazetteer, &args),
         Command::Eval(args) => eval::run(&gazetteer, &args),

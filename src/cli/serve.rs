@@ -1,29 +1,40 @@
 //! `scamatlas serve`: load everything once, then answer HTTP until Ctrl-C or SIGTERM.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
+use scamatlas::events::Event;
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::layers::Catalog;
 use scamatlas::server::{
-    router, AppState, ConnectionLimits, PublicUrl, ServerOptions, WebFiles, WebProblem,
+    router, AppState, ConnectionLimits, PublicUrl, ServerOptions, Store, WebFiles, WebProblem,
 };
+use scamatlas::workspace::{Author, Status};
 
 use super::args::ServeArgs;
 use super::output::status;
 
-pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    gazetteer: Gazetteer,
+    workspace: Option<&Path>,
+    args: &ServeArgs,
+) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
-    let catalog = match args.synthetic {
+    let state = match args.synthetic {
         // Made one at a time straight into the packed store.
-        Some(n) => Catalog::new(gazetteer, scamatlas::events::synthetic::iter(n, 2026))?,
-        None => {
+        Some(n) => Arc::new(AppState::new(Catalog::new(
+            gazetteer,
+            scamatlas::events::synthetic::iter(n, 2026),
+        )?)),
+        // Files (or `--events bundled`) are served read-only, as they are.
+        None if !args.events.events.is_empty() => {
             let events = super::load_events(&gazetteer, &args.events)?.events;
-            Catalog::new(gazetteer, events)?
+            Arc::new(AppState::new(Catalog::new(gazetteer, events)?))
         }
+        None => follow_workspace(gazetteer, workspace, args)?,
     };
-    let state = Arc::new(AppState::new(catalog));
     let threads = args.threads.map_or_else(
         || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         std::num::NonZero::get,
@@ -68,6 +79,78 @@ pub fn run(gazetteer: Gazetteer, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         .context("serving")?;
     status!("scamatlas stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The published events of the workspace, followed live: opened (created if
+/// missing) on a thread of its own, filled with the bundled events the first
+/// time, and watched for other processes' changes.
+fn follow_workspace(
+    gazetteer: Gazetteer,
+    flag: Option<&Path>,
+    args: &ServeArgs,
+) -> anyhow::Result<Arc<AppState>> {
+    let path = super::workspace::path(flag)?;
+    let store = Store::open(&path)?;
+    let workspace = store.workspace().clone();
+    let revision = move || {
+        let workspace = workspace.clone();
+        async move { workspace.revision().await }
+    };
+    if store.block_on(revision())??.0 == 0 {
+        first_import(&store, &gazetteer, args)?;
+    }
+    // Read before the catalog: a change committed meanwhile is applied again
+    // by the follower, never missed.
+    let from = store.block_on(revision())??;
+    let catalog = store.load_catalog(Arc::new(gazetteer))?;
+    tracing::info!(
+        workspace = %path.display(),
+        events = catalog.dataset().len(),
+        revision = from.0,
+        "published events of the workspace loaded"
+    );
+    let state = Arc::new(AppState::following(catalog, store));
+    Store::follow(&state, from);
+    Ok(state)
+}
+
+/// Events imported per transaction when seeding a workspace.
+const IMPORT_CHUNK: usize = 10_000;
+
+/// Fills a workspace that never had a revision: the bundled events as
+/// published (or, for benchmarks, `--seed-synthetic N` synthetic ones).
+fn first_import(store: &Store, gazetteer: &Gazetteer, args: &ServeArgs) -> anyhow::Result<()> {
+    let path = store.workspace().path().display().to_string();
+    let (events, what): (Box<dyn Iterator<Item = Event>>, _) = match args.seed_synthetic {
+        Some(n) => (
+            Box::new(scamatlas::events::synthetic::iter(n, 2026)),
+            "synthetic events",
+        ),
+        None => (
+            Box::new(
+                super::load_events(gazetteer, &args.events)?
+                    .events
+                    .into_iter(),
+            ),
+            "bundled events",
+        ),
+    };
+    let mut events = events.peekable();
+    let mut added = 0;
+    while events.peek().is_some() {
+        let chunk: Vec<Event> = events.by_ref().take(IMPORT_CHUNK).collect();
+        let workspace = store.workspace().clone();
+        let reason = format!("{what}, imported on the first start");
+        let report = store.block_on(async move {
+            let author = Author::local();
+            workspace
+                .import(&chunk, Status::Published, &author, Some(&reason))
+                .await
+        })??;
+        added += report.added;
+    }
+    status!("{path}: a new workspace; {added} {what} published");
+    Ok(())
 }
 
 /// The folder of the map viewer when `--web` is not given: `web/` of the

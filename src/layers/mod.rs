@@ -12,7 +12,7 @@ mod tiles;
 
 use std::collections::HashMap;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use geojson::FeatureCollection;
 use serde::Serialize;
@@ -24,7 +24,7 @@ use crate::gazetteer::{place_to_feature, Gazetteer, Layer};
 use crate::geom::Bbox;
 
 pub use feature::{event_feature, geometry_bbox, Feature, Shape, Value};
-pub use tiles::{tile_feature, FieldType, CLUSTER_BELOW_ZOOM, MAX_ZOOM, MIN_ZOOM};
+pub use tiles::{tile_feature, tiles_showing, FieldType, CLUSTER_BELOW_ZOOM, MAX_ZOOM, MIN_ZOOM};
 
 /// The layers the map and the APIs serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -136,7 +136,8 @@ pub struct LayerPage {
 /// Everything the map shows, built once.
 #[derive(Debug)]
 pub struct Catalog {
-    gazetteer: Gazetteer,
+    /// Shared, so that a catalog rebuilt over new events reuses it.
+    gazetteer: Arc<Gazetteer>,
     dataset: Dataset,
     /// What each layer holds unfiltered, made on first use and kept: only a
     /// time or type filter makes hubs, drift and flows anew.
@@ -231,7 +232,7 @@ impl Catalog {
     /// # Errors
     /// Only if a bundled GeoJSON file does not parse.
     pub fn new(
-        gazetteer: Gazetteer,
+        gazetteer: impl Into<Arc<Gazetteer>>,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<Self, CatalogError> {
         // The bundled files are parsed now, so that a bad one fails the start.
@@ -261,7 +262,7 @@ impl Catalog {
             bundled("geojson/countries.geojson", COUNTRIES)?,
         );
         Ok(Self {
-            gazetteer,
+            gazetteer: gazetteer.into(),
             dataset: Dataset::new(events),
             made,
             hub_params: HubParams::DEFAULT,
@@ -355,6 +356,12 @@ impl Catalog {
 
     pub fn gazetteer(&self) -> &Gazetteer {
         &self.gazetteer
+    }
+
+    /// The gazetteer, to build another catalog with (over newer events).
+    #[must_use]
+    pub fn shared_gazetteer(&self) -> Arc<Gazetteer> {
+        self.gazetteer.clone()
     }
 
     pub fn dataset(&self) -> &Dataset {

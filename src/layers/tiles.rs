@@ -19,6 +19,41 @@ pub const CLUSTER_BELOW_ZOOM: u8 = 9;
 pub const MIN_ZOOM: u8 = 0;
 pub use crate::tiles::MAX_ZOOM;
 
+/// The tiles of zoom `z` whose events tile shows an event at `p` (its tile,
+/// and the neighbours whose buffer reaches it): what a change of an event
+/// there makes stale, at zooms where events are not clustered.
+///
+/// # Example
+/// ```
+/// use scamatlas::geom::LonLat;
+/// use scamatlas::layers::tiles_showing;
+/// use scamatlas::tiles::tile_of;
+/// let myawaddy = LonLat { lon: 98.509, lat: 16.689 };
+/// let tiles = tiles_showing(myawaddy, 12);
+/// assert!(tiles.contains(&tile_of(myawaddy, 12)?));
+/// # Ok::<(), scamatlas::tiles::TileError>(())
+/// ```
+#[must_use]
+pub fn tiles_showing(p: LonLat, z: u8) -> Vec<TileCoord> {
+    let Ok(at) = crate::tiles::tile_of(p, z) else {
+        return Vec::new();
+    };
+    let mut found = Vec::with_capacity(4);
+    for dy in -1_i64..=1 {
+        for dx in -1_i64..=1 {
+            let x = u32::try_from(i64::from(at.x) + dx);
+            let y = u32::try_from(i64::from(at.y) + dy);
+            let (Ok(x), Ok(y)) = (x, y) else { continue };
+            if let Ok(coord) = TileCoord::new(z, x, y) {
+                if coord.buffered_bounds(BUFFER, EXTENT).contains(p) {
+                    found.push(coord);
+                }
+            }
+        }
+    }
+    found
+}
+
 /// The type of a tile property, as TileJSON `vector_layers.fields` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {

@@ -34,7 +34,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 }
 
 pub async fn health(State(state): Shared) -> Json<serde_json::Value> {
-    let catalog = &state.catalog;
+    let catalog = state.catalog();
     Json(json!({
         "status": "ok",
         "events": catalog.dataset().len(),
@@ -48,7 +48,8 @@ pub async fn resolve(
     q: QueryParams,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let p = params(q)?;
-    let g = state.catalog.gazetteer();
+    let catalog = state.catalog();
+    let g = catalog.gazetteer();
     let q = p
         .get("q")
         .ok_or_else(|| ApiError::bad("q", "missing: give the name to resolve"))?;
@@ -98,7 +99,7 @@ pub async fn resolve(
 /// (with `within_km`), or none; plus `datetime` and `type`.
 pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, ApiError> {
     let p = params(q)?;
-    let catalog = &state.catalog;
+    let catalog = state.catalog();
     let g = catalog.gazetteer();
     let point = |name: &str, v: &str| {
         g.near_point(v)
@@ -157,16 +158,40 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
         .query_positions(at.as_ref(), &filter)
         .map_err(|e| ApiError::bad("within", e.to_string()))?;
     // Decoded and written on a blocking thread, a chunk at a time.
+    // The events of the snapshot the positions were found in.
     let body = stream_body(move |out| {
-        let dataset = state.catalog.dataset();
+        let dataset = catalog.dataset();
         write_geojson_with(found.len(), |i| dataset.event(found[i]), out)
     });
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
+/// `/api/events/{id}/history`: every revision of a published event, oldest
+/// first, each with who, when, what changed and why. 404 for an unknown id,
+/// an event not published, or a server of read-only files (no history).
+pub async fn history(
+    State(state): Shared,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
+    let store = state.store.as_ref().ok_or_else(|| {
+        ApiError::NotFound(
+            "no history here: this server serves event files read-only (--events); \
+             history is kept in a workspace (serve without --events)"
+                .into(),
+        )
+    })?;
+    let revisions = store
+        .public_history(id.clone())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?;
+    Ok(Json(json!({ "id": id, "revisions": revisions })))
+}
+
 /// `/api/layers`: the catalog of layers with their links and extents.
 pub async fn layers(State(state): Shared) -> Json<serde_json::Value> {
-    let catalog = &state.catalog;
+    let catalog = state.catalog();
     let time = catalog
         .time_extent()
         .map(|(a, b)| json!([a.to_string(), b.to_string()]));
@@ -213,7 +238,7 @@ pub async fn layer(
         let body = super::blocking::offload(move || {
             let mut body = Vec::with_capacity(64 * 1024);
             state
-                .catalog
+                .catalog()
                 .write_geojson(kind, &query, &mut body)
                 .map(|()| body)
         })
@@ -221,7 +246,7 @@ pub async fn layer(
         .map_err(internal)?;
         return Ok(download(&headers, body, GEOJSON));
     }
-    let body = stream_body(move |out| state.catalog.write_geojson(kind, &query, out));
+    let body = stream_body(move |out| state.catalog().write_geojson(kind, &query, out));
     Ok((
         [
             (header::CONTENT_TYPE, GEOJSON),

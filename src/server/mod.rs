@@ -18,6 +18,7 @@ mod error;
 mod etag;
 mod fast_tiles;
 mod links;
+mod live;
 mod ogc;
 mod params;
 mod runtimes;
@@ -28,10 +29,11 @@ mod web;
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::atomic::AtomicUsize;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use arc_swap::ArcSwap;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::get;
@@ -53,21 +55,46 @@ pub use error::ApiError;
 pub use fast_tiles::TileHits;
 use fast_tiles::TileHitsFuture;
 pub use links::{PublicUrl, PublicUrlError};
+pub use live::{Store, StoreError};
 pub use params::Params;
 pub use runtimes::serve_threads;
 pub use tiles::tile_path;
 pub use web::{WebFiles, WebProblem};
 
-/// What every handler reads: built once at start; only the tile cache fills.
+/// What every handler reads: the current [`Snapshot`] of the catalog,
+/// swapped whole when the workspace changes, and the tile cache.
 pub struct AppState {
-    pub catalog: Catalog,
+    /// The catalog handlers read; a handler holds the `Arc` it started with.
+    live: ArcSwap<Snapshot>,
+    /// Held to read while a tile made from a snapshot is cached, and to write
+    /// while a new snapshot is swapped in and the tiles it changes dropped:
+    /// a tile of the old snapshot is never cached after the swap.
+    swapping: RwLock<()>,
     /// Encoded tiles by layer, tile and filter; `None` for an empty tile.
     pub(crate) tiles: tiles::TileCache,
     /// Tiles made since the start: one per cache miss, however many asked
     /// for the tile at once.
     pub(crate) tiles_made: AtomicUsize,
+    /// The workspace served, if any (none when serving files read-only).
+    pub(crate) store: Option<live::Store>,
+}
+
+/// One catalog and what is worked out from it: swapped in whole.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub catalog: Catalog,
+    /// Counts the snapshots swapped in: 0 for the first.
+    pub generation: u64,
     /// The properties of each OGC collection, worked out on first use.
     pub(crate) ogc_schemas: ogc::Schemas,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = Catalog;
+
+    fn deref(&self) -> &Catalog {
+        &self.catalog
+    }
 }
 
 impl AppState {
@@ -76,18 +103,45 @@ impl AppState {
     #[must_use]
     pub fn new(catalog: Catalog) -> Self {
         Self {
-            catalog,
+            live: ArcSwap::from_pointee(Snapshot {
+                catalog,
+                generation: 0,
+                ogc_schemas: ogc::Schemas::default(),
+            }),
+            swapping: RwLock::new(()),
             tiles: tiles::new_cache(),
             tiles_made: AtomicUsize::new(0),
-            ogc_schemas: ogc::Schemas::default(),
+            store: None,
         }
+    }
+
+    /// The state over `catalog`, loaded from the workspace `store` and
+    /// following it ([`Store::follow`]).
+    #[must_use]
+    pub fn following(catalog: Catalog, store: Store) -> Self {
+        Self {
+            store: Some(store),
+            ..Self::new(catalog)
+        }
+    }
+
+    /// The catalog as it stands: what a handler reads from start to end.
+    #[must_use]
+    pub fn catalog(&self) -> Arc<Snapshot> {
+        self.live.load_full()
+    }
+
+    /// Tiles made since the start (one per cache miss).
+    #[must_use]
+    pub fn tiles_made(&self) -> usize {
+        self.tiles_made.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("catalog", &self.catalog)
+            .field("catalog", &self.catalog())
             .field("cached_tiles", &self.tiles.len())
             .finish()
     }
@@ -134,6 +188,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/health", get(api::health))
         .route("/api/resolve", get(api::resolve))
         .route("/api/query", get(api::query))
+        .route("/api/events/{id}/history", get(api::history))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
         .route("/tiles/{file}", get(tiles::tilejson))

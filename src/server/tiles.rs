@@ -2,6 +2,7 @@
 //! library ([`Catalog::tile`](crate::layers::Catalog::tile)); these handlers
 //! parse the path, answer 204 for an empty tile, and set ETag / 304.
 
+use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
@@ -17,9 +18,9 @@ use super::api::{params, QueryParams};
 use super::error::ApiError;
 use super::etag;
 use super::links::{self, PublicUrl};
-use super::AppState;
+use super::{AppState, Snapshot};
 use crate::events::EventType;
-use crate::layers::{LayerKind, LayerQuery, MAX_ZOOM, MIN_ZOOM};
+use crate::layers::{LayerKind, LayerQuery, CLUSTER_BELOW_ZOOM, MAX_ZOOM, MIN_ZOOM};
 use crate::tiles::TileCoord;
 
 type Shared = State<Arc<AppState>>;
@@ -40,39 +41,68 @@ pub async fn tile(State(state): Shared, request: Request) -> Result<Response, Ap
         Ok(hit) => hit,
         Err(placeholder) => {
             let (kind, coord) = (key.kind, key.coord);
+            let catalog = state.catalog();
             let made = if kind == LayerKind::Events {
                 // Work proportional to the events in the tile, a fraction of a
                 // millisecond for most: done here, where handing it to another
                 // thread would cost more than it saves.
-                make_tile(&state, kind, coord, &query)
+                make_tile(&state, &catalog, kind, coord, &query)
             } else {
                 // Hubs, drift and flows under a new filter are analysed anew:
                 // seconds over 10^6 events, on the blocking pool so that the
                 // async workers keep answering.
-                let state = state.clone();
-                super::blocking::offload(move || make_tile(&state, kind, coord, &query)).await?
+                let (state, catalog) = (state.clone(), catalog.clone());
+                super::blocking::offload(move || make_tile(&state, &catalog, kind, coord, &query))
+                    .await?
             };
-            // Only fails if the entry was removed meanwhile; the tile is
-            // still the answer.
-            let _ = placeholder.insert(made.clone());
+            // A tile of a catalog swapped out meanwhile is not cached (the
+            // swap dropped the tiles it changed, maybe this one); a waiter
+            // then makes it anew. Checked and inserted under the lock the
+            // swap takes, so no swap falls between the two.
+            let swapping = state
+                .swapping
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if state.live.load().generation == catalog.generation {
+                // Only fails if the entry was removed meanwhile; the tile is
+                // still the answer.
+                let _ = placeholder.insert(made.clone());
+            }
+            drop(swapping);
             made
         }
     };
     Ok(respond(cached.as_deref(), request.headers()))
 }
 
-/// Makes a tile (counted in [`AppState::tiles_made`]).
+/// Makes a tile from `catalog` (counted in [`AppState::tiles_made`]).
 fn make_tile(
     state: &AppState,
+    catalog: &Snapshot,
     kind: LayerKind,
     coord: TileCoord,
     query: &LayerQuery,
 ) -> Option<Arc<CachedTile>> {
     state.tiles_made.fetch_add(1, Ordering::Relaxed);
-    state
-        .catalog
+    catalog
         .tile(kind, coord, query)
         .map(|bytes| Arc::new(CachedTile::new(bytes)))
+}
+
+/// Drops the cached tiles that a change of events makes stale: those of the
+/// layers computed over all events (hubs, drift, flows, clustered events
+/// tiles), and the events tiles in `touched` at zooms where events are not
+/// clustered; every events tile when `touched` is `None`. Tiles of places,
+/// borders and countries stay.
+pub(super) fn forget(cache: &TileCache, touched: Option<&HashSet<TileCoord>>) {
+    cache.retain(|key, _| match key.kind {
+        LayerKind::Places | LayerKind::Borders | LayerKind::Countries => true,
+        LayerKind::Hubs | LayerKind::Drift | LayerKind::Flows => false,
+        LayerKind::Events => match touched {
+            Some(touched) if key.coord.z >= CLUSTER_BELOW_ZOOM => !touched.contains(&key.coord),
+            _ => false,
+        },
+    });
 }
 
 /// The cache key of a tile request, and the query to make the tile with: the
@@ -280,7 +310,7 @@ pub async fn tilejson(
     } else {
         format!("?{}", filter.join("&"))
     };
-    let catalog = &state.catalog;
+    let catalog = state.catalog();
     let bounds = catalog
         .extent(kind)
         .map_or([-180.0, -85.0511, 180.0, 85.0511], |b| {

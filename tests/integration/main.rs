@@ -6,6 +6,7 @@ mod curated;
 mod events;
 mod export;
 mod geoparse;
+mod live;
 mod load_errors;
 mod ogc;
 mod query;

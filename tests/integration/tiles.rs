@@ -305,7 +305,7 @@ fn a_cached_tile_is_answered_as_it_was_when_made() {
     let state = std::sync::Arc::new(scamatlas::server::AppState::new(
         scamatlas::layers::Catalog::new(
             scamatlas::gazetteer::Gazetteer::bundled().expect("gazetteer"),
-            crate::server::state().catalog.dataset().events(),
+            crate::server::state().catalog().dataset().events(),
         )
         .expect("catalog"),
     ));

@@ -162,7 +162,7 @@ async fn collection(
 
 /// A collection's metadata: title, extents (its layer's), links.
 fn describe(state: &AppState, collection: &Collection, base: &str) -> Value {
-    let catalog = &state.catalog;
+    let catalog = state.catalog();
     let kind = collection.kind;
     let here = format!("{base}/ogc/collections/{}", collection.id);
     let bbox = catalog
@@ -274,7 +274,7 @@ async fn items(
     let query = ItemsQuery::parse(&params(q)?)?;
     let layer_query = collection.query(query.layer.clone());
     let page = super::blocking::offload(move || {
-        let page = state.catalog.features(collection.kind, &layer_query);
+        let page = state.catalog().features(collection.kind, &layer_query);
         LayerPage {
             features: page
                 .features
@@ -336,12 +336,13 @@ async fn item(
     let Path((id, feature_id)) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     let collection = layer(&id)?;
     let wanted = feature_id.clone();
-    let feature = super::blocking::offload(move || state.catalog.feature(collection.kind, &wanted))
-        .await?
-        .and_then(|f| collection.item(f))
-        .ok_or_else(|| {
-            ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
-        })?;
+    let feature =
+        super::blocking::offload(move || state.catalog().feature(collection.kind, &wanted))
+            .await?
+            .and_then(|f| collection.item(f))
+            .ok_or_else(|| {
+                ApiError::NotFound(format!("no feature {feature_id:?} in collection {id:?}"))
+            })?;
     let here = format!("{}/ogc/collections/{id}", public.base());
     let links = json!([
         link(
@@ -371,7 +372,8 @@ async fn described(
     let collection = layer(&id)?;
     let here = format!("{}/ogc/collections/{id}/{what}", public.base());
     let body = super::blocking::offload(move || {
-        let columns = state.ogc_schemas.columns(&state.catalog, collection);
+        let catalog = state.catalog();
+        let columns = catalog.ogc_schemas.columns(&catalog, collection);
         collections::schema(collection, columns, &here, title)
     })
     .await?;

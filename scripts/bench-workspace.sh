@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Benchmark of `scamatlas serve` on a workspace (issue 16), talking only to
+# 127.0.0.1, in a temporary folder (HOME and XDG_DATA_HOME too):
+#  (a) start to first /health and RSS on a workspace of EVENTS synthetic
+#      events, against `serve --synthetic EVENTS` (the same events in memory);
+#  (b) commit to tile: a new published event, written by another process,
+#      until the zoom-12 tile around it shows it (CHANGES times);
+#  (c) edits/s from one writer process while wrk loads tiles (both rates).
+# Usage: scripts/bench-workspace.sh [EVENTS] [CHANGES] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS=${1:-1000000}
+CHANGES=${2:-50}
+SECONDS_PER_RUN=${3:-10}
+PORT=18788
+. scripts/lib-server.sh
+need_wrk
+use_release_bin
+cargo build --release --quiet --example workspace_writer
+WRITER=target/release/examples/workspace_writer
+WORK=$(mktemp -d)
+trap 'stop_server; rm -rf "$WORK"' EXIT
+export HOME=$WORK XDG_DATA_HOME=$WORK/data
+WS=$WORK/workspace.db
+rss() { awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$PID/status"; }
+
+echo "== (a) $EVENTS events: start to first answer, RSS"
+t0=$(date +%s.%N)
+"$BIN" -q --workspace "$WS" serve --bind "127.0.0.1:$PORT" --seed-synthetic "$EVENTS" &
+PID=$!
+until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do sleep 0.2; done
+echo "seeding the workspace (first start, import): $(echo "$(date +%s.%N) - $t0" | bc) s; $(du -m "$WS" | cut -f1) MB on disk"
+stop_server
+for i in 1 2 3; do
+  t0=$(date +%s.%N); start_server $PORT --workspace "$WS"; t1=$(date +%s.%N)
+  echo "workspace, run $i: start to first answer $(echo "$t1 - $t0" | bc) s; RSS $(rss)"
+  stop_server
+  t0=$(date +%s.%N); start_server $PORT --synthetic "$EVENTS"; t1=$(date +%s.%N)
+  echo "in memory, run $i: start to first answer $(echo "$t1 - $t0" | bc) s; RSS $(rss)"
+  stop_server
+done
+
+echo "== (b) commit to tile, $CHANGES changes, $EVENTS events"
+start_server $PORT --workspace "$WS"
+"$WRITER" latency "$WS" "127.0.0.1:$PORT" "$CHANGES"
+echo "RSS after: $(rss)"
+
+echo "== (c) edits/s from one writer while wrk loads tiles (${SECONDS_PER_RUN}s)"
+python3 - "$WORK" <<'PY'
+import math, sys
+def tile(lon, lat, z):
+    n = 2 ** z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+paths = []
+for z in (4, 6, 8, 10):
+    x0, y0 = tile(92, 28, z); x1, y1 = tile(110, 8, z)
+    p = [f"/tiles/events/{z}/{x}/{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+    paths += p[:: max(1, len(p) // 2000)][:2000]
+open(f"{sys.argv[1]}/mixed.txt", "w").write("\n".join(paths) + "\n")
+PY
+write_tile_lua "$WORK/list.lua"
+wrk_rate() { wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/list.lua" "http://127.0.0.1:$PORT" -- "$WORK/mixed.txt" |
+  awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {printf "%s tiles/s, p50 %s, p99 %s\n", r, p50, p99}'; }
+echo "tiles alone:        $(wrk_rate)"
+"$WRITER" edits "$WS" "$SECONDS_PER_RUN" > "$WORK/edits.txt" &
+WPID=$!
+echo "tiles during edits: $(wrk_rate)"
+wait "$WPID"
+echo "edits during tiles: $(cat "$WORK/edits.txt")"
+"$WRITER" edits "$WS" "$SECONDS_PER_RUN" > "$WORK/edits.txt"
+echo "edits alone (server following): $(cat "$WORK/edits.txt")"
+echo "RSS after: $(rss)"
+stop_server

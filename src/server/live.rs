@@ -1,0 +1,363 @@
+//! Serving a workspace, live: the store on a thread of its own, and a
+//! follower there that swaps in a new catalog when another process changes
+//! the workspace.
+//!
+//! # Writes never stall reads
+//! The [`Workspace`] lives on one thread with a current-thread runtime of its
+//! own ([`Store`]); handlers send it work and await the answer, so a slow
+//! write or a long read of the store never runs on a runtime thread that
+//! answers tiles.
+//!
+//! # Following
+//! The follower polls [`Workspace::revision`] every [`POLL`]. On a change it
+//! waits for a quiet moment ([`QUIET`] without a new revision, at most
+//! [`MOST_WAIT`]) so that a burst of writes is applied once, then builds a new
+//! catalog of the published events (streamed from the store, never held
+//! twice), swaps it in and drops the cached tiles the change made stale
+//! (`tiles::forget`): the events tiles around each changed event's places
+//! before and after, at zooms where events are not clustered, and every tile
+//! computed over all events. A new generation (a restore) drops every tile
+//! derived from events.
+//!
+//! # Runtime
+//! A change is visible after the poll (on average half of [`POLL`]), the
+//! quiet period and the rebuild: a rebuild reads and indexes every published
+//! event (README, "Benchmarks", for the figures).
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::Path;
+use std::sync::{Arc, PoisonError, Weak};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+
+use super::tiles;
+use super::{AppState, Snapshot};
+use crate::events::Event;
+use crate::gazetteer::Gazetteer;
+use crate::layers::{tiles_showing, Catalog, CatalogError, CLUSTER_BELOW_ZOOM, MAX_ZOOM};
+use crate::tiles::TileCoord;
+use crate::workspace::{Changed, Revision, Status, Workspace, WorkspaceError};
+
+/// How often the follower reads the workspace's revision.
+pub const POLL: Duration = Duration::from_millis(100);
+/// How long a burst of writes must pause before its changes are applied.
+pub const QUIET: Duration = Duration::from_millis(100);
+/// The longest a burst delays applying its changes.
+pub const MOST_WAIT: Duration = Duration::from_millis(500);
+
+/// Events in flight between the store and the catalog being built.
+const CHANNEL: usize = 1024;
+
+/// Why the workspace could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot start the workspace thread: {0}")]
+    Thread(#[source] std::io::Error),
+    #[error("the workspace thread stopped")]
+    Stopped,
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+}
+
+/// A workspace on a thread of its own: every call to it runs there.
+#[derive(Debug)]
+pub struct Store {
+    handle: tokio::runtime::Handle,
+    workspace: Workspace,
+    /// Dropped with the store: the thread then stops.
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl Store {
+    /// Starts the workspace thread and opens (creating if needed) the
+    /// workspace at `path` on it.
+    ///
+    /// # Errors
+    /// If the thread cannot start or the workspace cannot be opened.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(StoreError::Thread)?;
+        let handle = runtime.handle().clone();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::Builder::new()
+            .name("workspace".into())
+            .spawn(move || {
+                runtime.block_on(async {
+                    let _ = stopped.await;
+                });
+            })
+            .map_err(StoreError::Thread)?;
+        let path = path.to_path_buf();
+        // Readers (the catalog's stream, history) beside one writer.
+        let workspace = block_on(&handle, async move { Workspace::open(&path, 4).await })??;
+        Ok(Self {
+            handle,
+            workspace,
+            _stop: stop,
+        })
+    }
+
+    /// The workspace, to hand to [`Store::run`] or [`Store::block_on`].
+    #[must_use]
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// Runs `work` on the workspace thread and waits for it here (for the
+    /// start, before serving; handlers use [`Store::run`]).
+    ///
+    /// # Errors
+    /// [`StoreError::Stopped`] if the workspace thread is gone.
+    pub fn block_on<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        block_on(&self.handle, work)
+    }
+
+    /// Runs `work` on the workspace thread; the caller awaits the answer.
+    ///
+    /// # Errors
+    /// [`StoreError::Stopped`] if the workspace thread is gone.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl Future<Output = T> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.handle
+            .spawn(work)
+            .await
+            .map_err(|_| StoreError::Stopped)
+    }
+
+    /// The revisions of a published event, oldest first; `None` for an
+    /// unknown id or an event that is not published (drafts are not public).
+    ///
+    /// # Errors
+    /// Database errors; [`StoreError::Stopped`].
+    pub async fn public_history(&self, id: String) -> Result<Option<Vec<Revision>>, StoreError> {
+        let workspace = self.workspace.clone();
+        let found = self
+            .run(async move {
+                match workspace.get(&id).await? {
+                    Some(now) if now.status == Status::Published => {
+                        workspace.history(&id).await.map(Some)
+                    }
+                    _ => Ok(None),
+                }
+            })
+            .await?;
+        Ok(found?)
+    }
+
+    /// A catalog of the published events, streamed from the store into the
+    /// catalog as it is built (see [`load`]).
+    ///
+    /// # Errors
+    /// Database errors, or a stored event that does not read back.
+    pub fn load_catalog(&self, gazetteer: Arc<Gazetteer>) -> Result<Catalog, StoreError> {
+        self.block_on(load(self.workspace.clone(), gazetteer))?
+    }
+
+    /// Starts following the workspace for `state`, from the revision its
+    /// catalog was loaded at, until `state` is dropped.
+    pub fn follow(state: &Arc<AppState>, from: (i64, i64)) {
+        let Some(store) = &state.store else {
+            return;
+        };
+        let follower = Follower {
+            state: Arc::downgrade(state),
+            workspace: store.workspace.clone(),
+            gazetteer: state.catalog().shared_gazetteer(),
+            seen: from,
+        };
+        store.handle.spawn(follower.run());
+    }
+}
+
+/// Runs `work` on the runtime of `handle` (driven by the workspace thread)
+/// and waits for its answer on this thread.
+fn block_on<T: Send + 'static>(
+    handle: &tokio::runtime::Handle,
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<T, StoreError> {
+    let (answer, answered) = tokio::sync::oneshot::channel();
+    handle.spawn(async move {
+        let _ = answer.send(work.await);
+    });
+    answered.blocking_recv().map_err(|_| StoreError::Stopped)
+}
+
+/// A catalog of the published events of `workspace`. The store's rows are
+/// read and decoded on this task while the catalog packs and indexes them on
+/// a blocking thread, through a bounded channel: at most [`CHANNEL`] events
+/// are held besides the catalog.
+///
+/// # Errors
+/// Database errors, or a stored event that does not read back.
+pub async fn load(workspace: Workspace, gazetteer: Arc<Gazetteer>) -> Result<Catalog, StoreError> {
+    let (sender, mut events) = tokio::sync::mpsc::channel::<Event>(CHANNEL);
+    let build = tokio::task::spawn_blocking(move || {
+        Catalog::new(gazetteer, std::iter::from_fn(|| events.blocking_recv()))
+    });
+    let mut failed = None;
+    {
+        let mut stored = std::pin::pin!(workspace.events(&[Status::Published]));
+        while let Some(next) = stored.next().await {
+            match next {
+                Ok(s) => {
+                    if sender.send(s.event).await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    drop(sender);
+    let catalog = build.await.map_err(|_| StoreError::Stopped)??;
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(catalog),
+    }
+}
+
+/// Swaps the catalog of `state` for one built from newer events, and drops
+/// the tiles that made stale (see `tiles::forget`); every events tile when
+/// `touched` is `None`.
+fn swap(state: &AppState, catalog: Catalog, touched: Option<&HashSet<TileCoord>>) {
+    let _swapping = state
+        .swapping
+        .write()
+        .unwrap_or_else(PoisonError::into_inner);
+    let generation = state.live.load().generation + 1;
+    state.live.store(Arc::new(Snapshot {
+        catalog,
+        generation,
+        ogc_schemas: super::ogc::Schemas::default(),
+    }));
+    tiles::forget(&state.tiles, touched);
+}
+
+/// The events tiles (at zooms where events are not clustered) that show any
+/// place of the changed events, before or after the change.
+#[must_use]
+fn touched(changes: &[Changed]) -> HashSet<TileCoord> {
+    let mut tiles = HashSet::new();
+    let versions = changes
+        .iter()
+        .flat_map(|c| c.before.iter().chain(std::iter::once(&c.after)));
+    for stored in versions {
+        let event = &stored.event;
+        let points = event
+            .places
+            .iter()
+            .map(|p| p.point)
+            .chain(std::iter::once(event.point()));
+        for p in points {
+            for z in CLUSTER_BELOW_ZOOM..=MAX_ZOOM {
+                tiles.extend(tiles_showing(p, z));
+            }
+        }
+    }
+    tiles
+}
+
+/// Follows one workspace for one server state.
+struct Follower {
+    state: Weak<AppState>,
+    workspace: Workspace,
+    gazetteer: Arc<Gazetteer>,
+    /// The revision and generation the served catalog has at least.
+    seen: (i64, i64),
+}
+
+impl Follower {
+    async fn run(mut self) {
+        let mut ticks = tokio::time::interval(POLL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if self.state.strong_count() == 0 {
+                return;
+            }
+            match self.step().await {
+                Ok(()) => {}
+                Err(e) => tracing::warn!("following the workspace: {e}"),
+            }
+        }
+    }
+
+    /// One poll: if the workspace changed, waits for the burst to end and
+    /// applies it.
+    async fn step(&mut self) -> Result<(), StoreError> {
+        let mut now = self.workspace.revision().await?;
+        if now == self.seen {
+            return Ok(());
+        }
+        let started = Instant::now();
+        while started.elapsed() < MOST_WAIT {
+            tokio::time::sleep(QUIET.min(MOST_WAIT.saturating_sub(started.elapsed()))).await;
+            let again = self.workspace.revision().await?;
+            if again == now {
+                break;
+            }
+            now = again;
+        }
+        // The catalog is read after `now`, so it has every change up to it
+        // (maybe more, which the next poll applies again); the changes are
+        // read after the catalog, so they cover all it holds.
+        let catalog = load(self.workspace.clone(), self.gazetteer.clone()).await?;
+        let Some(state) = self.state.upgrade() else {
+            return Ok(());
+        };
+        if now.1 == self.seen.1 {
+            let changes = self.workspace.changes_since(self.seen.0).await?;
+            let touched = touched(&changes);
+            swap(&state, catalog, Some(&touched));
+            tracing::info!(
+                revision = now.0,
+                events = changes.len(),
+                tiles = touched.len(),
+                ms = started.elapsed().as_millis() as u64,
+                "workspace changed: catalog swapped"
+            );
+        } else {
+            swap(&state, catalog, None);
+            tracing::info!(
+                generation = now.1,
+                ms = started.elapsed().as_millis() as u64,
+                "workspace restored: catalog reloaded"
+            );
+        }
+        self.seen = now;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tiles_showing_a_point_contain_it_in_their_buffered_area() {
+        let p = crate::geom::LonLat {
+            lon: 98.509,
+            lat: 16.689,
+        };
+        for z in CLUSTER_BELOW_ZOOM..=MAX_ZOOM {
+            let tiles = tiles_showing(p, z);
+            let own = crate::tiles::tile_of(p, z).expect("tile");
+            assert!(tiles.contains(&own), "zoom {z}");
+            assert!(tiles.len() <= 4, "zoom {z}: {tiles:?}");
+        }
+    }
+}

@@ -82,6 +82,74 @@ pub enum WorkspaceCommand {
     Init,
     /// Check the workspace's integrity; exit 1 if anything is wrong.
     Check,
+    /// Bring in events from CSV or GeoJSON files (every file checked first;
+    /// nothing is stored if any has a problem), or `bundled` for the bundled
+    /// events as published; merged by id: new events added, new claims of
+    /// known events added, nothing removed.
+    Import(ImportArgs),
+    /// Write the workspace's published events (--all: every event, with its
+    /// status) as GeoJSON, GeoPackage or CSV.
+    Export(WorkspaceExportArgs),
+    /// A consistent copy of the workspace, even while others write to it.
+    Backup(PathArgs),
+    /// Replace the workspace's content with a backup's (checked first; one transaction).
+    Restore(PathArgs),
+    /// Store an article (its text from FILE, or stdin with `-`), so that
+    /// events can quote it (`events add --quote`).
+    Article(ArticleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// CSV or GeoJSON files, or `bundled`.
+    #[arg(required = true, value_name = "FILE|bundled")]
+    pub files: Vec<String>,
+    /// The status of the new events: draft, published or retracted
+    /// [default: draft; published for `bundled`]
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Why, recorded in each revision.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkspaceExportArgs {
+    /// geojson, gpkg or csv.
+    #[arg(long)]
+    pub format: String,
+    /// The file to write (replaced only once the export is complete), or `-`
+    /// for stdout (not for gpkg).
+    #[arg(short, long, value_name = "PATH")]
+    pub output: String,
+    /// Every event, whatever its status (a `status` property says which).
+    #[arg(long)]
+    pub all: bool,
+    /// Each event's revisions too (GeoJSON only): a full export.
+    #[arg(long)]
+    pub history: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathArgs {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ArticleArgs {
+    /// The article's web address.
+    #[arg(long)]
+    pub url: String,
+    /// Who published it.
+    #[arg(long)]
+    pub outlet: Option<String>,
+    /// Publication date, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The article's text (UTF-8), or `-` for stdin; without it, only the link is kept.
+    pub file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -411,8 +479,9 @@ pub struct FlowsArgs {
 #[derive(Debug, Clone, Args)]
 pub struct EventSelection {
     /// Load events from this CSV or GeoJSON file instead of the bundled data;
-    /// repeat for several files, and name `bundled` to keep the bundled data too.
-    #[arg(long = "events", value_name = "PATH|bundled")]
+    /// repeat for several files, and name `bundled` to keep the bundled data
+    /// too, or `workspace` for the workspace's published events.
+    #[arg(long = "events", value_name = "PATH|bundled|workspace")]
     pub events: Vec<String>,
 
     /// Load the valid rows of files that have invalid ones, reporting what was
@@ -453,8 +522,20 @@ pub enum EventsCommand {
     Validate(ValidateArgs),
     /// Read CSV or GeoJSON event files and write them as one GeoJSON file.
     Convert(ConvertArgs),
-    /// Append one event to a GeoJSON file, safely (temporary file, sync, rename).
+    /// Add one event to the workspace (a draft by default), or append it to
+    /// a GeoJSON file, safely (temporary file, sync, rename).
     Add(Box<AddArgs>),
+    /// Change an event in the workspace: the flags given replace its fields,
+    /// checked as a new event is.
+    Edit(Box<EditArgs>),
+    /// Publish a workspace event: on the map, in layers and exports.
+    Publish(StatusArgs),
+    /// Withdraw a workspace event from the map; it keeps its history.
+    Retract(RetractArgs),
+    /// Make a workspace event what it was at an earlier version, as a new revision.
+    Revert(RevertArgs),
+    /// Every revision of a workspace event: version, when, who, what, why.
+    History(HistoryArgs),
     /// List the loaded events.
     List(ListArgs),
 }
@@ -497,15 +578,38 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// The GeoJSON file to append to (created if missing).
-    pub file: PathBuf,
+    /// The GeoJSON file to append to (created if missing); without it, the
+    /// event goes into the workspace, as one revision.
+    pub file: Option<PathBuf>,
     #[command(flatten)]
     pub rules: RulesArgs,
+    #[command(flatten)]
+    pub event: EventFlags,
+    /// Into the workspace as draft or published (not with FILE) [default: draft]
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    #[command(flatten)]
+    pub quote: QuoteArgs,
+}
+
+/// The quote behind the claim of --source-url (workspace only).
+#[derive(Debug, Args)]
+pub struct QuoteArgs {
+    /// Record this quote from the article stored under --source-url (see
+    /// `scamatlas workspace article`) as the evidence for its claim.
+    #[arg(long, value_name = "TEXT")]
+    pub quote: Option<String>,
+}
+
+/// An event's fields as flags: all of them for `events add`, any of them for
+/// `events edit`. Each problem is named by its flag.
+#[derive(Debug, Args)]
+pub struct EventFlags {
     #[arg(long)]
-    pub id: String,
+    pub id: Option<String>,
     /// YYYY-MM-DD, YYYY-MM or YYYY.
     #[arg(long)]
-    pub date: String,
+    pub date: Option<String>,
     /// day, month or year (default: as precise as --date).
     #[arg(long)]
     pub date_precision: Option<String>,
@@ -515,7 +619,7 @@ pub struct AddArgs {
     /// raid, handover, deportation, extradition, release, rescue, relocation,
     /// offensive, capture, demolition, sanction, power_cut or other.
     #[arg(long = "type")]
-    pub event_type: String,
+    pub event_type: Option<String>,
     /// Place name, resolved through the gazetteer (repeat for several places).
     #[arg(long)]
     pub place: Vec<String>,
@@ -548,9 +652,10 @@ pub struct AddArgs {
     /// Notes, in your own words.
     #[arg(long)]
     pub notes: Option<String>,
-    /// The report this event comes from.
+    /// The report this event comes from (on an edit: a new claim, or the
+    /// claim of that source that --publisher and --source-date change).
     #[arg(long)]
-    pub source_url: String,
+    pub source_url: Option<String>,
     #[arg(long)]
     pub publisher: Option<String>,
     /// Publication date of the source, YYYY-MM-DD.
@@ -559,6 +664,73 @@ pub struct AddArgs {
     /// The count is a running total.
     #[arg(long)]
     pub aggregate: bool,
+}
+
+/// What a change to a stored event is based on, and why it is made.
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Refuse the change unless the event is still at this version (see
+    /// `events history`): a change based on a stale version is never applied.
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<i64>,
+    /// Why (required for changes to published events).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// The id of the event in the workspace.
+    #[arg(value_name = "ID")]
+    pub event_id: String,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+    #[command(flatten)]
+    pub rules: RulesArgs,
+    #[command(flatten)]
+    pub event: EventFlags,
+    #[command(flatten)]
+    pub quote: QuoteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The id of the event in the workspace.
+    pub id: String,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RetractArgs {
+    /// The id of the event in the workspace.
+    pub id: String,
+    /// Refuse unless the event is still at this version.
+    #[arg(long, value_name = "N")]
+    pub if_version: Option<i64>,
+    /// Why it is withdrawn.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    /// The id of the event in the workspace.
+    pub id: String,
+    /// The version to make it again (see `events history`).
+    #[arg(long, value_name = "VERSION")]
+    pub to: i64,
+    #[command(flatten)]
+    pub change: ChangeArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The id of the event in the workspace.
+    pub id: String,
+    /// Every revision as JSON, with the whole event it left.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,25 +1,63 @@
 //! `scamatlas events`: validate, convert, add and list event files.
 
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use scamatlas::events::{
     self, events_to_geojson, read_path, write_atomic, CountDraft, Draft, Event, EventInput,
-    PlaceDraft, PointDraft, SourceDraft, WriteLock,
+    PlaceDraft, PointDraft, Rules, SourceDraft, WriteLock,
 };
 use scamatlas::gazetteer::Gazetteer;
+use scamatlas::workspace::{Author, Status, Stored};
 
-use super::args::{AddArgs, ConvertArgs, EventsArgs, EventsCommand, ListArgs, ValidateArgs};
+use super::args::{
+    AddArgs, ConvertArgs, EditArgs, EventFlags, EventsArgs, EventsCommand, HistoryArgs, ListArgs,
+    RetractArgs, RevertArgs, StatusArgs, ValidateArgs,
+};
 use super::output::{json_pretty, status, Table};
+use super::workspace::Local;
 use super::UsageError;
 
-pub fn run(gazetteer: &Gazetteer, args: &EventsArgs) -> anyhow::Result<ExitCode> {
+pub fn run(
+    gazetteer: &Gazetteer,
+    workspace: Option<&Path>,
+    args: &EventsArgs,
+) -> anyhow::Result<ExitCode> {
     match &args.command {
         EventsCommand::Validate(a) => validate(gazetteer, a),
         EventsCommand::Convert(a) => convert(gazetteer, a),
-        EventsCommand::Add(a) => add(gazetteer, a),
+        EventsCommand::Add(a) => match &a.file {
+            Some(file) => add_to_file(gazetteer, file, a),
+            None => add(gazetteer, &Local::open(workspace)?, a),
+        },
+        EventsCommand::Edit(a) => edit(gazetteer, &Local::open(workspace)?, a),
         EventsCommand::List(a) => list(gazetteer, a),
+        _ => run_stored(workspace, args),
+    }
+}
+
+/// Whether the command checks events (and so needs the gazetteer).
+pub fn needs_gazetteer(args: &EventsArgs) -> bool {
+    !matches!(
+        args.command,
+        EventsCommand::Publish(_)
+            | EventsCommand::Retract(_)
+            | EventsCommand::Revert(_)
+            | EventsCommand::History(_)
+    )
+}
+
+/// The commands on stored events that check none: publish, retract, revert, history.
+pub fn run_stored(workspace: Option<&Path>, args: &EventsArgs) -> anyhow::Result<ExitCode> {
+    let local = Local::open(workspace)?;
+    match &args.command {
+        EventsCommand::Publish(a) => publish(&local, a),
+        EventsCommand::Retract(a) => retract(&local, a),
+        EventsCommand::Revert(a) => revert(&local, a),
+        EventsCommand::History(a) => history(&local, a),
+        _ => Err(anyhow::anyhow!("this command needs the gazetteer")),
     }
 }
 
@@ -99,18 +137,23 @@ pub fn report_skipped(loaded: &events::Loaded) {
 /// Appends one event to a GeoJSON file: checked as any CSV row or feature is, written to a
 /// temporary file, synced and renamed, so the file is never half-written; other writers wait
 /// from the reading to the rename, so none loses another's event.
-fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
-    let event = event_from_flags(gazetteer, args)?;
-    let lock = WriteLock::acquire(&args.file)
-        .with_context(|| format!("locking {}", args.file.display()))?;
+fn add_to_file(gazetteer: &Gazetteer, file: &Path, args: &AddArgs) -> anyhow::Result<ExitCode> {
+    if args.status.is_some() || args.quote.quote.is_some() {
+        return Err(UsageError(
+            "--status and --quote are for the workspace: leave out FILE to add there".into(),
+        )
+        .into());
+    }
+    let event = checked(&new_draft(&args.event), gazetteer, args.rules.rules())?;
+    let lock = WriteLock::acquire(file).with_context(|| format!("locking {}", file.display()))?;
     let mut existing: Vec<Event> = Vec::new();
-    if args.file.exists() {
-        let report = read_path(&args.file, gazetteer, args.rules.rules())?;
+    if file.exists() {
+        let report = read_path(file, gazetteer, args.rules.rules())?;
         if !report.problems.is_empty() {
             let list: Vec<String> = report.problems.iter().map(|p| format!("  {p}")).collect();
             return Err(UsageError(format!(
                 "{} has problems; fix them before adding to it (nothing was changed):\n{}",
-                args.file.display(),
+                file.display(),
                 list.join("\n")
             ))
             .into());
@@ -121,33 +164,216 @@ fn add(gazetteer: &Gazetteer, args: &AddArgs) -> anyhow::Result<ExitCode> {
         return Err(UsageError(format!(
             "--id: {:?} is already in {}",
             event.id,
-            args.file.display()
+            file.display()
         ))
         .into());
     }
+    let id = event.id.clone();
     existing.push(event);
     let text = serde_json::to_string_pretty(&events_to_geojson(&existing))? + "\n";
     lock.write(text.as_bytes())
-        .with_context(|| format!("writing {}", args.file.display()))?;
+        .with_context(|| format!("writing {}", file.display()))?;
+    status!("{}: added {id}; {} events", file.display(), existing.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Adds one event to the workspace: checked as any CSV row or feature is,
+/// written with its first revision in one transaction.
+fn add(gazetteer: &Gazetteer, local: &Local, args: &AddArgs) -> anyhow::Result<ExitCode> {
+    let status: Status = match args.status.as_deref() {
+        None => Status::Draft,
+        Some(s) => s
+            .parse()
+            .map_err(|e| UsageError(format!("--status: {e}")))?,
+    };
+    if status == Status::Retracted {
+        return Err(UsageError("--status: a new event is draft or published".into()).into());
+    }
+    let event = checked(&new_draft(&args.event), gazetteer, args.rules.rules())?;
+    let quote = quote_of(local, &event, args.event.source_url.as_deref(), &args.quote)?;
+    let stored = local.run(
+        local
+            .workspace
+            .create(&event, status, &Author::local(), None),
+    )?;
+    if let Some((url, text)) = quote {
+        local.run(local.workspace.add_evidence(&event.id, &url, &text))?;
+    }
     status!(
-        "{}: added {}; {} events",
-        args.file.display(),
-        args.id,
-        existing.len()
+        "{}: added {} as {} (version {})",
+        local.workspace.path().display(),
+        stored.event.id,
+        stored.status,
+        stored.version
     );
     Ok(ExitCode::SUCCESS)
 }
 
-/// The flags as a draft, checked like any CSV row or GeoJSON feature.
-fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event> {
+/// Changes a stored event: it becomes a draft again, the flags given replace
+/// its fields, and the result is checked as a new event is.
+fn edit(gazetteer: &Gazetteer, local: &Local, args: &EditArgs) -> anyhow::Result<ExitCode> {
+    let now = stored(local, &args.event_id)?;
+    if let Some(id) = args.event.id.as_deref().filter(|id| *id != args.event_id) {
+        return Err(UsageError(format!(
+            "--id: an edit cannot change the id of {:?} to {id:?}",
+            args.event_id
+        ))
+        .into());
+    }
+    let mut draft = Draft::from_event(&now.event);
+    apply(&mut draft, &args.event)?;
+    let event = checked(&draft, gazetteer, args.rules.rules())?;
+    let quote = quote_of(local, &event, args.event.source_url.as_deref(), &args.quote)?;
+    let change = &args.change;
+    let edited = local.run(local.workspace.edit(
+        &event,
+        change.if_version,
+        &Author::local(),
+        change.reason.as_deref(),
+    ))?;
+    if let Some((url, text)) = quote {
+        local.run(local.workspace.add_evidence(&event.id, &url, &text))?;
+    }
+    if edited.event == now.event {
+        status!(
+            "{}: version {} (no field changed)",
+            args.event_id,
+            edited.version
+        );
+    } else {
+        status!("{}: version {}", args.event_id, edited.version);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn publish(local: &Local, args: &StatusArgs) -> anyhow::Result<ExitCode> {
+    let c = &args.change;
+    let done = local.run(local.workspace.set_status(
+        &args.id,
+        Status::Published,
+        c.if_version,
+        &Author::local(),
+        c.reason.as_deref(),
+    ))?;
+    status!("{}: published (version {})", args.id, done.version);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn retract(local: &Local, args: &RetractArgs) -> anyhow::Result<ExitCode> {
+    if args.reason.trim().is_empty() {
+        return Err(UsageError("--reason: say why the event is retracted".into()).into());
+    }
+    let done = local.run(local.workspace.set_status(
+        &args.id,
+        Status::Retracted,
+        args.if_version,
+        &Author::local(),
+        Some(&args.reason),
+    ))?;
+    status!("{}: retracted (version {})", args.id, done.version);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn revert(local: &Local, args: &RevertArgs) -> anyhow::Result<ExitCode> {
+    let c = &args.change;
+    let done = local.run(local.workspace.revert(
+        &args.id,
+        args.to,
+        c.if_version,
+        &Author::local(),
+        c.reason.as_deref(),
+    ))?;
+    status!(
+        "{}: version {} is version {} again ({})",
+        args.id,
+        done.version,
+        args.to,
+        done.status
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every revision of one event: a table for people, JSON for programs.
+fn history(local: &Local, args: &HistoryArgs) -> anyhow::Result<ExitCode> {
+    let revisions = local.run(local.workspace.history(&args.id))?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        json_pretty(&mut out, &revisions)?;
+    } else {
+        let mut table = Table::new(vec![
+            "VERSION", "AT", "AUTHOR", "ACTION", "STATUS", "REASON", "CHANGED",
+        ]);
+        for r in &revisions {
+            table.row(vec![
+                r.version.to_string(),
+                r.at.clone(),
+                r.author.clone(),
+                r.action.to_string(),
+                r.status.to_string(),
+                r.reason.clone().unwrap_or_else(|| "-".into()),
+                r.changed.join(","),
+            ]);
+        }
+        table.write(&mut out)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The event as it stands in the workspace.
+fn stored(local: &Local, id: &str) -> anyhow::Result<Stored> {
+    local
+        .run(local.workspace.get(id))?
+        .ok_or_else(|| scamatlas::workspace::WorkspaceError::NotFound(id.to_string()).into())
+}
+
+/// The source and text of `--quote`, checked before anything is written: the
+/// article must be stored and hold the quote.
+fn quote_of(
+    local: &Local,
+    event: &Event,
+    source_url: Option<&str>,
+    args: &super::args::QuoteArgs,
+) -> anyhow::Result<Option<(String, String)>> {
+    let Some(quote) = args.quote.as_deref() else {
+        return Ok(None);
+    };
+    let url = match (source_url, event.sources.as_slice()) {
+        (Some(url), _) => url.trim().to_string(),
+        (None, [one]) => one.url.clone(),
+        (None, _) => {
+            return Err(UsageError(
+                "--quote: the event has several sources; say which with --source-url".into(),
+            )
+            .into())
+        }
+    };
+    let article = local.run(local.workspace.article(&url))?.ok_or_else(|| {
+        UsageError(format!(
+            "--quote: no article stored under {url:?}; add it first with `scamatlas workspace article --url {url} FILE`"
+        ))
+    })?;
+    if !article
+        .text
+        .as_deref()
+        .is_some_and(|t| t.contains(quote.trim()))
+        || quote.trim().is_empty()
+    {
+        return Err(UsageError(format!("--quote: {quote:?} is not in the article {url:?}")).into());
+    }
+    Ok(Some((url, quote.to_string())))
+}
+
+/// The flags of a new event as a draft.
+fn new_draft(a: &EventFlags) -> Draft {
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-    let draft = Draft {
-        id: a.id.clone(),
-        date: a.date.clone(),
+    Draft {
+        id: text(&a.id),
+        date: text(&a.date),
         date_precision: text(&a.date_precision),
         end_date: text(&a.end_date),
-        event_type: a.event_type.clone(),
+        event_type: text(&a.event_type),
         place: a.place.join("; "),
         points: if a.lat.is_none() && a.lon.is_none() {
             Vec::new()
@@ -168,24 +394,158 @@ fn event_from_flags(gazetteer: &Gazetteer, a: &AddArgs) -> anyhow::Result<Event>
             kind: text(&a.count_kind),
         },
         source: SourceDraft {
-            url: a.source_url.clone(),
+            url: text(&a.source_url),
             publisher: text(&a.publisher),
             date: text(&a.source_date),
             ..SourceDraft::default()
         },
-        actors: a
-            .actor
-            .iter()
-            .flat_map(|a| a.split(';'))
-            .map(str::trim)
-            .filter(|a| !a.is_empty())
-            .map(String::from)
-            .collect(),
+        actors: actors(&a.actor),
         notes: text(&a.notes),
         aggregate: a.aggregate,
         ..Draft::default()
+    }
+}
+
+fn actors(flags: &[String]) -> Vec<String> {
+    flags
+        .iter()
+        .flat_map(|a| a.split(';'))
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+/// The flags given, over the draft of a stored event: each replaces what it
+/// names. A place (names or coordinates) replaces the places; a count
+/// replaces the count of its kind; --source-url names the claim that
+/// --publisher and --source-date change, or adds it.
+fn apply(draft: &mut Draft, a: &EventFlags) -> Result<(), UsageError> {
+    let set = |to: &mut String, from: &Option<String>| {
+        if let Some(v) = from {
+            to.clone_from(v);
+        }
     };
-    let checked = events::validate(&draft, gazetteer, a.rules.rules());
+    if a.date.is_some() && a.date_precision.is_none() {
+        draft.date_precision.clear();
+    }
+    set(&mut draft.date, &a.date);
+    set(&mut draft.date_precision, &a.date_precision);
+    set(&mut draft.end_date, &a.end_date);
+    set(&mut draft.event_type, &a.event_type);
+    set(&mut draft.country, &a.country);
+    set(&mut draft.notes, &a.notes);
+    if !a.place.is_empty() || a.lon.is_some() || a.lat.is_some() {
+        draft.places.clear();
+        draft.place_ids.clear();
+        draft.place = a.place.join("; ");
+        draft.points = if a.lon.is_none() && a.lat.is_none() {
+            Vec::new()
+        } else {
+            let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+            vec![PointDraft {
+                lon: number(a.lon),
+                lat: number(a.lat),
+            }]
+        };
+    }
+    if let Some(radius) = a.radius_m {
+        if draft.places.is_empty() {
+            draft.radius_m = radius.to_string();
+        } else {
+            for place in &mut draft.places {
+                place.radius_m = radius;
+            }
+        }
+    }
+    if let Some(origin) = &a.origin {
+        draft.origin = Some(PlaceDraft::Name(origin.clone()));
+    }
+    if let Some(destination) = &a.destination {
+        draft.destination = Some(PlaceDraft::Name(destination.clone()));
+    }
+    let counted = [&a.count, &a.count_low, &a.count_high, &a.count_kind];
+    if counted.iter().any(|c| c.is_some()) {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let kind = text(&a.count_kind);
+        let named = |k: &str| match k.trim() {
+            "" => "other".to_string(),
+            k => k.to_string(),
+        };
+        let old = draft
+            .counts
+            .iter()
+            .position(|c| named(&c.kind) == named(&kind));
+        let best = text(&a.count);
+        let new = CountDraft {
+            best: if best.is_empty() {
+                old.map(|i| draft.counts[i].best.clone())
+                    .unwrap_or_default()
+            } else {
+                best
+            },
+            low: text(&a.count_low),
+            high: text(&a.count_high),
+            kind,
+        };
+        if let Some(i) = old {
+            draft.counts.remove(i);
+        }
+        draft.count = new;
+    }
+    if !a.actor.is_empty() {
+        draft.actors = actors(&a.actor);
+    }
+    if a.aggregate {
+        draft.aggregate = true;
+    }
+    edit_sources(draft, a)
+}
+
+/// --source-url, --publisher and --source-date over the claims of a draft.
+fn edit_sources(draft: &mut Draft, a: &EventFlags) -> Result<(), UsageError> {
+    if a.source_url.is_none() && a.publisher.is_none() && a.source_date.is_none() {
+        return Ok(());
+    }
+    let index = match a.source_url.as_deref().map(str::trim) {
+        Some(url) => match draft.sources.iter().position(|s| s.url.trim() == url) {
+            Some(i) => i,
+            None => {
+                draft.sources.push(SourceDraft {
+                    url: url.to_string(),
+                    count: draft.count.best.clone(),
+                    count_kind: draft.count.kind.clone(),
+                    ..SourceDraft::default()
+                });
+                draft.sources.len() - 1
+            }
+        },
+        None if draft.sources.len() == 1 => 0,
+        None => {
+            let flag = if a.publisher.is_some() {
+                "--publisher"
+            } else {
+                "--source-date"
+            };
+            return Err(UsageError(format!(
+                "{flag}: the event has several sources; name the one to change with --source-url"
+            )));
+        }
+    };
+    let source = &mut draft.sources[index];
+    if let Some(p) = &a.publisher {
+        source.publisher.clone_from(p);
+    }
+    if let Some(d) = &a.source_date {
+        source.date.clone_from(d);
+    }
+    Ok(())
+}
+
+/// The draft checked like any CSV row or GeoJSON feature, each problem named
+/// by its flag.
+fn checked(draft: &Draft, gazetteer: &Gazetteer, rules: Rules) -> anyhow::Result<Event> {
+    let checked = events::validate(draft, gazetteer, rules);
     for w in &checked.warnings {
         tracing::warn!("{}: {}", w.field.flag(), w.error);
     }

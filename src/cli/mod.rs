@@ -44,13 +44,28 @@ pub fn init_logging(verbose: u8, quiet: bool) {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    // The one global of the command line: `--events workspace` reads it.
+    let _ = WORKSPACE_FLAG.set(cli.workspace.clone());
+    let workspace = cli.workspace.as_deref();
+    // Workspace commands that check no event run without the gazetteer.
+    match &cli.command {
+        Command::Events(args) if !events::needs_gazetteer(args) => {
+            return events::run_stored(workspace, args)
+        }
+        Command::Workspace(args) if !workspace::needs_gazetteer(args) => {
+            return workspace::run(None, workspace, args)
+        }
+        // Accounts need no gazetteer.
+        Command::Users(args) => return users::run(workspace, args),
+        _ => {}
+    }
     let gazetteer = load_gazetteer(&cli)?;
     match cli.command {
         Command::Resolve(args) => resolve::run(&gazetteer, &args),
         Command::Places(args) => places::run(&gazetteer, &args),
-        Command::Events(args) => events::run(&gazetteer, &args),
-        Command::Workspace(args) => workspace::run(cli.workspace.as_deref(), &args),
-        Command::Users(args) => users::run(cli.workspace.as_deref(), &args),
+        Command::Events(args) => events::run(&gazetteer, workspace, &args),
+        Command::Workspace(args) => workspace::run(Some(&gazetteer), workspace, &args),
+        Command::Users(args) => users::run(workspace, &args),
         Command::Hubs(args) => analysis::hubs(&gazetteer, &args),
         Command::Drift(args) => analysis::drift(&gazetteer, &args),
         Command::Flows(args) => analysis::flows(&gazetteer, &args),
@@ -77,7 +92,14 @@ fn load_gazetteer(cli: &Cli) -> anyhow::Result<Gazetteer> {
     Ok(gazetteer)
 }
 
-/// The events a command works on: the bundled data unless `--events` names files.
+/// `--workspace` (or `SCAMATLAS_WORKSPACE`), for `--events workspace`.
+static WORKSPACE_FLAG: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+
+/// `--events workspace`: the workspace's published events.
+const WORKSPACE_INPUT: &str = "workspace";
+
+/// The events a command works on: the bundled data unless `--events` names
+/// files, `bundled` or `workspace` (its published events).
 fn load_events(
     gazetteer: &Gazetteer,
     selection: &args::EventSelection,
@@ -88,15 +110,37 @@ fn load_events(
         selection
             .events
             .iter()
+            .filter(|e| *e != WORKSPACE_INPUT)
             .map(|e| EventInput::parse(e))
             .collect()
     };
-    let loaded = scamatlas::events::load(
+    let mut loaded = scamatlas::events::load(
         &inputs,
         gazetteer,
         selection.rules.rules(),
         selection.skip_invalid,
     )?;
+    if selection.events.iter().any(|e| e == WORKSPACE_INPUT) {
+        let flag = WORKSPACE_FLAG.get().cloned().flatten();
+        let local = workspace::Local::open(flag.as_deref())?;
+        let published = local.run(
+            local
+                .workspace
+                .all(&[scamatlas::workspace::Status::Published]),
+        )?;
+        let mut ids: std::collections::HashSet<String> =
+            loaded.events.iter().map(|e| e.id.to_string()).collect();
+        for stored in published {
+            if !ids.insert(stored.event.id.to_string()) {
+                return Err(UsageError(format!(
+                    "--events: {:?} is an event id both in the workspace and in another input",
+                    stored.event.id
+                ))
+                .into());
+            }
+            loaded.events.push(stored.event);
+        }
+    }
     events::report_skipped(&loaded);
     tracing::info!(events = loaded.events.len(), "events loaded");
     Ok(loaded)

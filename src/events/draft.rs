@@ -59,6 +59,16 @@ pub struct Draft {
     pub aggregate: bool,
 }
 
+impl Draft {
+    /// An event as a draft again: its GeoJSON feature read back by the GeoJSON
+    /// reader. What an edit starts from, so that an edited event goes through
+    /// the same reader and [`validate`](super::validate) as any file.
+    #[must_use]
+    pub fn from_event(event: &super::Event) -> Self {
+        super::geojson::draft_of(&super::event_to_feature(event)).0
+    }
+}
+
 /// A point as written: decimal degrees.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PointDraft {

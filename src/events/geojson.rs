@@ -398,7 +398,7 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules)
 
 /// A feature as a draft, with what could not be read from it: properties of
 /// the wrong JSON type, records that do not parse.
-fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
+pub(super) fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
     let empty = JsonObject::new();
     let mut props = Properties {
         props: feature.properties.as_ref().unwrap_or(&empty),
@@ -690,6 +690,32 @@ mod tests {
         assert_eq!(read.len(), expected.len(), "{refused:?}");
         for (r, e) in read.iter().zip(&expected) {
             assert_eq!(r, e);
+        }
+    }
+
+    #[test]
+    fn an_event_as_a_draft_validates_back_to_itself() {
+        // What `events edit` starts from: the stored event through the reader.
+        let gazetteer = crate::gazetteer::Gazetteer::bundled().expect("gazetteer");
+        let bundled = crate::events::read_input(
+            &crate::events::EventInput::Bundled,
+            &gazetteer,
+            Rules::default(),
+        )
+        .expect("bundled");
+        let year_ok = |d: NaiveDate| (0..=9999).contains(&d.year());
+        let mut events = awkward_events();
+        events.retain(|e| {
+            !e.places.iter().any(|p| p.radius_m.is_nan())
+                && year_ok(e.date.start)
+                && e.date.end.is_none_or(year_ok)
+                && e.sources.iter().all(|s| s.date.is_none_or(year_ok))
+        });
+        events.extend(bundled.events);
+        for event in &events {
+            let draft = Draft::from_event(event);
+            let back = validate(&draft, &gazetteer, Rules::default()).event;
+            assert_eq!(back.as_ref(), Ok(event), "{}", event.id);
         }
     }
 

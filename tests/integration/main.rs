@@ -15,6 +15,7 @@ mod resolve_table;
 mod server;
 mod tiles;
 mod web;
+mod workspace;
 
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;

@@ -32,5 +32,10 @@ if [ -z "${SCAMATLAS_BIN:-}" ]; then
   cargo build --locked --bin scamatlas
   export SCAMATLAS_BIN=target/debug/scamatlas
 fi
+# The servers the test starts open a workspace of their own, made afresh
+# (with the bundled events) in a temporary folder, never the user's.
+workspace_dir=$(mktemp -d)
+trap 'rm -rf "$workspace_dir"' EXIT
+export SCAMATLAS_WORKSPACE=$workspace_dir/workspace.db
 node --test web/test/units.test.mjs
 CHROMIUM=$chromium node web/e2e/viewer.test.mjs

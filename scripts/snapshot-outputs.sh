@@ -51,7 +51,7 @@ done
 
 # The server: every read endpoint once.
 log=$(mktemp)
-"$bin" serve --bind 127.0.0.1:0 >"$log" 2>&1 &
+"$bin" serve --events bundled --bind 127.0.0.1:0 >"$log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$log"' EXIT
 url=

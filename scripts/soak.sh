@@ -18,7 +18,7 @@ IDLE_COUNTS=${SOAK_IDLE:-2000 20000}
 EVENTS=${SOAK_EVENTS:-100000}
 CASES=${SOAK_CASES:-idle burst datetime geojson}
 export SERVER_NOFILE=${SOAK_SERVER_NOFILE:-8192}
-DATA=()
+DATA=(--events bundled)
 [ "$EVENTS" = 0 ] || DATA=(--synthetic "$EVENTS")
 PORT=18788
 URL=http://127.0.0.1:$PORT
@@ -177,7 +177,7 @@ open(f"{sys.argv[1]}/countries.txt", "w").write("\n".join(paths) + "\n")
 PY
 write_tile_lua "$WORK/datetime.lua"
 
-echo "soak of $BIN on 127.0.0.1 (${DATA[*]:-bundled events}, default limits, ulimit -n $SERVER_NOFILE), $(nproc) cores"
+echo "soak of $BIN on 127.0.0.1 (${DATA[*]}, default limits, ulimit -n $SERVER_NOFILE), $(nproc) cores"
 has() { [[ " $CASES " == *" $1 "* ]]; }
 if has idle; then for n in $IDLE_COUNTS; do
   begin_case "$n idle and half-sent connections, held ${SECONDS_PER_CASE} s"

@@ -25,6 +25,12 @@ if ! command -v ogrinfo >/dev/null 2>&1 && [ "${SCAMATLAS_SKIP_GDAL:-}" != 1 ]; 
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin
 fi
 
+# Nothing a test runs may touch the user's data folder: commands that fall
+# back to the default workspace find it in a temporary folder instead.
+data_home=$(mktemp -d)
+trap 'rm -rf "$data_home"' EXIT
+export XDG_DATA_HOME=$data_home
+
 echo "== format"
 cargo fmt --all -- --check
 echo "== lints"

@@ -13,6 +13,8 @@
 //!   current?" The SQLite store under events: statuses (draft, published,
 //!   retracted), every revision, articles and the quotes behind claims,
 //!   versions that refuse stale writes, import, check, backup and restore.
+//! - [`auth`]: "who may do what?" Roles, accounts, argon2 password hashes,
+//!   token and session secrets stored as digests, CSRF tokens; no SQL, no HTTP.
 //! - [`index`]: "which events fall here, then?" The rstar tree of events and
 //!   its bbox, radius, nearest, area, border, time and type queries.
 //! - [`dataset`]: events and their index built once; spatial questions in the
@@ -71,6 +73,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod analysis;
+pub mod auth;
 pub mod dataset;
 pub mod error;
 pub mod events;

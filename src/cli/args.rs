@@ -47,6 +47,8 @@ pub enum Command {
     /// Create, import into, check, back up and restore the workspace: the
     /// database where a team keeps its events with their history.
     Workspace(WorkspaceArgs),
+    /// Accounts of the workspace: who may edit, review and publish over HTTP.
+    Users(UsersArgs),
     /// Group events into hubs: DBSCAN clusters per time period.
     Hubs(HubsArgs),
     /// How the centre of activity moved from period to period, and how far south.
@@ -80,6 +82,41 @@ pub enum WorkspaceCommand {
     Init,
     /// Check the workspace's integrity; exit 1 if anything is wrong.
     Check,
+}
+
+#[derive(Debug, Args)]
+pub struct UsersArgs {
+    #[command(subcommand)]
+    pub command: UsersCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create an account; prints its one-time password and an API token,
+    /// shown this once. The first account of a workspace must be an admin.
+    Add {
+        name: String,
+        /// editor (drafts), reviewer (publishes, retracts), admin (accounts).
+        #[arg(long)]
+        role: String,
+    },
+    /// List the accounts.
+    List {
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disable an account: its sessions end and its tokens stop working.
+    Disable { name: String },
+    /// Give an account a new one-time password (and enable it again).
+    Reset { name: String },
+    /// Make a new API token for an account.
+    Token {
+        name: String,
+        /// Revoke the account's other tokens.
+        #[arg(long)]
+        revoke_others: bool,
+    },
 }
 
 #[derive(Debug, Args)]

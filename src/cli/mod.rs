@@ -12,6 +12,7 @@ mod places;
 mod query;
 mod resolve;
 mod serve;
+mod users;
 mod workspace;
 
 use std::io::IsTerminal;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Places(args) => places::run(&gazetteer, &args),
         Command::Events(args) => events::run(&gazetteer, &args),
         Command::Workspace(args) => workspace::run(cli.workspace.as_deref(), &args),
+        Command::Users(args) => users::run(cli.workspace.as_deref(), &args),
         Command::Hubs(args) => analysis::hubs(&gazetteer, &args),
         Command::Drift(args) => analysis::drift(&gazetteer, &args),
         Command::Flows(args) => analysis::flows(&gazetteer, &args),

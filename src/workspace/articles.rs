@@ -1,7 +1,6 @@
 //! The articles events come from, and the quotes behind each claim.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{now, Author, Workspace, WorkspaceError};
@@ -45,7 +44,7 @@ impl Workspace {
         text: Option<&str>,
         author: &Author,
     ) -> Result<(Article, bool), WorkspaceError> {
-        let digest = text.map(|t| hex(&Sha256::digest(t.trim().as_bytes())));
+        let digest = text.map(|t| crate::auth::sha256_hex(t.trim().as_bytes()));
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let known = sqlx::query(
             "SELECT id, url, outlet, published, text FROM articles \
@@ -198,15 +197,4 @@ fn article_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Article, WorkspaceE
         published: row.try_get(3)?,
         text: row.try_get(4)?,
     })
-}
-
-/// Lower-case hexadecimal.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }

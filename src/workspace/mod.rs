@@ -20,6 +20,7 @@
 //! its own, and the server on a thread of its own so that a slow write never
 //! holds up a tile.
 
+mod accounts;
 mod articles;
 mod io;
 mod revisions;
@@ -174,6 +175,8 @@ pub enum WorkspaceError {
         rev: i64,
         message: String,
     },
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::auth::{csrf_matches, csrf_token, AuthError, Role, MAX_FAILURES_PER_ACCOUNT};
 use crate::events::{synthetic, Source};
 
 fn rt() -> tokio::runtime::Runtime {
@@ -262,4 +263,171 @@ fn evidence_needs_the_quote_in_the_article() {
         assert!(missing.to_string().contains("--quote"), "{missing}");
         assert_eq!(ws.evidence(&event.id).await.unwrap(), [found]);
     });
+}
+
+mod accounts {
+    use super::*;
+
+    async fn workspace(dir: &tempfile::TempDir) -> Workspace {
+        Workspace::open(&dir.path().join("w.db"), 2).await.unwrap()
+    }
+
+    #[test]
+    fn the_first_account_must_be_an_admin() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let ws = workspace(&dir).await;
+            assert!(!ws.has_admin().await.unwrap());
+            let refused = ws.add_account("ana", Role::Editor).await.unwrap_err();
+            assert!(
+                matches!(refused, WorkspaceError::Auth(AuthError::FirstMustBeAdmin)),
+                "{refused}"
+            );
+            ws.add_account("root", Role::Admin).await.unwrap();
+            assert!(ws.has_admin().await.unwrap());
+            ws.add_account("ana", Role::Editor).await.unwrap();
+            let twice = ws.add_account("ANA", Role::Reviewer).await.unwrap_err();
+            assert!(
+                matches!(twice, WorkspaceError::Auth(AuthError::Exists(_))),
+                "names ignore case: {twice}"
+            );
+            let names: Vec<String> = ws
+                .accounts()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|a| a.name)
+                .collect();
+            assert_eq!(names, ["ana", "root"]);
+        });
+    }
+
+    #[test]
+    fn secrets_are_stored_hashed_and_tokens_resolve_to_their_account() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let ws = workspace(&dir).await;
+            let admin = ws.add_account("root", Role::Admin).await.unwrap();
+            assert!(admin.token.starts_with("sat_") && admin.token.len() == 68);
+            assert_eq!(admin.password.chars().count(), 20);
+            let stored: (String,) = sqlx::query_as("SELECT password FROM accounts")
+                .fetch_one(&ws.pool)
+                .await
+                .unwrap();
+            assert!(stored.0.starts_with("$argon2id$"), "{}", stored.0);
+            assert!(!stored.0.contains(&admin.password));
+            let digests: Vec<String> = sqlx::query_scalar("SELECT digest FROM tokens")
+                .fetch_all(&ws.pool)
+                .await
+                .unwrap();
+            assert!(digests
+                .iter()
+                .all(|d| d.len() == 64 && !admin.token.contains(d.as_str())));
+            let found = ws.token_account(&admin.token).await.unwrap().unwrap();
+            assert_eq!((found.name.as_str(), found.role), ("root", Role::Admin));
+            assert!(ws.token_account("sat_0000").await.unwrap().is_none());
+            let fresh = ws.new_token("root", true).await.unwrap();
+            assert!(
+                ws.token_account(&admin.token).await.unwrap().is_none(),
+                "revoked"
+            );
+            assert!(ws.token_account(&fresh).await.unwrap().is_some());
+        });
+    }
+
+    #[test]
+    fn login_session_logout_and_password_change() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let ws = workspace(&dir).await;
+            let new = ws.add_account("root", Role::Admin).await.unwrap();
+            let session = ws.login("root", &new.password, "127.0.0.1").await.unwrap();
+            assert!(session.account.must_change_password);
+            assert!(csrf_matches(&session.key, &session.csrf()));
+            assert!(!csrf_matches(&session.key, &csrf_token("another key")));
+            assert!(ws.session(&session.key).await.unwrap().is_some());
+            let short = ws
+                .change_password("root", &new.password, "short", None)
+                .await;
+            assert!(matches!(
+                short,
+                Err(WorkspaceError::Auth(AuthError::WeakPassword))
+            ));
+            let other = ws.login("root", &new.password, "127.0.0.2").await.unwrap();
+            ws.change_password(
+                "root",
+                &new.password,
+                "a much longer passphrase",
+                Some(&session.key),
+            )
+            .await
+            .unwrap();
+            assert!(
+                ws.session(&session.key).await.unwrap().is_some(),
+                "the caller's session stays"
+            );
+            assert!(
+                ws.session(&other.key).await.unwrap().is_none(),
+                "other sessions end"
+            );
+            assert!(matches!(
+                ws.login("root", &new.password, "127.0.0.1").await,
+                Err(WorkspaceError::Auth(AuthError::BadCredentials))
+            ));
+            ws.logout(&session.key).await.unwrap();
+            assert!(ws.session(&session.key).await.unwrap().is_none());
+        });
+    }
+
+    #[test]
+    fn failed_logins_are_throttled_per_account_even_with_the_right_password() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let ws = workspace(&dir).await;
+            let new = ws.add_account("root", Role::Admin).await.unwrap();
+            for i in 0..MAX_FAILURES_PER_ACCOUNT {
+                let wrong = ws.login("root", "guess", &format!("10.0.0.{i}")).await;
+                assert!(matches!(
+                    wrong,
+                    Err(WorkspaceError::Auth(AuthError::BadCredentials))
+                ));
+            }
+            let blocked = ws.login("root", &new.password, "10.0.1.1").await;
+            assert!(
+                matches!(
+                    blocked,
+                    Err(WorkspaceError::Auth(AuthError::Throttled { .. }))
+                ),
+                "{blocked:?}"
+            );
+            // An unknown name answers like a wrong password.
+            let unknown = ws.login("nobody", "guess", "10.0.2.1").await;
+            assert!(matches!(
+                unknown,
+                Err(WorkspaceError::Auth(AuthError::BadCredentials))
+            ));
+            // A reset lifts the account's throttle.
+            let password = ws.reset_password("root").await.unwrap();
+            ws.login("root", &password, "10.0.1.1").await.unwrap();
+        });
+    }
+
+    #[test]
+    fn a_disabled_account_loses_its_sessions_and_tokens() {
+        let dir = tempfile::tempdir().unwrap();
+        rt().block_on(async {
+            let ws = workspace(&dir).await;
+            ws.add_account("root", Role::Admin).await.unwrap();
+            let ana = ws.add_account("ana", Role::Reviewer).await.unwrap();
+            let session = ws.login("ana", &ana.password, "127.0.0.1").await.unwrap();
+            assert!(session.account.can(Role::Editor) && !session.account.can(Role::Admin));
+            ws.disable_account("ana").await.unwrap();
+            assert!(ws.session(&session.key).await.unwrap().is_none());
+            assert!(ws.token_account(&ana.token).await.unwrap().is_none());
+            assert!(matches!(
+                ws.login("ana", &ana.password, "127.0.0.1").await,
+                Err(WorkspaceError::Auth(AuthError::BadCredentials))
+            ));
+        });
+    }
 }

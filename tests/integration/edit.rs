@@ -259,6 +259,17 @@ fn drafts_stay_private_until_published() {
             .0,
         StatusCode::NOT_FOUND
     );
+    let (status, _, body) = desk.as_token(
+        &desk.editor,
+        Method::GET,
+        "/api/events/D1/history",
+        &[],
+        None,
+    );
+    assert_eq!(
+        (status, &body["revisions"][0]["action"]),
+        (StatusCode::OK, &json!("create"))
+    );
     let (status, _, body) = desk.as_token(&desk.editor, Method::GET, "/api/events/D1", &[], None);
     assert_eq!(
         (status, &body["properties"]["status"]),
@@ -539,4 +550,80 @@ fn one_hundred_writers_on_one_event_one_wins_each_round() {
     });
     assert_eq!(history.len(), rounds + 1);
     assert!(history.iter().skip(1).all(|r| r.author == "account:ed"));
+}
+
+/// One HTTP/1.1 request over TCP; the status and the raw head and body.
+fn http(address: &str, method: &str, path: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut tcp = std::net::TcpStream::connect(address).expect("connect");
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("timeout");
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    tcp.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).expect("answer");
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    (status, answer)
+}
+
+/// Over real TCP the server knows the client's address: past 20 failed
+/// logins from one address, every login from it gets 429 for a while,
+/// whatever the account. `serve` says how to make the first admin.
+#[test]
+fn failed_logins_from_one_address_are_throttled_over_tcp() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("workspace.db");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_scamatlas"))
+        .args([
+            "--workspace",
+            path.to_str().expect("utf-8"),
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .env("HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let mut said_admin = false;
+    let address = loop {
+        let line = lines
+            .next()
+            .expect("serve logs its address")
+            .expect("a line");
+        said_admin |= line.contains("users add NAME --role admin");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split('/').next().expect("host:port").to_string();
+        }
+    };
+    assert!(said_admin, "serve says how to make the first admin");
+    for i in 0..20 {
+        let body = format!("{{\"name\": \"someone{i}\", \"password\": \"guess\"}}");
+        assert_eq!(http(&address, "POST", "/api/login", &body).0, 401);
+    }
+    let (status, answer) = http(
+        &address,
+        "POST",
+        "/api/login",
+        r#"{"name": "other", "password": "x"}"#,
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(status, 429, "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after:"),
+        "{answer}"
+    );
 }

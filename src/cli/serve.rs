@@ -99,6 +99,18 @@ fn follow_workspace(
     if store.block_on(revision())??.0 == 0 {
         first_import(&store, &gazetteer, args)?;
     }
+    let admin = {
+        let workspace = store.workspace().clone();
+        store.block_on(async move { workspace.has_admin().await })??
+    };
+    if !admin {
+        status!(
+            "{}: no admin account yet, so nobody can log in to edit; make one with \
+             `scamatlas --workspace {} users add NAME --role admin`",
+            path.display(),
+            path.display()
+        );
+    }
     // Read before the catalog: a change committed meanwhile is applied again
     // by the follower, never missed.
     let from = store.block_on(revision())??;

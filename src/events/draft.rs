@@ -178,7 +178,8 @@ impl Field {
     pub fn geojson(self) -> &'static str {
         match self {
             Field::EventType => "type",
-            Field::Coordinates | Field::Place => "geometry",
+            Field::Coordinates => "geometry",
+            Field::Place => "place",
             Field::PersonsCount
             | Field::CountLow
             | Field::CountHigh

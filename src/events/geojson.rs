@@ -363,21 +363,14 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules)
     let mut seen = std::collections::HashMap::new();
     for (index, feature) in collection.features.iter().enumerate() {
         let location = format!("{path}: feature {index}");
-        let (draft, mut issues) = draft_of(feature);
-        let checked = validate(&draft, gazetteer, rules);
+        let read = read_feature(feature, gazetteer, rules);
         let named = |i: Issue| Problem::at(&location, Some(i.field.geojson()), i.error.to_string());
-        report
-            .warnings
-            .extend(checked.warnings.into_iter().map(named));
-        let event = checked.event.map_err(|found| {
-            // A value this reader could not take is not reported again as missing.
-            let taken: Vec<&str> = issues.iter().map(|i| i.field.geojson()).collect();
-            let mut found = found;
-            found.retain(|i| !taken.contains(&i.field.geojson()));
-            issues.append(&mut found);
-            issues.sort_by_key(|i| i.field);
-        });
-        let id = draft.id.trim();
+        report.warnings.extend(read.warnings.into_iter().map(named));
+        let (event, mut issues) = match read.event {
+            Ok(e) => (Some(e), Vec::new()),
+            Err(issues) => (None, issues),
+        };
+        let id = read.id.trim();
         if !id.is_empty() {
             if let Some(first) = seen.insert(id.to_string(), index) {
                 let error = Invalid::DuplicateId {
@@ -388,13 +381,81 @@ pub fn read_geojson(path: &str, text: &str, gazetteer: &Gazetteer, rules: Rules)
             }
         }
         match event {
-            Ok(e) if issues.is_empty() => report.events.push(e),
+            Some(e) if issues.is_empty() => report.events.push(e),
             _ => report.rejected += 1,
         }
         report.problems.extend(issues.into_iter().map(named));
     }
     report
 }
+
+/// One feature read and checked: what every GeoJSON input (a file's
+/// features, an edit sent over HTTP) goes through.
+#[derive(Debug)]
+pub struct FeatureRead {
+    /// The id as given (`""` when none).
+    pub id: String,
+    /// The event, or every problem by field, sorted.
+    pub event: Result<Event, Vec<Issue>>,
+    pub warnings: Vec<Issue>,
+}
+
+/// Reads one feature into a [`Draft`] and [`validate`]s it. A value the
+/// reader could not take is not reported again as missing.
+#[must_use]
+pub fn read_feature(feature: &Feature, gazetteer: &Gazetteer, rules: Rules) -> FeatureRead {
+    let (draft, mut issues) = draft_of(feature);
+    let checked = validate(&draft, gazetteer, rules);
+    let event = match checked.event {
+        Ok(event) if issues.is_empty() => Ok(event),
+        Ok(_) => Err(issues),
+        Err(mut found) => {
+            let taken: Vec<&str> = issues.iter().map(|i| i.field.geojson()).collect();
+            found.retain(|i| !taken.contains(&i.field.geojson()));
+            issues.append(&mut found);
+            issues.sort_by_key(|i| i.field);
+            Err(issues)
+        }
+    };
+    FeatureRead {
+        id: draft.id,
+        event,
+        warnings: checked.warnings,
+    }
+}
+
+/// The properties the GeoJSON reader takes from a feature.
+pub const READ_PROPERTIES: [&str; 18] = [
+    "id",
+    "date",
+    "date_precision",
+    "end_date",
+    "type",
+    "event_type",
+    "places",
+    "origin",
+    "destination",
+    "counts",
+    "sources",
+    "source_url",
+    "actors",
+    "notes",
+    "aggregate",
+    "place",
+    "country",
+    "radius_m",
+];
+
+/// The properties scamatlas writes for readers' convenience and works out
+/// again from the others on reading (`persons_best` from `counts`, ...).
+pub const DERIVED_PROPERTIES: [&str; 6] = [
+    "start",
+    "end",
+    "place_ids",
+    "place_names",
+    "persons_best",
+    "source_urls",
+];
 
 /// A feature as a draft, with what could not be read from it: properties of
 /// the wrong JSON type, records that do not parse.
@@ -433,13 +494,13 @@ pub(super) fn draft_of(feature: &Feature) -> (Draft, Vec<Issue>) {
     };
     draft.source.url = props.text("source_url", Field::SourceUrl);
     if places.is_empty() && props.props.get("places").is_none_or(|v| v.is_null()) {
-        // A plain point layer: the geometry, named and with a radius.
+        // A plain point layer (the geometry, named by `place` and with a
+        // radius), or place names to resolve, as in a CSV row.
         draft.points = points_of(feature)
             .map_err(|e| props.fail(Field::Coordinates, e))
             .unwrap_or_default();
-        if !draft.points.is_empty() {
-            draft.place = props.text("place", Field::Place);
-        }
+        draft.place = props.text("place", Field::Place);
+        draft.country = props.text("country", Field::Place);
         draft.radius_m = props.text("radius_m", Field::RadiusM);
     }
     draft.places = places;

@@ -37,7 +37,8 @@ use crate::geom::LonLat;
 
 pub use draft::{CountDraft, Draft, Field, Invalid, Issue, PlaceDraft, PointDraft, SourceDraft};
 pub use geojson::{
-    event_to_feature, events_to_geojson, read_geojson, write_geojson, write_geojson_with,
+    event_to_feature, events_to_geojson, read_feature, read_geojson, write_geojson,
+    write_geojson_with, FeatureRead, DERIVED_PROPERTIES, READ_PROPERTIES,
 };
 pub use load::{load, read_input, read_path, EventInput, EventsError, Loaded, BUNDLED_PATH};
 pub use packed::PackedEvents;

@@ -9,9 +9,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use super::auth::{workspace_error, Caller};
 use super::error::ApiError;
 use super::params::{Params, MAX_LIMIT};
 use super::AppState;
+use crate::auth::Role;
 use crate::dataset::{border, Where};
 use crate::events::{write_geojson_with, Filter};
 use crate::gazetteer::{is_ambiguous, Hints, Kind};
@@ -166,11 +168,13 @@ pub async fn query(State(state): Shared, q: QueryParams) -> Result<Response, Api
     Ok(([(header::CONTENT_TYPE, GEOJSON)], body).into_response())
 }
 
-/// `/api/events/{id}/history`: every revision of a published event, oldest
-/// first, each with who, when, what changed and why. 404 for an unknown id,
-/// an event not published, or a server of read-only files (no history).
+/// `/api/events/{id}/history`: every revision of an event, oldest first,
+/// each with who, when, what changed and why: of published events for
+/// anyone, of drafts and retracted events for editors. 404 for an unknown id,
+/// an event the caller may not see, or a server of read-only files.
 pub async fn history(
     State(state): Shared,
+    caller: Caller,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
@@ -181,11 +185,21 @@ pub async fn history(
                 .into(),
         )
     })?;
-    let revisions = store
-        .public_history(id.clone())
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?;
+    let revisions = if caller.can(Role::Editor) {
+        let ws = store.workspace().clone();
+        let wanted = id.clone();
+        store
+            .run(async move { ws.history(&wanted).await })
+            .await
+            .map_err(internal)?
+            .map_err(workspace_error)?
+    } else {
+        store
+            .public_history(id.clone())
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?
+    };
     Ok(Json(json!({ "id": id, "revisions": revisions })))
 }
 

@@ -323,6 +323,7 @@ async fn drive(
     mut stopping: watch::Receiver<bool>,
 ) {
     let connection = ticket.connection.clone();
+    let peer = tcp.peer_addr().ok();
     let io = hyper_util::rt::TokioIo::new(Watched {
         tcp,
         connection: connection.clone(),
@@ -330,6 +331,7 @@ async fn drive(
     let service = Answering {
         app,
         connection: connection.clone(),
+        peer,
     };
     let http = hyper::server::conn::http1::Builder::new().serve_connection(io, service);
     let mut http = std::pin::pin!(http);
@@ -427,10 +429,12 @@ impl AsyncWrite for Watched {
 }
 
 /// The application as hyper calls it, marking the connection busy from each
-/// request until its answer's body is done.
+/// request until its answer's body is done, and telling handlers the
+/// client's address (`ConnectInfo`, for the login throttle).
 struct Answering<S> {
     app: S,
     connection: Arc<Connection>,
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl<S: Served> hyper::service::Service<axum::http::Request<hyper::body::Incoming>>
@@ -442,8 +446,14 @@ impl<S: Served> hyper::service::Service<axum::http::Request<hyper::body::Incomin
 
     fn call(&self, request: axum::http::Request<hyper::body::Incoming>) -> Self::Future {
         let busy = Busy::new(&self.connection);
+        let mut request = request.map(Body::new);
+        if let Some(peer) = self.peer {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
         Answer {
-            inner: tower::ServiceExt::oneshot(self.app.clone(), request.map(Body::new)),
+            inner: tower::ServiceExt::oneshot(self.app.clone(), request),
             busy: Some(busy),
         }
     }

@@ -16,6 +16,37 @@ pub enum ApiError {
     BadParameter { parameter: String, message: String },
     #[error("{0}")]
     NotFound(String),
+    /// A request body that is not the JSON asked for (400, with where).
+    #[error("{0}")]
+    BadBody(String),
+    /// No credentials, or credentials that are no longer valid (401).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Credentials without the role, or a state change without its CSRF
+    /// token (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing exists already, or the server cannot take writes (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// `If-Match` names another version than the current one (412).
+    #[error("{message}")]
+    PreconditionFailed { message: String, current: i64 },
+    /// A write without `If-Match` (428).
+    #[error("{0}")]
+    PreconditionRequired(String),
+    /// A body that is not JSON (415).
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// A body larger than the endpoint takes (413).
+    #[error("{0}")]
+    TooLarge(String),
+    /// Well-formed, but not a valid event: every problem by field (422).
+    #[error("{} problem(s)", problems.len())]
+    Invalid { problems: Vec<(String, String)> },
+    /// Too many failed logins (429).
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: i64 },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -27,6 +58,12 @@ impl ApiError {
             message: message.to_string(),
         }
     }
+}
+
+/// The entity tag of an event's version: `"v3"`.
+#[must_use]
+pub fn version_tag(version: i64) -> String {
+    format!("\"v{version}\"")
 }
 
 /// Longest message of a 4xx answer, in bytes; longer ones are cut there.
@@ -60,6 +97,79 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 json!({ "code": "NotFound", "description": clipped(what) }),
             ),
+            ApiError::BadBody(what) => (
+                StatusCode::BAD_REQUEST,
+                json!({ "code": "InvalidBody", "description": clipped(what) }),
+            ),
+            ApiError::Unauthorized(what) => {
+                let body = json!({ "code": "Unauthorized", "description": clipped(what) });
+                let mut response = (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+                response.headers_mut().insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer realm=\"scamatlas\""),
+                );
+                return response;
+            }
+            ApiError::Forbidden(what) => (
+                StatusCode::FORBIDDEN,
+                json!({ "code": "Forbidden", "description": clipped(what) }),
+            ),
+            ApiError::Conflict(what) => (
+                StatusCode::CONFLICT,
+                json!({ "code": "Conflict", "description": clipped(what) }),
+            ),
+            ApiError::PreconditionFailed { message, current } => {
+                let body = json!({
+                    "code": "PreconditionFailed",
+                    "description": clipped(message),
+                    "current_version": current,
+                });
+                let mut response = (StatusCode::PRECONDITION_FAILED, Json(body)).into_response();
+                if let Ok(tag) = axum::http::HeaderValue::from_str(&version_tag(*current)) {
+                    response.headers_mut().insert(axum::http::header::ETAG, tag);
+                }
+                return response;
+            }
+            ApiError::PreconditionRequired(what) => (
+                StatusCode::PRECONDITION_REQUIRED,
+                json!({ "code": "PreconditionRequired", "description": clipped(what) }),
+            ),
+            ApiError::UnsupportedMediaType(what) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({ "code": "UnsupportedMediaType", "description": clipped(what) }),
+            ),
+            ApiError::TooLarge(what) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                json!({ "code": "PayloadTooLarge", "description": clipped(what) }),
+            ),
+            ApiError::Invalid { problems } => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                json!({
+                    "code": "InvalidEvent",
+                    "description": clipped(&problems
+                        .iter()
+                        .map(|(field, message)| format!("{field}: {message}"))
+                        .collect::<Vec<_>>()
+                        .join("; ")),
+                    "problems": problems
+                        .iter()
+                        .map(|(field, message)| json!({ "field": field, "message": clipped(message) }))
+                        .collect::<Vec<_>>(),
+                }),
+            ),
+            ApiError::TooManyRequests {
+                message,
+                retry_after,
+            } => {
+                let body = json!({ "code": "TooManyRequests", "description": clipped(message) });
+                let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+                if let Ok(after) = axum::http::HeaderValue::from_str(&retry_after.to_string()) {
+                    response
+                        .headers_mut()
+                        .insert(axum::http::header::RETRY_AFTER, after);
+                }
+                return response;
+            }
             ApiError::Internal(detail) => {
                 tracing::error!("{detail}");
                 (

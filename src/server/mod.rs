@@ -12,8 +12,10 @@
 //! single-threaded runtime per core ([`serve_threads`]).
 
 mod api;
+mod auth;
 mod blocking;
 mod connections;
+mod edit;
 mod error;
 mod etag;
 mod fast_tiles;
@@ -36,7 +38,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use axum::extract::Request;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 use futures_util::future::Either;
 use tower::{Layer, Service};
@@ -172,7 +174,8 @@ impl Default for ServerOptions {
     }
 }
 
-/// Requests carry no bodies here; anything larger than this is refused (413).
+/// The largest request body: only the edit API takes bodies (JSON events,
+/// logins); anything larger is refused (413).
 const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application: cached tiles answered at once, everything else
@@ -189,6 +192,14 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/api/resolve", get(api::resolve))
         .route("/api/query", get(api::query))
         .route("/api/events/{id}/history", get(api::history))
+        .route("/api/login", post(auth::login))
+        .route("/api/logout", post(auth::logout))
+        .route("/api/me", get(auth::me))
+        .route("/api/password", post(auth::password))
+        .route("/api/events", post(edit::create))
+        .route("/api/events/{id}", get(edit::get_event).patch(edit::patch))
+        .route("/api/events/{id}/publish", post(edit::publish))
+        .route("/api/events/{id}/retract", post(edit::retract))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
         .route("/tiles/{file}", get(tiles::tilejson))

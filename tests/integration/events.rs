@@ -736,7 +736,7 @@ fn a_missing_value_is_missing_in_csv_and_geojson_alike() {
             .collect::<Vec<_>>()
     };
     assert_eq!(fields(&csv), ["date", "event_type", "place", "source_url"]);
-    assert_eq!(fields(&geojson), ["date", "type", "geometry", "sources"]);
+    assert_eq!(fields(&geojson), ["date", "type", "place", "sources"]);
 }
 
 #[test]

@@ -79,6 +79,8 @@ fn parse_groups(c: &mut Criterion, parser: &Geoparser<'_>, name: &str, articles:
 }
 
 fn bench(c: &mut Criterion) {
+    // As `scamatlas geoparse` does.
+    scamatlas::geoparse::purge_freed_memory_promptly();
     let gazetteer = Gazetteer::bundled().expect("bundled gazetteer");
     let parser = Geoparser::new(&gazetteer).expect("geoparser");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -64,9 +64,12 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 ///
 /// A parse builds lists the size of the text one after another (the folded
 /// text, the spans, the mentions), each freed once the next is built; kept
-/// for a second, the freed ones add up and a text dense in place names
-/// peaked at 14 to 16 times its length beyond the parser's own memory
-/// instead of under 10 (README, "geoparse"). Has no effect under another
+/// for a second, the freed ones add up: a text dense in place names peaked
+/// at 14.7 to 16 times its length beyond the parser's own memory, 8.5 times
+/// with this (README, "geoparse"). The cost is page faults on memory that
+/// would have been reused: a few percent of a one-off parse, but a quarter
+/// to a third of the speed of a process that parses large texts again and
+/// again (`cargo bench --bench geoparse`). Has no effect under another
 /// global allocator.
 pub fn purge_freed_memory_promptly() {
     // SAFETY: mi_option_set only stores the value of a known option.
@@ -213,12 +216,12 @@ impl<'g> Geoparser<'g> {
     /// Places, dates and counts of `text`.
     ///
     /// # Memory
-    /// Beyond the parser's own, at most about 9 times the text's length on
-    /// text dense in place names (a name every 55 bytes), 7 times on news
+    /// Beyond the parser's own, a peak of 8.5 times the text's length on
+    /// text dense in place names (a name every 55 bytes), 5.4 times on news
     /// text, with mimalloc returning freed memory at once
     /// ([`purge_freed_memory_promptly`]): the folded text and its map back
     /// (five bytes a byte, freed after the name search), then the spans, and
-    /// the mentions built from them (about 200 bytes a mention).
+    /// the mentions built from them (about 230 bytes a mention).
     #[must_use]
     pub fn parse(&self, text: &str, options: &Options) -> Document<'g> {
         let mentions = self.mentions(text);

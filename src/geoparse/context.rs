@@ -198,12 +198,17 @@ impl<'g> Context<'_, 'g> {
 }
 
 /// Chooses a place for every span; `None` where a span has no candidate.
+///
+/// Each span is handed to `each` with its choice as soon as it is chosen,
+/// and dropped after: the caller's list of mentions grows as the spans go,
+/// never beside a list of every choice.
 pub fn resolve(
     gazetteer: &Gazetteer,
     lines: &Lines<'_>,
     text: &str,
-    spans: &[Span],
-) -> Vec<Option<Choice>> {
+    spans: Vec<Span>,
+    mut each: impl FnMut(Span, Option<Choice>),
+) {
     // Pass 1: names alone.
     let alone: Vec<Vec<Scored>> = spans.iter().map(|s| name_scores(gazetteer, s)).collect();
     let settled = |scored: &[Scored]| match scored {
@@ -245,11 +250,11 @@ pub fn resolve(
     }
 
     // Pass 2: every span with the document's context.
-    spans
-        .iter()
-        .zip(alone)
-        .map(|(span, scored)| choose(gazetteer, text, span, scored, &context))
-        .collect()
+    let mut words = String::new();
+    for (span, scored) in spans.into_iter().zip(alone) {
+        let choice = choose(gazetteer, text, &span, scored, &context, &mut words);
+        each(span, choice);
+    }
 }
 
 /// Scores from the name alone: how it matched and the place's layer.
@@ -292,13 +297,14 @@ fn prior(place: &Place) -> f64 {
 }
 
 /// The best of `scored` in the document's context, with its confidence and
-/// the reason for it in words.
+/// the reason for it in words (worded in `words`, then copied at its length).
 fn choose<'g>(
     gazetteer: &'g Gazetteer,
     text: &str,
     span: &Span,
     mut scored: Vec<Scored<'g>>,
     context: &Context<'_, 'g>,
+    words: &mut String,
 ) -> Option<Choice> {
     if scored.is_empty() {
         return None;
@@ -317,7 +323,11 @@ fn choose<'g>(
         place: best.place,
         point: best.point,
         confidence: (confidence(gazetteer, span, &scored) * 100.0).round() / 100.0,
-        reason: reason(gazetteer, span, &scored),
+        reason: {
+            words.clear();
+            reason(gazetteer, span, &scored, words);
+            words.as_str().to_owned()
+        },
     })
 }
 
@@ -410,14 +420,13 @@ fn confidence(gazetteer: &Gazetteer, span: &Span, scored: &[Scored<'_>]) -> f64 
 }
 
 /// Why `scored[0]` (scored, best first) was chosen, in words: how the name
-/// matched, what the context said, and the runner-up.
-fn reason(gazetteer: &Gazetteer, span: &Span, scored: &[Scored<'_>]) -> String {
+/// matched, what the context said, and the runner-up; appended to `reason`.
+fn reason(gazetteer: &Gazetteer, span: &Span, scored: &[Scored<'_>], reason: &mut String) {
     let best = &scored[0];
-    let mut reason = String::with_capacity(96);
-    word_how(gazetteer, span, &best.entry, &mut reason);
+    word_how(gazetteer, span, &best.entry, reason);
     for why in &best.why {
         reason.push_str("; ");
-        why.word(&mut reason);
+        why.word(reason);
     }
     if let Some(part) = &span.part {
         reason.push_str("; ");
@@ -439,7 +448,6 @@ fn reason(gazetteer: &Gazetteer, span: &Span, scored: &[Scored<'_>]) -> String {
         // Writing to a String cannot fail.
         let _ = write!(reason, ") of {} candidates", scored.len());
     }
-    reason
 }
 
 /// For a border line: how much the document speaks of the country on the

@@ -32,7 +32,7 @@ pub fn run(
             Some(file) => add_to_file(gazetteer, file, a),
             None => add(gazetteer, &Local::open(workspace)?, a),
         },
-        EventsCommand::Edit(a) => edit(gazetteer, &Local::open(workspace)?, a),
+        EventsCommand::Edit(a) => edit(gazetteer, &Local::open_existing(workspace)?, a),
         EventsCommand::List(a) => list(gazetteer, a),
         _ => run_stored(workspace, args),
     }
@@ -51,7 +51,7 @@ pub fn needs_gazetteer(args: &EventsArgs) -> bool {
 
 /// The commands on stored events that check none: publish, retract, revert, history.
 pub fn run_stored(workspace: Option<&Path>, args: &EventsArgs) -> anyhow::Result<ExitCode> {
-    let local = Local::open(workspace)?;
+    let local = Local::open_existing(workspace)?;
     match &args.command {
         EventsCommand::Publish(a) => publish(&local, a),
         EventsCommand::Retract(a) => retract(&local, a),

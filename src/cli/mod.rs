@@ -122,7 +122,7 @@ fn load_events(
     )?;
     if selection.events.iter().any(|e| e == WORKSPACE_INPUT) {
         let flag = WORKSPACE_FLAG.get().cloned().flatten();
-        let local = workspace::Local::open(flag.as_deref())?;
+        let local = workspace::Local::open_existing(flag.as_deref())?;
         let published = local.run(
             local
                 .workspace

@@ -13,7 +13,12 @@ use super::workspace::Local;
 use super::UsageError;
 
 pub fn run(flag: Option<&Path>, args: &UsersArgs) -> anyhow::Result<ExitCode> {
-    let local = Local::open(flag)?;
+    // Only the first `users add` may make a workspace: the others need one.
+    let local = if matches!(args.command, UsersCommand::Add { .. }) {
+        Local::open(flag)?
+    } else {
+        Local::open_existing(flag)?
+    };
     let ws = &local.workspace;
     let mut out = io::stdout().lock();
     match &args.command {

@@ -27,7 +27,15 @@ pub fn run(
     flag: Option<&Path>,
     args: &WorkspaceArgs,
 ) -> anyhow::Result<ExitCode> {
-    let local = Local::open(flag)?;
+    let creates = matches!(
+        args.command,
+        WorkspaceCommand::Init | WorkspaceCommand::Import(_) | WorkspaceCommand::Restore(_)
+    );
+    let local = if creates {
+        Local::open(flag)?
+    } else {
+        Local::open_existing(flag)?
+    };
     let path = local.workspace.path().display().to_string();
     match &args.command {
         WorkspaceCommand::Init => {
@@ -225,9 +233,29 @@ pub struct Local {
 
 impl Local {
     /// Opens (creating if needed) the workspace `--workspace` or
-    /// `SCAMATLAS_WORKSPACE` names, else the default one.
+    /// `SCAMATLAS_WORKSPACE` names, else the default one: for the commands
+    /// that put something in it.
     pub fn open(flag: Option<&Path>) -> anyhow::Result<Self> {
+        Self::connect(flag, true)
+    }
+
+    /// Opens the workspace only if it exists: for the commands that read or
+    /// change what is already there, which must not leave an empty workspace
+    /// behind a mistyped path.
+    pub fn open_existing(flag: Option<&Path>) -> anyhow::Result<Self> {
+        Self::connect(flag, false)
+    }
+
+    fn connect(flag: Option<&Path>, create: bool) -> anyhow::Result<Self> {
         let path = path(flag)?;
+        if !create && !path.exists() {
+            return Err(UsageError(format!(
+                "{}: no workspace there; `scamatlas workspace init` (or `serve`) creates one, \
+                 `--workspace PATH` names another",
+                path.display()
+            ))
+            .into());
+        }
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()

@@ -24,11 +24,18 @@ export HOME=$WORK XDG_DATA_HOME=$WORK/data
 WS=$WORK/workspace.db
 rss() { awk '/VmRSS/ {printf "%.0f MB", $2/1024}' "/proc/$PID/status"; }
 
+if curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; then
+  echo "port $PORT is taken: another server (another run of this script?) answers there" >&2; exit 1
+fi
+
 echo "== (a) $EVENTS events: start to first answer, RSS"
 t0=$(date +%s.%N)
 "$BIN" -q --workspace "$WS" serve --bind "127.0.0.1:$PORT" --seed-synthetic "$EVENTS" &
 PID=$!
-until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do sleep 0.2; done
+until curl -sf "http://127.0.0.1:$PORT/health" >/dev/null; do
+  kill -0 "$PID" 2>/dev/null || { echo "seeding the workspace failed" >&2; exit 1; }
+  sleep 0.2
+done
 echo "seeding the workspace (first start, import): $(echo "$(date +%s.%N) - $t0" | bc) s; $(du -m "$WS" | cut -f1) MB on disk"
 stop_server
 for i in 1 2 3; do

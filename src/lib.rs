@@ -31,7 +31,9 @@
 //!   of people, draft events, and evaluation against gold annotations.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON;
 //!   the one map style, links and ETags; OGC API Features; the speed-ups
-//!   (cached tiles before routing, one runtime per core) in files of their own.
+//!   (cached tiles before routing, one runtime per core) in files of their own;
+//!   a workspace served live (its store on a thread of its own, a new catalog
+//!   swapped in per burst of changes).
 //! - [`tiles`]: "which bytes go in tile z/x/y?" Tile math, clipping, point
 //!   clustering and MVT encoding; pure and synchronous.
 //! - [`error`]: the crate's [`Error`], composed from the module errors.

@@ -12,19 +12,21 @@
 //! The follower polls [`Workspace::revision`] every [`POLL`]. On a change it
 //! waits for a quiet moment ([`QUIET`] without a new revision, at most
 //! [`MOST_WAIT`]) so that a burst of writes is applied once, then builds a new
-//! catalog of the published events (streamed from the store, never held
-//! twice), swaps it in and drops the cached tiles the change made stale
+//! catalog: the events of the one served with the changed ones replaced
+//! (decoded from the served catalog, which is faster than reading every
+//! event from the store again), swaps it in and drops the cached tiles the change made stale
 //! (`tiles::forget`): the events tiles around each changed event's places
 //! before and after, at zooms where events are not clustered, and every tile
 //! computed over all events. A new generation (a restore) drops every tile
-//! derived from events.
+//! derived from events, and reloads the catalog from the store.
 //!
 //! # Runtime
 //! A change is visible after the poll (on average half of [`POLL`]), the
 //! quiet period and the rebuild: a rebuild reads and indexes every published
 //! event (README, "Benchmarks", for the figures).
 
-use std::collections::HashSet;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
 use std::path::Path;
 use std::sync::{Arc, PoisonError, Weak};
@@ -48,7 +50,10 @@ pub const QUIET: Duration = Duration::from_millis(100);
 pub const MOST_WAIT: Duration = Duration::from_millis(500);
 
 /// Events in flight between the store and the catalog being built.
-const CHANNEL: usize = 1024;
+const CHANNEL: usize = 4096;
+/// Events handed over at a time (one hand-over per event costs more than
+/// decoding it).
+const BATCH: usize = 256;
 
 /// Why the workspace could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -165,7 +170,9 @@ impl Store {
     }
 
     /// Starts following the workspace for `state`, from the revision its
-    /// catalog was loaded at, until `state` is dropped.
+    /// catalog was loaded at, until `state` is dropped. The catalog must come
+    /// from [`Store::load_catalog`] (events in id order: changes are merged
+    /// into it by id).
     pub fn follow(state: &Arc<AppState>, from: (i64, i64)) {
         let Some(store) = &state.store else {
             return;
@@ -201,25 +208,32 @@ fn block_on<T: Send + 'static>(
 /// # Errors
 /// Database errors, or a stored event that does not read back.
 pub async fn load(workspace: Workspace, gazetteer: Arc<Gazetteer>) -> Result<Catalog, StoreError> {
-    let (sender, mut events) = tokio::sync::mpsc::channel::<Event>(CHANNEL);
+    let (sender, mut batches) = tokio::sync::mpsc::channel::<Vec<Event>>(CHANNEL / BATCH);
     let build = tokio::task::spawn_blocking(move || {
-        Catalog::new(gazetteer, std::iter::from_fn(|| events.blocking_recv()))
+        let events = std::iter::from_fn(move || batches.blocking_recv()).flatten();
+        Catalog::new(gazetteer, events)
     });
     let mut failed = None;
     {
         let mut stored = std::pin::pin!(workspace.events(&[Status::Published]));
+        let mut batch = Vec::with_capacity(BATCH);
         while let Some(next) = stored.next().await {
             match next {
-                Ok(s) => {
-                    if sender.send(s.event).await.is_err() {
-                        break;
-                    }
-                }
+                Ok(s) => batch.push(s.event),
                 Err(e) => {
                     failed = Some(e);
                     break;
                 }
             }
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if sender.send(full).await.is_err() {
+                    break;
+                }
+            }
+        }
+        if failed.is_none() && !batch.is_empty() {
+            let _ = sender.send(batch).await;
         }
     }
     drop(sender);
@@ -227,6 +241,61 @@ pub async fn load(workspace: Workspace, gazetteer: Arc<Gazetteer>) -> Result<Cat
     match failed {
         Some(e) => Err(e.into()),
         None => Ok(catalog),
+    }
+}
+
+/// The catalog of `old`'s events with `changes` applied: a changed event is
+/// replaced by its version now if that is published, left out if not, and
+/// added if new. The events of `old` are decoded from it, which is faster
+/// than reading and parsing them from the store again ([`load`]). `old`
+/// must hold its events in id order, as [`load`] and this leave them.
+fn patched(old: &Catalog, changes: Vec<Changed>) -> Result<Catalog, CatalogError> {
+    let now: BTreeMap<String, Option<Event>> = changes
+        .into_iter()
+        .map(|c| {
+            let public = c.after.status == Status::Published;
+            (c.id, public.then_some(c.after.event))
+        })
+        .collect();
+    let merged = Merged {
+        old: old.dataset().events().peekable(),
+        now: now.into_iter().peekable(),
+    };
+    Catalog::new(old.shared_gazetteer(), merged)
+}
+
+/// Events in id order (`old`) merged with the changed events in id order
+/// (`now`: the event as it is now, `None` if no longer public).
+struct Merged<O: Iterator, N: Iterator> {
+    old: std::iter::Peekable<O>,
+    now: std::iter::Peekable<N>,
+}
+
+impl<O, N> Iterator for Merged<O, N>
+where
+    O: Iterator<Item = Event>,
+    N: Iterator<Item = (String, Option<Event>)>,
+{
+    type Item = Event;
+
+    fn next(&mut self) -> Option<Event> {
+        loop {
+            let order = match (self.old.peek(), self.now.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(old), Some((id, _))) => old.id.as_str().cmp(id.as_str()),
+            };
+            match order {
+                Ordering::Less => return self.old.next(),
+                // Replaced by its version now, if public.
+                Ordering::Equal => drop(self.old.next()),
+                Ordering::Greater => {}
+            }
+            if let Some((_, Some(event))) = self.now.next() {
+                return Some(event);
+            }
+        }
     }
 }
 
@@ -312,25 +381,30 @@ impl Follower {
             }
             now = again;
         }
-        // The catalog is read after `now`, so it has every change up to it
-        // (maybe more, which the next poll applies again); the changes are
-        // read after the catalog, so they cover all it holds.
-        let catalog = load(self.workspace.clone(), self.gazetteer.clone()).await?;
         let Some(state) = self.state.upgrade() else {
             return Ok(());
         };
         if now.1 == self.seen.1 {
+            // Read after `now`: every change up to it (maybe more, which
+            // the next poll applies again) on the catalog, which has every
+            // change up to `seen`.
             let changes = self.workspace.changes_since(self.seen.0).await?;
             let touched = touched(&changes);
+            let count = changes.len();
+            let old = state.catalog();
+            let catalog = tokio::task::spawn_blocking(move || patched(&old, changes))
+                .await
+                .map_err(|_| StoreError::Stopped)??;
             swap(&state, catalog, Some(&touched));
             tracing::info!(
                 revision = now.0,
-                events = changes.len(),
+                events = count,
                 tiles = touched.len(),
                 ms = started.elapsed().as_millis() as u64,
                 "workspace changed: catalog swapped"
             );
         } else {
+            let catalog = load(self.workspace.clone(), self.gazetteer.clone()).await?;
             swap(&state, catalog, None);
             tracing::info!(
                 generation = now.1,
@@ -346,6 +420,41 @@ impl Follower {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn merged_changes_match_applying_them_one_by_one() {
+        let events: Vec<Event> = crate::events::synthetic::iter(200, 3).collect();
+        let mut old: Vec<Event> = events[..150].to_vec();
+        old.sort_by(|a, b| a.id.cmp(&b.id));
+        // Changes: every 7th event dropped, every 5th edited, 50 new ones.
+        let mut now: BTreeMap<String, Option<Event>> = BTreeMap::new();
+        for (i, e) in old.iter().enumerate() {
+            if i % 7 == 0 {
+                now.insert(e.id.to_string(), None);
+            } else if i % 5 == 0 {
+                let mut edited = e.clone();
+                edited.notes = format!("edited {i}");
+                now.insert(e.id.to_string(), Some(edited));
+            }
+        }
+        for e in &events[150..] {
+            now.insert(e.id.to_string(), Some(e.clone()));
+        }
+        let mut expected: BTreeMap<String, Event> =
+            old.iter().map(|e| (e.id.to_string(), e.clone())).collect();
+        for (id, e) in &now {
+            match e {
+                Some(e) => expected.insert(id.clone(), e.clone()),
+                None => expected.remove(id),
+            };
+        }
+        let merged: Vec<Event> = Merged {
+            old: old.into_iter().peekable(),
+            now: now.into_iter().peekable(),
+        }
+        .collect();
+        assert_eq!(merged, expected.into_values().collect::<Vec<_>>());
+    }
 
     #[test]
     fn the_tiles_showing_a_point_contain_it_in_their_buffered_area() {

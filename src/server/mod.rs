@@ -2,6 +2,9 @@
 //!
 //! Everything is loaded and indexed once into an [`AppState`]; handlers only
 //! translate between HTTP and the library (a few lines each) and do no file I/O.
+//! Served from a workspace, the catalog is a [`Snapshot`] swapped whole when
+//! the workspace changes (`live.rs`: the [`Store`] thread and its follower);
+//! a handler reads the snapshot it started with to the end.
 //! [`router`] builds the whole application so that tests call it in process;
 //! [`serve`] runs it on any listener until any shutdown future resolves, so
 //! tests bind `127.0.0.1:0`.

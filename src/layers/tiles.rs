@@ -6,8 +6,8 @@ use crate::analysis::Period;
 use crate::events::Filter;
 use crate::geom::LonLat;
 use crate::tiles::{
-    cluster_feature, encode_tile, event_tile_feature, mark_single, Grouping, TileCoord,
-    TileFeature, TileGeometry, TileValue, BUFFER, CLUSTER_RADIUS, EXTENT,
+    cluster_feature, encode_tile, event_feature_id, event_tile_feature, mark_single, Grouping,
+    TileCoord, TileFeature, TileGeometry, TileValue, BUFFER, CLUSTER_RADIUS, EXTENT,
 };
 
 /// Below this zoom, event points close together in the same quarter are served
@@ -102,11 +102,11 @@ impl Catalog {
         }
     }
 
-    /// The event at `pos` as a tile feature, with its position as id.
+    /// The event at `pos` as a tile feature, with its [`event_feature_id`].
     fn event_tile(&self, pos: u32) -> Option<TileFeature> {
         self.dataset
             .event(pos)
-            .map(|e| event_tile_feature(&e, u64::from(pos)))
+            .map(|e| event_tile_feature(&e, event_feature_id(&e.id)))
     }
 
     /// The events at `positions` in a tile below [`CLUSTER_BELOW_ZOOM`]:

@@ -20,6 +20,8 @@ use crate::events::Event;
 /// (Int), `place_ids` (`;`-separated), `aggregate` (Bool), `source_count`
 /// (Int) and `first_source` (a URL, empty when there is none).
 ///
+/// The feature's MVT id is `index`; servers pass [`event_feature_id`].
+///
 /// # Example
 /// ```
 /// use scamatlas::tiles::{event_tile_feature, TileGeometry, TileValue};
@@ -70,6 +72,22 @@ pub fn event_tile_feature(event: &Event, index: u64) -> TileFeature {
         geometry,
         properties,
     }
+}
+
+/// The MVT feature id of the event with id `id`: a 53-bit FNV-1a hash of
+/// it, so that an event has the same feature id in every tile and every
+/// catalog (a position in the dataset moves when events are added to a
+/// served workspace, and a tile cached before would then name another
+/// event), and the id is exact as a JavaScript number (MapLibre's
+/// `feature.id`).
+#[must_use]
+pub fn event_feature_id(id: &str) -> u64 {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let hash = id
+        .bytes()
+        .fold(OFFSET, |h, b| (h ^ u64::from(b)).wrapping_mul(PRIME));
+    hash & ((1 << 53) - 1)
 }
 
 #[cfg(test)]
@@ -142,5 +160,16 @@ mod tests {
             props["first_source"],
             Value::String(event.sources[0].url.clone())
         );
+    }
+
+    #[test]
+    fn feature_ids_are_stable_and_fit_a_javascript_number() {
+        assert_eq!(event_feature_id("E042"), event_feature_id("E042"));
+        assert_ne!(event_feature_id("E042"), event_feature_id("E043"));
+        let ids: std::collections::HashSet<u64> = (0..100_000)
+            .map(|i| event_feature_id(&format!("S{i:07}")))
+            .collect();
+        assert_eq!(ids.len(), 100_000);
+        assert!(ids.iter().all(|id| *id < 1 << 53));
     }
 }

@@ -50,4 +50,4 @@ pub use coord::{
 pub use encode::{
     encode_tile, TileFeature, TileGeometry, TileValue, BUFFER, EXTENT, SIMPLIFY_TOLERANCE,
 };
-pub use event::event_tile_feature;
+pub use event::{event_feature_id, event_tile_feature};

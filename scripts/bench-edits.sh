@@ -22,18 +22,8 @@ export SCAMATLAS_WORKSPACE=$WORK/workspace.db HOME=$WORK XDG_DATA_HOME=$WORK
 TOKEN=$("$BIN" -q users add ed --role editor | awk '/^token:/ {print $2}')
 start_server $PORT
 
-# Tiles around the bundled events, at the zooms the viewer asks.
-python3 - "$WORK" <<'PY'
-import math, sys
-def tile(lon, lat, z):
-    n = 2 ** z
-    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-paths = []
-for z in (4, 6, 8, 10):
-    x0, y0 = tile(92, 28, z); x1, y1 = tile(110, 8, z)
-    paths += [f"/tiles/events/{z}/{x}/{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)][:500]
-open(f"{sys.argv[1]}/tiles.txt", "w").write("\n".join(paths) + "\n")
-PY
+# The tiles of the region at zooms 4 to 10, as the viewer asks them.
+write_tile_lists "$WORK"
 write_tile_lua "$WORK/tiles.lua"
 
 # The writers: each creates its own event, then PATCHes it again and again
@@ -79,7 +69,7 @@ PY
 echo "== edit API: $WRITERS writers (PATCH + If-Match + Bearer) and wrk on tiles, ${SECONDS_PER_RUN}s, $(nproc) cores"
 python3 "$WORK/writers.py" $PORT "$TOKEN" "$SECONDS_PER_RUN" "$WRITERS" > "$WORK/edits.txt" &
 WRITERS_PID=$!
-tiles=$(wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency -s "$WORK/tiles.lua" "http://127.0.0.1:$PORT" -- "$WORK/tiles.txt")
+tiles=$(wrk -t1 -c16 -d${SECONDS_PER_RUN}s --latency -s "$WORK/tiles.lua" "http://127.0.0.1:$PORT" -- "$WORK/mixed.txt")
 wait $WRITERS_PID
 cat "$WORK/edits.txt"
 printf 'tiles at the same time: %s req/s, p50 %s, p99 %s\n' \

@@ -16,24 +16,8 @@ use_release_bin
 WORK=$(mktemp -d)
 trap 'stop_server; rm -rf "$WORK"' EXIT
 
-# Tile lists: every tile of the region (lon 92..110, lat 8..28) at each zoom,
-# and a mixed list of all of them.
-python3 - "$WORK" <<'PY'
-import math, sys
-work = sys.argv[1]
-def tile(lon, lat, z):
-    n = 2 ** z
-    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-mixed = []
-for z in (4, 6, 8, 10):
-    x0, y0 = tile(92, 28, z); x1, y1 = tile(110, 8, z)
-    paths = [f"/tiles/events/{z}/{x}/{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
-    if len(paths) > 2000:  # z10: a fixed sample spread over the region
-        paths = paths[:: len(paths) // 2000][:2000]
-    open(f"{work}/z{z}.txt", "w").write("\n".join(paths) + "\n")
-    mixed += paths
-open(f"{work}/mixed.txt", "w").write("\n".join(mixed) + "\n")
-PY
+# Tile lists: every tile of the region at each zoom, and all of them mixed.
+write_tile_lists "$WORK"
 write_tile_lua "$WORK/list.lua"
 
 run() { # $1 = label, $2 = list, $3 = query suffix, $4 = a request header (optional)

@@ -57,18 +57,7 @@ start_server $PORT --workspace "$WS"
 echo "RSS after: $(rss)"
 
 echo "== (c) edits/s from one writer while wrk loads tiles (${SECONDS_PER_RUN}s)"
-python3 - "$WORK" <<'PY'
-import math, sys
-def tile(lon, lat, z):
-    n = 2 ** z
-    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-paths = []
-for z in (4, 6, 8, 10):
-    x0, y0 = tile(92, 28, z); x1, y1 = tile(110, 8, z)
-    p = [f"/tiles/events/{z}/{x}/{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
-    paths += p[:: max(1, len(p) // 2000)][:2000]
-open(f"{sys.argv[1]}/mixed.txt", "w").write("\n".join(paths) + "\n")
-PY
+write_tile_lists "$WORK"
 write_tile_lua "$WORK/list.lua"
 wrk_rate() { wrk -t1 -c32 -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/list.lua" "http://127.0.0.1:$PORT" -- "$WORK/mixed.txt" |
   awk '/Requests\/sec/ {r=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} END {printf "%s tiles/s, p50 %s, p99 %s\n", r, p50, p99}'; }

@@ -1,4 +1,5 @@
-# Helpers shared by the load scripts (bench-server.sh, soak.sh): wrk, the
+# Helpers shared by the load scripts (bench-server.sh, bench-workspace.sh,
+# bench-edits.sh, soak.sh): wrk, the
 # release binary, and one server on 127.0.0.1 at a time. Source it from the
 # repository root; it sets BIN, and PID while a server runs.
 
@@ -33,6 +34,29 @@ stop_server() {
   kill "$PID" 2>/dev/null || true
   wait "$PID" 2>/dev/null || true
   PID=
+}
+
+# write_tile_lists DIR: the events tiles of the region (lon 92..110, lat
+# 8..28) at zooms 4, 6, 8 and 10, one list per zoom (DIR/zZ.txt, at most 2,000
+# paths each: z10 a fixed sample spread over the region) and all of them in
+# DIR/mixed.txt.
+write_tile_lists() {
+  python3 - "$1" <<'PY'
+import math, sys
+work = sys.argv[1]
+def tile(lon, lat, z):
+    n = 2 ** z
+    return int((lon + 180) / 360 * n), int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+mixed = []
+for z in (4, 6, 8, 10):
+    x0, y0 = tile(92, 28, z); x1, y1 = tile(110, 8, z)
+    paths = [f"/tiles/events/{z}/{x}/{y}.mvt" for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)]
+    if len(paths) > 2000:
+        paths = paths[:: len(paths) // 2000][:2000]
+    open(f"{work}/z{z}.txt", "w").write("\n".join(paths) + "\n")
+    mixed += paths
+open(f"{work}/mixed.txt", "w").write("\n".join(mixed) + "\n")
+PY
 }
 
 # write_tile_lua FILE: a wrk script that asks the tile paths of the list file

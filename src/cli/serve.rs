@@ -111,18 +111,13 @@ fn follow_workspace(
             path.display()
         );
     }
-    // Read before the catalog: a change committed meanwhile is applied again
-    // by the follower, never missed.
-    let from = store.block_on(revision())??;
-    let catalog = store.load_catalog(Arc::new(gazetteer))?;
+    let state = store.serve(Arc::new(gazetteer))?;
+    let catalog = state.catalog();
     tracing::info!(
         workspace = %path.display(),
         events = catalog.dataset().len(),
-        revision = from.0,
         "published events of the workspace loaded"
     );
-    let state = Arc::new(AppState::following(catalog, store));
-    Store::follow(&state, from);
     Ok(state)
 }
 

@@ -169,6 +169,21 @@ impl Store {
         self.block_on(load(self.workspace.clone(), gazetteer))?
     }
 
+    /// The state to serve: a catalog of the published events, followed
+    /// from the revision read before it was loaded (a change committed
+    /// meanwhile is applied again by the follower, never missed).
+    ///
+    /// # Errors
+    /// Database errors, or a stored event that does not read back.
+    pub fn serve(self, gazetteer: Arc<Gazetteer>) -> Result<Arc<AppState>, StoreError> {
+        let workspace = self.workspace.clone();
+        let from = self.block_on(async move { workspace.revision().await })??;
+        let catalog = self.load_catalog(gazetteer)?;
+        let state = Arc::new(AppState::following(catalog, self));
+        Store::follow(&state, from);
+        Ok(state)
+    }
+
     /// Starts following the workspace for `state`, from the revision its
     /// catalog was loaded at, until `state` is dropped. The catalog must come
     /// from [`Store::load_catalog`] (events in id order: changes are merged

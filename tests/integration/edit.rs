@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use scamatlas::auth::Role;
 use scamatlas::gazetteer::Gazetteer;
-use scamatlas::server::{router, App, AppState, ServerOptions, Store};
+use scamatlas::server::{router, App, ServerOptions, Store};
 use scamatlas::workspace::Workspace;
 use serde_json::{json, Value};
 use tower::ServiceExt;
@@ -32,18 +32,9 @@ impl Desk {
         let path = dir.path().join("workspace.db");
         let (admin, editor, reviewer) = accounts(&path);
         let store = Store::open(&path).expect("store");
-        let from = store
-            .block_on({
-                let ws = store.workspace().clone();
-                async move { ws.revision().await }
-            })
-            .expect("store thread")
-            .expect("revision");
-        let catalog = store
-            .load_catalog(Arc::new(Gazetteer::bundled().expect("gazetteer")))
-            .expect("catalog");
-        let state = Arc::new(AppState::following(catalog, store));
-        Store::follow(&state, from);
+        let state = store
+            .serve(Arc::new(Gazetteer::bundled().expect("gazetteer")))
+            .expect("the workspace served");
         let app = router(state, &ServerOptions::default());
         Self {
             app,

@@ -14,7 +14,7 @@ use mvt_reader::feature::Value;
 use mvt_reader::Reader;
 use scamatlas::events::Event;
 use scamatlas::gazetteer::Gazetteer;
-use scamatlas::server::{router, AppState, ServerOptions, Store};
+use scamatlas::server::{router, ServerOptions, Store};
 use scamatlas::tiles::tile_of;
 use scamatlas::workspace::{Author, Status, Workspace};
 
@@ -102,18 +102,9 @@ fn a_published_change_shows_in_layers_ogc_and_tiles_and_only_its_tiles_are_made_
         .expect("import");
 
     let store = Store::open(&path).expect("store");
-    let from = store
-        .block_on({
-            let ws = store.workspace().clone();
-            async move { ws.revision().await }
-        })
-        .expect("store thread")
-        .expect("revision");
-    let catalog = store
-        .load_catalog(Arc::new(Gazetteer::bundled().expect("gazetteer")))
-        .expect("catalog");
-    let state = Arc::new(AppState::following(catalog, store));
-    Store::follow(&state, from);
+    let state = store
+        .serve(Arc::new(Gazetteer::bundled().expect("gazetteer")))
+        .expect("the workspace served");
     let app = router(state.clone(), &ServerOptions::default());
     let get = |uri: &str| {
         let (status, _, body) = get_from(app.clone(), uri, &[]);

@@ -50,12 +50,21 @@ pub enum Caller {
 
 impl Caller {
     /// The account, if it may act as `role`: else 401 for anonymous callers
-    /// and 403 for accounts without the role.
+    /// and 403 for accounts without the role, and for browser sessions whose
+    /// account still has its one-time password.
     pub fn require(&self, role: Role) -> Result<&Account, ApiError> {
         match self {
             Caller::Anonymous => Err(ApiError::Unauthorized(format!(
                 "this needs an account with the {role} role: log in (POST /api/login) \
                  or send Authorization: Bearer TOKEN"
+            ))),
+            Caller::Account {
+                account,
+                session: Some(_),
+            } if account.must_change_password => Err(ApiError::Forbidden(format!(
+                "account {:?} still has its one-time password: change it first \
+                 (POST /api/password)",
+                account.name
             ))),
             Caller::Account { account, .. } if account.can(role) => Ok(account),
             Caller::Account { account, .. } => Err(ApiError::Forbidden(format!(
@@ -365,10 +374,10 @@ pub async fn password(
     headers: HeaderMap,
     body: Body,
 ) -> Result<StatusCode, ApiError> {
-    let account = caller.require(Role::Editor)?.clone();
-    let keep = match &caller {
-        Caller::Account { session, .. } => session.clone(),
-        Caller::Anonymous => None,
+    // Any account may change its password, one-time or not.
+    let (account, keep) = match caller {
+        Caller::Account { account, session } => (account, session),
+        Caller::Anonymous => return Err(ApiError::Unauthorized("not logged in".into())),
     };
     let PasswordChange { old, new } = json_body(&headers, body).await?;
     let store = store(&state)?;

@@ -329,6 +329,26 @@ fn a_session_needs_its_csrf_token_to_write() {
         Some(raid("S1")),
     );
     assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+    // The one-time password must be changed before the session may write.
+    let (status, _, body) = desk.send(
+        Method::POST,
+        "/api/events",
+        &[("cookie", &pair), ("x-csrf-token", &csrf)],
+        Some(raid("S1")),
+    );
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body["description"]
+        .as_str()
+        .expect("text")
+        .contains("one-time"));
+    let change = json!({"old": desk.editor_password, "new": "a passphrase of my own"});
+    let (status, _, _) = desk.send(
+        Method::POST,
+        "/api/password",
+        &[("cookie", &pair), ("x-csrf-token", &csrf)],
+        Some(change),
+    );
+    assert_eq!(status, StatusCode::NO_CONTENT);
     let (status, _, _) = desk.send(
         Method::POST,
         "/api/events",

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::auth::{workspace_error, Caller};
+use super::auth::Caller;
 use super::error::ApiError;
 use super::params::{Params, MAX_LIMIT};
 use super::AppState;
@@ -186,18 +186,14 @@ pub async fn history(
         )
     })?;
     let revisions = if caller.can(Role::Editor) {
-        let ws = store.workspace().clone();
         let wanted = id.clone();
-        store
-            .run(async move { ws.history(&wanted).await })
-            .await
-            .map_err(internal)?
-            .map_err(workspace_error)?
+        state
+            .workspace(|ws| async move { ws.history(&wanted).await })
+            .await?
     } else {
         store
             .public_history(id.clone())
-            .await
-            .map_err(internal)?
+            .await?
             .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?
     };
     Ok(Json(json!({ "id": id, "revisions": revisions })))

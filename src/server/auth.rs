@@ -24,10 +24,8 @@ use serde_json::json;
 
 use super::error::ApiError;
 use super::links::PublicUrl;
-use super::live::{Store, StoreError};
 use super::AppState;
-use crate::auth::{csrf_matches, csrf_token, Account, AuthError, Role, SESSION_SECONDS};
-use crate::workspace::WorkspaceError;
+use crate::auth::{csrf_matches, csrf_token, Account, Role, SESSION_SECONDS};
 
 /// The cookie that holds a browser session's key.
 pub const SESSION_COOKIE: &str = "scamatlas_session";
@@ -109,14 +107,10 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         if bearer.is_none() && session.is_none() {
             return Ok(Caller::Anonymous);
         }
-        let store = store(state)?;
         if let Some(token) = bearer {
-            let ws = store.workspace().clone();
-            let account = store
-                .run(async move { ws.token_account(&token).await })
-                .await
-                .map_err(store_error)?
-                .map_err(workspace_error)?
+            let account = state
+                .workspace(|ws| async move { ws.token_account(&token).await })
+                .await?
                 .ok_or_else(|| {
                     ApiError::Unauthorized("the API token is unknown or revoked".into())
                 })?;
@@ -128,13 +122,10 @@ impl FromRequestParts<Arc<AppState>> for Caller {
         let Some(key) = session else {
             return Ok(Caller::Anonymous);
         };
-        let ws = store.workspace().clone();
         let lookup = key.clone();
-        let found = store
-            .run(async move { ws.session(&lookup).await })
-            .await
-            .map_err(store_error)?
-            .map_err(workspace_error)?;
+        let found = state
+            .workspace(|ws| async move { ws.session(&lookup).await })
+            .await?;
         let Some(session) = found else {
             // An expired session reads as anonymous; a write then gets a 401.
             return Ok(Caller::Anonymous);
@@ -170,73 +161,6 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.trim().to_string())
         .filter(|v| !v.is_empty())
-}
-
-/// The workspace, or 409 on a server of read-only files.
-pub fn store(state: &AppState) -> Result<&Store, ApiError> {
-    state.store.as_ref().ok_or_else(|| {
-        ApiError::Conflict(
-            "this server serves event files read-only (--events): accounts and edits \
-             need a workspace (serve without --events)"
-                .into(),
-        )
-    })
-}
-
-pub fn store_error(e: StoreError) -> ApiError {
-    ApiError::Internal(e.to_string())
-}
-
-/// The store's refusals as HTTP answers; anything else is a 500.
-pub fn workspace_error(e: WorkspaceError) -> ApiError {
-    match e {
-        WorkspaceError::NotFound(id) => ApiError::NotFound(format!("no event {id:?}")),
-        WorkspaceError::Exists(id) => {
-            ApiError::Conflict(format!("event {id:?} exists already; PATCH it instead"))
-        }
-        WorkspaceError::Conflict {
-            id,
-            expected,
-            current,
-        } => ApiError::PreconditionFailed {
-            message: format!(
-                "event {id:?} is at version {current}, not {expected}: someone changed it \
-                 since; GET it again and redo the change"
-            ),
-            current,
-        },
-        WorkspaceError::ReasonRequired { id } => ApiError::Invalid {
-            problems: vec![(
-                "reason".into(),
-                format!("event {id:?} is published: a change to it needs a reason"),
-            )],
-        },
-        WorkspaceError::AlreadyThere { id, status } => {
-            ApiError::Conflict(format!("event {id:?} is already {status}"))
-        }
-        WorkspaceError::Invalid(message) => ApiError::Invalid {
-            problems: vec![("event".into(), message)],
-        },
-        WorkspaceError::Auth(e) => auth_error(e),
-        other => ApiError::Internal(other.to_string()),
-    }
-}
-
-fn auth_error(e: AuthError) -> ApiError {
-    match e {
-        AuthError::BadCredentials => ApiError::Unauthorized(e.to_string()),
-        AuthError::Throttled { retry_after } => ApiError::TooManyRequests {
-            message: e.to_string(),
-            retry_after,
-        },
-        AuthError::WeakPassword | AuthError::BadName(_) => ApiError::Invalid {
-            problems: vec![(
-                "password".into(),
-                e.to_string().trim_start_matches("password: ").to_string(),
-            )],
-        },
-        other => ApiError::Internal(other.to_string()),
-    }
 }
 
 /// A JSON request body of type `T`: `Content-Type: application/json` (415
@@ -303,17 +227,13 @@ pub async fn login(
     body: Body,
 ) -> Result<Response, ApiError> {
     let Login { name, password } = json_body(&headers, body).await?;
-    let store = store(&state)?;
     let address = peer.map_or_else(
         || "unknown".to_string(),
         |Extension(ConnectInfo(a))| a.ip().to_string(),
     );
-    let ws = store.workspace().clone();
-    let session = store
-        .run(async move { ws.login(&name, &password, &address).await })
-        .await
-        .map_err(store_error)?
-        .map_err(workspace_error)?;
+    let session = state
+        .workspace(|ws| async move { ws.login(&name, &password, &address).await })
+        .await?;
     let cookie = session_cookie(
         &session.key,
         SESSION_SECONDS,
@@ -337,12 +257,9 @@ pub async fn logout(
         session: Some(key), ..
     } = caller
     {
-        let ws = store(&state)?.workspace().clone();
-        store(&state)?
-            .run(async move { ws.logout(&key).await })
-            .await
-            .map_err(store_error)?
-            .map_err(workspace_error)?;
+        state
+            .workspace(|ws| async move { ws.logout(&key).await })
+            .await?;
     }
     let cookie = session_cookie("", 0, public.base().starts_with("https:"));
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
@@ -380,16 +297,12 @@ pub async fn password(
         Caller::Anonymous => return Err(ApiError::Unauthorized("not logged in".into())),
     };
     let PasswordChange { old, new } = json_body(&headers, body).await?;
-    let store = store(&state)?;
-    let ws = store.workspace().clone();
-    store
-        .run(async move {
+    state
+        .workspace(|ws| async move {
             ws.change_password(&account.name, &old, &new, keep.as_deref())
                 .await
         })
-        .await
-        .map_err(store_error)?
-        .map_err(workspace_error)?;
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

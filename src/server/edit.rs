@@ -25,7 +25,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::auth::{body_bytes, json_body, parse_json, store, store_error, workspace_error, Caller};
+use super::auth::{body_bytes, json_body, parse_json, Caller};
 use super::error::{version_tag, ApiError};
 use super::AppState;
 use crate::auth::Role;
@@ -80,14 +80,10 @@ pub async fn create(
     }
     feature.insert("type".into(), Value::String("Feature".into()));
     let event = checked(&state, Value::Object(feature))?;
-    let store = store(&state)?;
-    let ws = store.workspace().clone();
     let author = Author(account.author_name());
-    let stored = store
-        .run(async move { ws.create(&event, Status::Draft, &author, None).await })
-        .await
-        .map_err(store_error)?
-        .map_err(workspace_error)?;
+    let stored = state
+        .workspace(|ws| async move { ws.create(&event, Status::Draft, &author, None).await })
+        .await?;
     let mut response = answer(StatusCode::CREATED, &stored);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/events/{}", stored.event.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -158,17 +154,13 @@ pub async fn patch(
             )],
         });
     }
-    let store = store(&state)?;
-    let ws = store.workspace().clone();
     let (author, reason) = (Author(account.author_name()), patch.reason);
-    let stored = store
-        .run(async move {
+    let stored = state
+        .workspace(|ws| async move {
             ws.edit(&event, Some(version), &author, reason.as_deref())
                 .await
         })
-        .await
-        .map_err(store_error)?
-        .map_err(workspace_error)?;
+        .await?;
     Ok(answer(StatusCode::OK, &stored))
 }
 
@@ -218,30 +210,22 @@ async fn decide(
     } else {
         Decision::default()
     };
-    let store = store(&state)?;
-    let ws = store.workspace().clone();
     let author = Author(account.author_name());
-    let stored = store
-        .run(async move {
+    let stored = state
+        .workspace(|ws| async move {
             ws.set_status(&id, status, version, &author, decision.reason.as_deref())
                 .await
         })
-        .await
-        .map_err(store_error)?
-        .map_err(workspace_error)?;
+        .await?;
     Ok(answer(StatusCode::OK, &stored))
 }
 
 /// The event as it stands, or 404.
 async fn current(state: &AppState, id: &str) -> Result<Stored, ApiError> {
-    let store = store(state)?;
-    let ws = store.workspace().clone();
     let wanted = id.to_string();
-    store
-        .run(async move { ws.get(&wanted).await })
-        .await
-        .map_err(store_error)?
-        .map_err(workspace_error)?
+    state
+        .workspace(|ws| async move { ws.get(&wanted).await })
+        .await?
         .ok_or_else(|| ApiError::NotFound(format!("no event {id:?}")))
 }
 

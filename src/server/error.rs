@@ -9,6 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use super::live::StoreError;
+use crate::auth::AuthError;
+use crate::workspace::WorkspaceError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// A query parameter or path segment the server cannot use.
@@ -57,6 +61,69 @@ impl ApiError {
             parameter: parameter.to_string(),
             message: message.to_string(),
         }
+    }
+}
+
+/// The store's refusals as HTTP answers; anything else is a 500.
+impl From<WorkspaceError> for ApiError {
+    fn from(e: WorkspaceError) -> Self {
+        match e {
+            WorkspaceError::NotFound(id) => ApiError::NotFound(format!("no event {id:?}")),
+            WorkspaceError::Exists(id) => {
+                ApiError::Conflict(format!("event {id:?} exists already; PATCH it instead"))
+            }
+            WorkspaceError::Conflict {
+                id,
+                expected,
+                current,
+            } => ApiError::PreconditionFailed {
+                message: format!(
+                    "event {id:?} is at version {current}, not {expected}: someone changed it \
+                 since; GET it again and redo the change"
+                ),
+                current,
+            },
+            WorkspaceError::ReasonRequired { id } => ApiError::Invalid {
+                problems: vec![(
+                    "reason".into(),
+                    format!("event {id:?} is published: a change to it needs a reason"),
+                )],
+            },
+            WorkspaceError::AlreadyThere { id, status } => {
+                ApiError::Conflict(format!("event {id:?} is already {status}"))
+            }
+            WorkspaceError::Invalid(message) => ApiError::Invalid {
+                problems: vec![("event".into(), message)],
+            },
+            WorkspaceError::Auth(e) => e.into(),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Refused logins and passwords as HTTP answers.
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::BadCredentials => ApiError::Unauthorized(e.to_string()),
+            AuthError::Throttled { retry_after } => ApiError::TooManyRequests {
+                message: e.to_string(),
+                retry_after,
+            },
+            AuthError::WeakPassword | AuthError::BadName(_) => ApiError::Invalid {
+                problems: vec![(
+                    "password".into(),
+                    e.to_string().trim_start_matches("password: ").to_string(),
+                )],
+            },
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        ApiError::Internal(e.to_string())
     }
 }
 

@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 
+use super::error::ApiError;
 use super::tiles;
 use super::{AppState, Snapshot};
 use crate::events::Event;
@@ -429,6 +430,29 @@ impl Follower {
         }
         self.seen = now;
         Ok(())
+    }
+}
+
+impl AppState {
+    /// Runs `work` with the workspace on its thread and awaits the answer;
+    /// 409 on a server of read-only files, the store's refusals as
+    /// [`ApiError`]s.
+    pub(crate) async fn workspace<T, F>(
+        &self,
+        work: impl FnOnce(Workspace) -> F,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, WorkspaceError>> + Send + 'static,
+    {
+        let store = self.store.as_ref().ok_or_else(|| {
+            ApiError::Conflict(
+                "this server serves event files read-only (--events): accounts and edits \
+                 need a workspace (serve without --events)"
+                    .into(),
+            )
+        })?;
+        Ok(store.run(work(store.workspace.clone())).await??)
     }
 }
 

@@ -10,7 +10,7 @@ use scamatlas::events::{
     PlaceDraft, PointDraft, Rules, SourceDraft, WriteLock,
 };
 use scamatlas::gazetteer::Gazetteer;
-use scamatlas::workspace::{Author, Status, Stored};
+use scamatlas::workspace::{Author, Quote, Status, Stored};
 
 use super::args::{
     AddArgs, ConvertArgs, EditArgs, EventFlags, EventsArgs, EventsCommand, HistoryArgs, ListArgs,
@@ -190,15 +190,14 @@ fn add(gazetteer: &Gazetteer, local: &Local, args: &AddArgs) -> anyhow::Result<E
         return Err(UsageError("--status: a new event is draft or published".into()).into());
     }
     let event = checked(&new_draft(&args.event), gazetteer, args.rules.rules())?;
-    let quote = quote_of(local, &event, args.event.source_url.as_deref(), &args.quote)?;
-    let stored = local.run(
-        local
-            .workspace
-            .create(&event, status, &Author::local(), None),
-    )?;
-    if let Some((url, text)) = quote {
-        local.run(local.workspace.add_evidence(&event.id, &url, &text))?;
-    }
+    let quote = quote_of(&event, args.event.source_url.as_deref(), &args.quote)?;
+    // The event and its quote are written in one transaction, or neither.
+    let stored =
+        local.run(
+            local
+                .workspace
+                .create_quoted(&event, status, &Author::local(), None, quote),
+        )?;
     status!(
         "{}: added {} as {} (version {})",
         local.workspace.path().display(),
@@ -223,17 +222,15 @@ fn edit(gazetteer: &Gazetteer, local: &Local, args: &EditArgs) -> anyhow::Result
     let mut draft = Draft::from_event(&now.event);
     apply(&mut draft, &args.event)?;
     let event = checked(&draft, gazetteer, args.rules.rules())?;
-    let quote = quote_of(local, &event, args.event.source_url.as_deref(), &args.quote)?;
+    let quote = quote_of(&event, args.event.source_url.as_deref(), &args.quote)?;
     let change = &args.change;
-    let edited = local.run(local.workspace.edit(
+    let edited = local.run(local.workspace.edit_quoted(
         &event,
         change.if_version,
         &Author::local(),
         change.reason.as_deref(),
+        quote,
     ))?;
-    if let Some((url, text)) = quote {
-        local.run(local.workspace.add_evidence(&event.id, &url, &text))?;
-    }
     if edited.event == now.event {
         status!(
             "{}: version {} (no field changed)",
@@ -327,20 +324,20 @@ fn stored(local: &Local, id: &str) -> anyhow::Result<Stored> {
         .ok_or_else(|| scamatlas::workspace::WorkspaceError::NotFound(id.to_string()).into())
 }
 
-/// The source and text of `--quote`, checked before anything is written: the
-/// article must be stored and hold the quote.
-fn quote_of(
-    local: &Local,
-    event: &Event,
-    source_url: Option<&str>,
-    args: &super::args::QuoteArgs,
-) -> anyhow::Result<Option<(String, String)>> {
-    let Some(quote) = args.quote.as_deref() else {
+/// The source and text of `--quote`: the event's one source unless
+/// `--source-url` names another. The store checks, in the write's own
+/// transaction, that the article is stored and holds the quote.
+fn quote_of<'a>(
+    event: &'a Event,
+    source_url: Option<&'a str>,
+    args: &'a super::args::QuoteArgs,
+) -> anyhow::Result<Option<Quote<'a>>> {
+    let Some(text) = args.quote.as_deref() else {
         return Ok(None);
     };
-    let url = match (source_url, event.sources.as_slice()) {
-        (Some(url), _) => url.trim().to_string(),
-        (None, [one]) => one.url.clone(),
+    let source_url = match (source_url, event.sources.as_slice()) {
+        (Some(url), _) => url.trim(),
+        (None, [one]) => one.url.as_str(),
         (None, _) => {
             return Err(UsageError(
                 "--quote: the event has several sources; say which with --source-url".into(),
@@ -348,20 +345,7 @@ fn quote_of(
             .into())
         }
     };
-    let article = local.run(local.workspace.article(&url))?.ok_or_else(|| {
-        UsageError(format!(
-            "--quote: no article stored under {url:?}; add it first with `scamatlas workspace article --url {url} FILE`"
-        ))
-    })?;
-    if !article
-        .text
-        .as_deref()
-        .is_some_and(|t| t.contains(quote.trim()))
-        || quote.trim().is_empty()
-    {
-        return Err(UsageError(format!("--quote: {quote:?} is not in the article {url:?}")).into());
-    }
-    Ok(Some((url, quote.to_string())))
+    Ok(Some(Quote { source_url, text }))
 }
 
 /// The flags of a new event as a draft.

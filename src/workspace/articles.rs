@@ -107,58 +107,16 @@ impl Workspace {
         source_url: &str,
         quote: &str,
     ) -> Result<Evidence, WorkspaceError> {
-        let invalid = |m: String| WorkspaceError::Invalid(m);
-        let event = self
-            .get(event_id)
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let event = super::current(&mut tx, event_id)
             .await?
             .ok_or_else(|| WorkspaceError::NotFound(event_id.to_string()))?;
-        if !event.event.sources.iter().any(|s| s.url == source_url) {
-            return Err(invalid(format!(
-                "--quote: event {event_id:?} has no source {source_url:?}"
-            )));
-        }
-        let article = self.article(source_url).await?.ok_or_else(|| {
-            invalid(format!(
-                "--quote: no article stored under {source_url:?}; add it first (`scamatlas workspace article`)"
-            ))
-        })?;
-        let text = article.text.as_deref().ok_or_else(|| {
-            invalid(format!(
-                "--quote: the article {source_url:?} is stored without its text"
-            ))
-        })?;
-        let quote = quote.trim();
-        let byte = text
-            .find(quote)
-            .filter(|_| !quote.is_empty())
-            .ok_or_else(|| {
-                invalid(format!(
-                    "--quote: {quote:?} is not in the article {source_url:?}"
-                ))
-            })?;
-        let start = text[..byte].chars().count();
-        let end = start + quote.chars().count();
-        let evidence = Evidence {
-            event_id: event_id.to_string(),
-            source_url: source_url.to_string(),
-            article_id: article.id,
-            quote: quote.to_string(),
-            start_char: i64::try_from(start).unwrap_or(i64::MAX),
-            end_char: i64::try_from(end).unwrap_or(i64::MAX),
+        let quote = Quote {
+            source_url,
+            text: quote,
         };
-        sqlx::query(
-            "INSERT OR REPLACE INTO evidence \
-             (event_id, source_url, article_id, quote, start_char, end_char) \
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&evidence.event_id)
-        .bind(&evidence.source_url)
-        .bind(evidence.article_id)
-        .bind(&evidence.quote)
-        .bind(evidence.start_char)
-        .bind(evidence.end_char)
-        .execute(&self.pool)
-        .await?;
+        let evidence = record(&mut tx, &event.event, &quote).await?;
+        tx.commit().await?;
         Ok(evidence)
     }
 
@@ -197,4 +155,78 @@ fn article_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Article, WorkspaceE
         published: row.try_get(3)?,
         text: row.try_get(4)?,
     })
+}
+
+/// A quote to record with a write: the text, and the source whose claim it
+/// backs (its article must be stored with its text).
+#[derive(Debug, Clone, Copy)]
+pub struct Quote<'a> {
+    pub source_url: &'a str,
+    pub text: &'a str,
+}
+
+/// Records the evidence of `quote` for `event` in the caller's transaction.
+pub(super) async fn record(
+    tx: &mut sqlx::SqliteConnection,
+    event: &crate::events::Event,
+    quote: &Quote<'_>,
+) -> Result<Evidence, WorkspaceError> {
+    let invalid = |m: String| WorkspaceError::Invalid(m);
+    let (event_id, source_url) = (event.id.as_str(), quote.source_url);
+    if !event.sources.iter().any(|s| s.url == source_url) {
+        return Err(invalid(format!(
+            "--quote: event {event_id:?} has no source {source_url:?}"
+        )));
+    }
+    let row = sqlx::query("SELECT id, url, outlet, published, text FROM articles WHERE url = ?")
+        .bind(source_url)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let article = row
+        .map(|r| article_from_row(&r))
+        .transpose()?
+        .ok_or_else(|| {
+            invalid(format!(
+                "--quote: no article stored under {source_url:?}; add it first with \
+             `scamatlas workspace article --url {source_url} FILE`"
+            ))
+        })?;
+    let text = article.text.as_deref().ok_or_else(|| {
+        invalid(format!(
+            "--quote: the article {source_url:?} is stored without its text"
+        ))
+    })?;
+    let wanted = quote.text.trim();
+    let byte = text
+        .find(wanted)
+        .filter(|_| !wanted.is_empty())
+        .ok_or_else(|| {
+            invalid(format!(
+                "--quote: {wanted:?} is not in the article {source_url:?}"
+            ))
+        })?;
+    let start = text[..byte].chars().count();
+    let end = start + wanted.chars().count();
+    let evidence = Evidence {
+        event_id: event_id.to_string(),
+        source_url: source_url.to_string(),
+        article_id: article.id,
+        quote: wanted.to_string(),
+        start_char: i64::try_from(start).unwrap_or(i64::MAX),
+        end_char: i64::try_from(end).unwrap_or(i64::MAX),
+    };
+    sqlx::query(
+        "INSERT OR REPLACE INTO evidence \
+         (event_id, source_url, article_id, quote, start_char, end_char) \
+         VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&evidence.event_id)
+    .bind(&evidence.source_url)
+    .bind(evidence.article_id)
+    .bind(&evidence.quote)
+    .bind(evidence.start_char)
+    .bind(evidence.end_char)
+    .execute(&mut *tx)
+    .await?;
+    Ok(evidence)
 }

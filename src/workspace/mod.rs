@@ -39,7 +39,7 @@ use sqlx::Row;
 use crate::error::UnknownName;
 use crate::events::Event;
 
-pub use articles::{Article, Evidence};
+pub use articles::{Article, Evidence, Quote};
 pub use io::{ImportReport, Problem as CheckProblem};
 pub use revisions::{Action, Revision};
 
@@ -367,6 +367,23 @@ impl Workspace {
         author: &Author,
         reason: Option<&str>,
     ) -> Result<Stored, WorkspaceError> {
+        self.create_quoted(event, status, author, reason, None)
+            .await
+    }
+
+    /// [`Workspace::create`], recording `quote` as the evidence of one of
+    /// its claims in the same transaction: both are written or neither.
+    ///
+    /// # Errors
+    /// As [`Workspace::create`] and [`Workspace::add_evidence`].
+    pub async fn create_quoted(
+        &self,
+        event: &Event,
+        status: Status,
+        author: &Author,
+        reason: Option<&str>,
+        quote: Option<Quote<'_>>,
+    ) -> Result<Stored, WorkspaceError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         if current(&mut tx, &event.id).await?.is_some() {
             return Err(WorkspaceError::Exists(event.id.to_string()));
@@ -380,6 +397,9 @@ impl Workspace {
             reason,
         };
         let rev = revisions::write(&mut tx, &change, None).await?;
+        if let Some(quote) = &quote {
+            articles::record(&mut tx, event, quote).await?;
+        }
         tx.commit().await?;
         Ok(Stored {
             event: event.clone(),
@@ -403,6 +423,23 @@ impl Workspace {
         author: &Author,
         reason: Option<&str>,
     ) -> Result<Stored, WorkspaceError> {
+        self.edit_quoted(event, if_version, author, reason, None)
+            .await
+    }
+
+    /// [`Workspace::edit`], recording `quote` as the evidence of one of its
+    /// claims in the same transaction: both are written or neither.
+    ///
+    /// # Errors
+    /// As [`Workspace::edit`] and [`Workspace::add_evidence`].
+    pub async fn edit_quoted(
+        &self,
+        event: &Event,
+        if_version: Option<i64>,
+        author: &Author,
+        reason: Option<&str>,
+        quote: Option<Quote<'_>>,
+    ) -> Result<Stored, WorkspaceError> {
         self.change(
             &event.id,
             if_version,
@@ -416,6 +453,7 @@ impl Workspace {
             },
             author,
             reason,
+            quote,
         )
         .await
     }
@@ -455,6 +493,7 @@ impl Workspace {
             },
             author,
             reason,
+            None,
         )
         .await
     }
@@ -491,6 +530,7 @@ impl Workspace {
             },
             author,
             reason,
+            None,
         )
         .await
     }
@@ -504,6 +544,7 @@ impl Workspace {
         decide: impl FnOnce(&Stored) -> Result<(Event, Status, Action), WorkspaceError>,
         author: &Author,
         reason: Option<&str>,
+        quote: Option<Quote<'_>>,
     ) -> Result<Stored, WorkspaceError> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let now = current(&mut tx, id)
@@ -533,6 +574,9 @@ impl Workspace {
             reason: reason.filter(|r| !r.trim().is_empty()),
         };
         let rev = revisions::write(&mut tx, &change, Some(now.version)).await?;
+        if let Some(quote) = &quote {
+            articles::record(&mut tx, &event, quote).await?;
+        }
         tx.commit().await?;
         Ok(Stored {
             event,

@@ -431,3 +431,49 @@ mod accounts {
         });
     }
 }
+
+#[test]
+fn an_event_and_its_quote_are_written_together_or_not_at_all() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let event = sample(1).remove(0);
+        let url = event.sources[0].url.clone();
+        ws.add_article(&url, None, None, Some("Police raided 12 sites."), &me())
+            .await
+            .unwrap();
+        let missing = Quote {
+            source_url: &url,
+            text: "raided 13 sites",
+        };
+        let refused = ws
+            .create_quoted(&event, Status::Draft, &me(), None, Some(missing))
+            .await
+            .unwrap_err();
+        assert!(refused.to_string().contains("--quote"), "{refused}");
+        assert!(
+            ws.get(&event.id).await.unwrap().is_none(),
+            "no event without its quote"
+        );
+        let found = Quote {
+            source_url: &url,
+            text: "raided 12 sites",
+        };
+        ws.create_quoted(&event, Status::Draft, &me(), None, Some(found))
+            .await
+            .unwrap();
+        assert_eq!(ws.evidence(&event.id).await.unwrap().len(), 1);
+        let mut edited = event.clone();
+        edited.notes = "checked".into();
+        let bad = ws
+            .edit_quoted(&edited, Some(1), &me(), None, Some(missing))
+            .await
+            .unwrap_err();
+        assert!(bad.to_string().contains("--quote"), "{bad}");
+        assert_eq!(
+            ws.get(&event.id).await.unwrap().unwrap().version,
+            1,
+            "no edit without its quote"
+        );
+    });
+}

@@ -18,6 +18,7 @@ use crate::dataset::{border, Where};
 use crate::events::{write_geojson_with, Filter};
 use crate::gazetteer::{is_ambiguous, Hints, Kind};
 use crate::layers::{LayerKind, LayerQuery};
+use crate::workspace::Status;
 
 type Shared = State<Arc<AppState>>;
 
@@ -178,24 +179,27 @@ pub async fn history(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    let store = state.store.as_ref().ok_or_else(|| {
-        ApiError::NotFound(
+    if state.store.is_none() {
+        return Err(ApiError::NotFound(
             "no history here: this server serves event files read-only (--events); \
              history is kept in a workspace (serve without --events)"
                 .into(),
-        )
-    })?;
-    let revisions = if caller.can(Role::Editor) {
-        let wanted = id.clone();
-        state
-            .workspace(|ws| async move { ws.history(&wanted).await })
-            .await?
-    } else {
-        store
-            .public_history(id.clone())
-            .await?
-            .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?
-    };
+        ));
+    }
+    // Drafts and retracted events are for editors only.
+    let editor = caller.can(Role::Editor);
+    let wanted = id.clone();
+    let revisions = state
+        .workspace(|ws| async move {
+            match ws.get(&wanted).await? {
+                Some(now) if editor || now.status == Status::Published => {
+                    ws.history(&wanted).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        })
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?;
     Ok(Json(json!({ "id": id, "revisions": revisions })))
 }
 

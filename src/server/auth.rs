@@ -234,11 +234,7 @@ pub async fn login(
     let session = state
         .workspace(|ws| async move { ws.login(&name, &password, &address).await })
         .await?;
-    let cookie = session_cookie(
-        &session.key,
-        SESSION_SECONDS,
-        public.base().starts_with("https:"),
-    );
+    let cookie = session_cookie(&session.key, SESSION_SECONDS, is_https(&public));
     let body = json!({
         "account": session.account,
         "csrf": session.csrf(),
@@ -261,7 +257,7 @@ pub async fn logout(
             .workspace(|ws| async move { ws.logout(&key).await })
             .await?;
     }
-    let cookie = session_cookie("", 0, public.base().starts_with("https:"));
+    let cookie = session_cookie("", 0, is_https(&public));
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
 }
 
@@ -304,6 +300,12 @@ pub async fn password(
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether clients reach this server over https (`--public-url`; never a
+/// request header): the session cookie is then Secure.
+fn is_https(public: &PublicUrl) -> bool {
+    public.base().starts_with("https:")
 }
 
 /// The session cookie: HttpOnly (no script reads it), SameSite=Strict (no

@@ -41,7 +41,7 @@ use crate::events::Event;
 use crate::gazetteer::Gazetteer;
 use crate::layers::{tiles_showing, Catalog, CatalogError, CLUSTER_BELOW_ZOOM, MAX_ZOOM};
 use crate::tiles::TileCoord;
-use crate::workspace::{Changed, Revision, Status, Workspace, WorkspaceError};
+use crate::workspace::{Changed, Status, Workspace, WorkspaceError};
 
 /// How often the follower reads the workspace's revision.
 pub const POLL: Duration = Duration::from_millis(100);
@@ -139,26 +139,6 @@ impl Store {
             .spawn(work)
             .await
             .map_err(|_| StoreError::Stopped)
-    }
-
-    /// The revisions of a published event, oldest first; `None` for an
-    /// unknown id or an event that is not published (drafts are not public).
-    ///
-    /// # Errors
-    /// Database errors; [`StoreError::Stopped`].
-    pub async fn public_history(&self, id: String) -> Result<Option<Vec<Revision>>, StoreError> {
-        let workspace = self.workspace.clone();
-        let found = self
-            .run(async move {
-                match workspace.get(&id).await? {
-                    Some(now) if now.status == Status::Published => {
-                        workspace.history(&id).await.map(Some)
-                    }
-                    _ => Ok(None),
-                }
-            })
-            .await?;
-        Ok(found?)
     }
 
     /// A catalog of the published events, streamed from the store into the

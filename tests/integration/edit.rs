@@ -77,6 +77,19 @@ impl Desk {
         })
     }
 
+    /// A PATCH of event `id` with a Bearer token and, when given, `If-Match`.
+    fn patch(
+        &self,
+        token: &str,
+        id: &str,
+        if_match: Option<&str>,
+        body: Value,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let uri = format!("/api/events/{id}");
+        let tag: Vec<(&str, &str)> = if_match.map(|t| ("if-match", t)).into_iter().collect();
+        self.as_token(token, Method::PATCH, &uri, &tag, Some(body))
+    }
+
     fn as_token(
         &self,
         token: &str,
@@ -192,29 +205,16 @@ fn writes_need_an_account_with_the_role() {
 
     // Changing a published event needs a reviewer and a reason.
     let patch = json!({"properties": {"notes": "corrected"}});
-    let (status, _, _) = desk.as_token(
-        &desk.editor,
-        Method::PATCH,
-        "/api/events/T1",
-        &[("if-match", "\"v2\"")],
-        Some(patch.clone()),
-    );
+    let (status, _, _) = desk.patch(&desk.editor, "T1", Some("\"v2\""), patch.clone());
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _, body) = desk.as_token(
-        &desk.reviewer,
-        Method::PATCH,
-        "/api/events/T1",
-        &[("if-match", "\"v2\"")],
-        Some(patch),
-    );
+    let (status, _, body) = desk.patch(&desk.reviewer, "T1", Some("\"v2\""), patch);
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["problems"][0]["field"], "reason");
-    let (status, _, body) = desk.as_token(
+    let (status, _, body) = desk.patch(
         &desk.reviewer,
-        Method::PATCH,
-        "/api/events/T1",
-        &[("if-match", "\"v2\"")],
-        Some(json!({"properties": {"notes": "corrected"}, "reason": "the article's figure"})),
+        "T1",
+        Some("\"v2\""),
+        json!({"properties": {"notes": "corrected"}, "reason": "the article's figure"}),
     );
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["properties"]["notes"], "corrected");
@@ -475,30 +475,12 @@ fn a_stale_if_match_gets_412_and_a_missing_one_428() {
         Some(raid("V1")),
     );
     let patch = json!({"properties": {"notes": "first"}});
-    let (status, _, _) = desk.as_token(
-        &desk.editor,
-        Method::PATCH,
-        "/api/events/V1",
-        &[],
-        Some(patch.clone()),
-    );
+    let (status, _, _) = desk.patch(&desk.editor, "V1", None, patch.clone());
     assert_eq!(status, StatusCode::PRECONDITION_REQUIRED);
-    let (status, _, _) = desk.as_token(
-        &desk.editor,
-        Method::PATCH,
-        "/api/events/V1",
-        &[("if-match", "\"v1\"")],
-        Some(patch),
-    );
+    let (status, _, _) = desk.patch(&desk.editor, "V1", Some("\"v1\""), patch);
     assert_eq!(status, StatusCode::OK);
     let late = json!({"properties": {"notes": "second, from v1"}});
-    let (status, headers, body) = desk.as_token(
-        &desk.editor,
-        Method::PATCH,
-        "/api/events/V1",
-        &[("if-match", "\"v1\"")],
-        Some(late),
-    );
+    let (status, headers, body) = desk.patch(&desk.editor, "V1", Some("\"v1\""), late);
     assert_eq!(status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(
         (etag(&headers).as_str(), &body["current_version"]),

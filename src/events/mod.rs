@@ -17,7 +17,7 @@
 mod draft;
 mod geojson;
 mod load;
-mod packed;
+pub mod packed;
 mod read;
 mod store;
 #[doc(hidden)]

@@ -5,14 +5,20 @@
 //! a typical event. [`PackedEvents`] keeps each event as a compact record
 //! (variable-length integers, length-prefixed strings, raw `f64` coordinates)
 //! in a single buffer, about a quarter of that, and decodes an event when it
-//! is asked for. The record is private to this module and to this process: it
-//! is never written to disk, so its layout may change freely.
+//! is asked for. The record's layout is private to this module; a saved
+//! data set (`dataset::saved`) writes the records as they are, marked with
+//! [`FORMAT`], which must change whenever the layout does.
 
 use chrono::NaiveDate;
 use compact_str::CompactString;
 
 use super::{Count, CountKind, DatePrecision, Event, EventDate, EventPlace, EventType, Source};
 use crate::geom::LonLat;
+
+/// The layout of a record: saved records of another format are not read.
+/// Change it with any change to `encode`; the test
+/// `the_record_layout_is_the_one_format_names` fails until then.
+pub const FORMAT: u32 = 1;
 
 /// Events in one buffer, decoded on demand; positions are those of the order
 /// they were pushed in.
@@ -52,6 +58,48 @@ impl PackedEvents {
         let end = *self.ends.get(pos)?;
         let start = pos.checked_sub(1).map_or(0, |p| self.ends[p]);
         decode(&self.bytes[start..end])
+    }
+
+    /// The id of the event at `pos`, read without decoding the rest (an id
+    /// is the first field of a record); `None` past the end.
+    #[must_use]
+    pub fn id(&self, pos: usize) -> Option<&str> {
+        let end = *self.ends.get(pos)?;
+        let start = pos.checked_sub(1).map_or(0, |p| self.ends[p]);
+        Reader(&self.bytes[start..end]).str()
+    }
+
+    /// The position of the event with this id, by binary search: the events
+    /// must be in id order.
+    #[must_use]
+    pub fn position_in_id_order(&self, id: &str) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let mid = low + (high - low) / 2;
+            match self.id(mid)?.cmp(id) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// The records as they are, to save: the buffer and where each record
+    /// ends in it.
+    #[must_use]
+    pub fn raw(&self) -> (&[u8], &[usize]) {
+        (&self.bytes, &self.ends)
+    }
+
+    /// Events from records saved by [`PackedEvents::raw`] (of this
+    /// [`FORMAT`]). `None` unless `ends` rise and the last is the end of
+    /// `bytes`.
+    #[must_use]
+    pub fn from_raw(bytes: Vec<u8>, ends: Vec<usize>) -> Option<Self> {
+        let rising = ends.windows(2).all(|w| w[0] <= w[1]);
+        let last = ends.last().copied().unwrap_or(0);
+        (rising && last == bytes.len()).then_some(Self { bytes, ends })
     }
 
     /// The position of the first event with this id, found without decoding
@@ -469,6 +517,43 @@ mod tests {
         let held = packed.bytes.capacity() + packed.ends.capacity() * std::mem::size_of::<usize>();
         let per_event = held / events.len();
         assert!(per_event < 160, "{per_event} bytes per packed event");
+    }
+
+    #[test]
+    fn ids_are_read_alone_and_found_in_id_order() {
+        let mut events = crate::events::synthetic::events(500, 3);
+        events.sort_by(|a, b| a.id.cmp(&b.id));
+        let packed: PackedEvents = events.iter().cloned().collect();
+        for (pos, e) in events.iter().enumerate() {
+            assert_eq!(packed.id(pos), Some(e.id.as_str()));
+            assert_eq!(packed.position_in_id_order(&e.id), Some(pos));
+        }
+        assert_eq!(packed.id(events.len()), None);
+        assert_eq!(packed.position_in_id_order("~ after every id"), None);
+        assert_eq!(packed.position_in_id_order(""), None);
+        let (bytes, ends) = packed.raw();
+        let again = PackedEvents::from_raw(bytes.to_vec(), ends.to_vec()).expect("raw parts");
+        assert!(again.iter().eq(events.iter().cloned()));
+        let mut short = ends.to_vec();
+        short.pop();
+        assert!(PackedEvents::from_raw(bytes.to_vec(), short).is_none());
+        let mut falling = ends.to_vec();
+        falling.swap(0, 1);
+        assert!(PackedEvents::from_raw(bytes.to_vec(), falling).is_none());
+    }
+
+    /// Saved records are read back only when their [`FORMAT`] is this one:
+    /// a change to the layout must change the format.
+    #[test]
+    fn the_record_layout_is_the_one_format_names() {
+        let mut bytes = Vec::new();
+        encode(&full(), &mut bytes);
+        let layout = (FORMAT, bytes.len(), crc32fast::hash(&bytes));
+        assert_eq!(
+            layout,
+            (1, 559, 1_175_837_461),
+            "the record layout changed: bump FORMAT, then put the new length and checksum here"
+        );
     }
 
     #[test]

@@ -7,6 +7,10 @@
 //! Nothing is cloned from the events; answers are positions into the slice the
 //! index was built from.
 //!
+//! An index can drop events without being rebuilt ([`EventIndex::without`]):
+//! the copy shares the tree and marks the events removed in its rows, so
+//! that no query finds them again.
+//!
 //! A [`Query`] combines at most one spatial predicate ([`Spatial`]) with a
 //! [`TimeRange`] and a set of [`EventType`]s. An event matches spatially when
 //! any of its places does.
@@ -56,6 +60,7 @@ mod nearest;
 use geo::{BoundingRect, Intersects};
 use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
+use std::sync::Arc;
 
 use crate::events::{Event, EventType, TimeRange};
 use crate::geom::{sphere, Bbox, LonLat};
@@ -112,6 +117,8 @@ struct EventMeta {
     first: i32,
     last: i32,
     event_type: EventType,
+    /// Dropped by [`EventIndex::without`]: no query finds it.
+    removed: bool,
 }
 
 /// The time and type parts of a query, ready to test positions against.
@@ -144,7 +151,10 @@ impl<'a> Filter<'a> {
     #[inline]
     fn accepts(&self, pos: u32) -> bool {
         let m = &self.meta[pos as usize];
-        m.last >= self.from && m.first <= self.to && self.types & type_bit(m.event_type) != 0
+        !m.removed
+            && m.last >= self.from
+            && m.first <= self.to
+            && self.types & type_bit(m.event_type) != 0
     }
 }
 
@@ -154,12 +164,15 @@ fn type_bit(t: EventType) -> u16 {
 
 /// An R-tree of event places with a compact row of filter data per event.
 ///
-/// Built once ([`EventIndex::build`]) and then only read: share it behind an
-/// `Arc` beside the events it was built from.
+/// Built once ([`EventIndex::build`]) and then only read, except for
+/// dropping events ([`EventIndex::without`]); the tree is shared by the
+/// copies that drop some.
 #[derive(Debug, Clone)]
 pub struct EventIndex {
-    tree: RTree<Entry>,
+    tree: Arc<RTree<Entry>>,
     meta: Vec<EventMeta>,
+    /// Rows marked removed.
+    removed: usize,
 }
 
 /// Builds an [`EventIndex`] one event at a time, so that the events need not
@@ -187,18 +200,33 @@ impl IndexBuilder {
         let Ok(pos) = u32::try_from(self.meta.len()) else {
             return;
         };
-        self.meta.push(EventMeta {
+        let row = Row {
             first: event.date.first_day().num_days_from_ce(),
             last: event.date.last_day().num_days_from_ce(),
             event_type: event.event_type,
+        };
+        self.push_row(row);
+        for p in &event.places {
+            self.push_point([p.point.lon, p.point.lat], pos);
+        }
+    }
+
+    /// Adds the next event's row, as [`EventIndex::rows`] gives them back.
+    pub fn push_row(&mut self, row: Row) {
+        self.meta.push(EventMeta {
+            first: row.first,
+            last: row.last,
+            event_type: row.event_type,
+            removed: false,
         });
-        self.entries.extend(
-            event
-                .places
-                .iter()
-                .filter(|p| p.point.lon.is_finite() && p.point.lat.is_finite())
-                .map(|p| Entry::new([p.point.lon, p.point.lat], pos)),
-        );
+    }
+
+    /// Adds a place of the event at `pos`, as [`EventIndex::points`] gives
+    /// them back; left out unless finite.
+    pub fn push_point(&mut self, [lon, lat]: [f64; 2], pos: u32) {
+        if lon.is_finite() && lat.is_finite() {
+            self.entries.push(Entry::new([lon, lat], pos));
+        }
     }
 
     /// The index of everything pushed.
@@ -206,10 +234,22 @@ impl IndexBuilder {
     pub fn finish(mut self) -> EventIndex {
         self.meta.shrink_to_fit();
         EventIndex {
-            tree: RTree::bulk_load(self.entries),
+            tree: Arc::new(RTree::bulk_load(self.entries)),
             meta: self.meta,
+            removed: 0,
         }
     }
+}
+
+/// What the index keeps per event for the time and type filters, as given to
+/// [`IndexBuilder::push_row`] and read back by [`EventIndex::rows`] (to save
+/// an index and load it again without the events).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Row {
+    /// First and last day, as days from the common era (`num_days_from_ce`).
+    pub first: i32,
+    pub last: i32,
+    pub event_type: EventType,
 }
 
 impl EventIndex {
@@ -236,7 +276,8 @@ impl EventIndex {
         self.meta.get(pos as usize).map(|m| (m.first, m.last))
     }
 
-    /// The number of events indexed (not of places).
+    /// The number of positions indexed (not of places), removed ones
+    /// included.
     #[must_use]
     pub fn len(&self) -> usize {
         self.meta.len()
@@ -245,6 +286,79 @@ impl EventIndex {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.meta.is_empty()
+    }
+
+    /// The number of events removed ([`EventIndex::without`]).
+    #[must_use]
+    pub fn removed(&self) -> usize {
+        self.removed
+    }
+
+    /// Whether the event at `pos` is indexed and not removed.
+    #[must_use]
+    pub fn contains(&self, pos: u32) -> bool {
+        self.meta.get(pos as usize).is_some_and(|m| !m.removed)
+    }
+
+    /// This index without the events at `positions`: no query finds them.
+    /// Positions past the end are ignored.
+    ///
+    /// # Runtime
+    /// A copy of the per-event rows (12 bytes an event); the tree is shared.
+    #[must_use]
+    pub fn without(&self, positions: impl IntoIterator<Item = u32>) -> EventIndex {
+        let mut meta = self.meta.clone();
+        let mut removed = self.removed;
+        for pos in positions {
+            if let Some(m) = meta.get_mut(pos as usize) {
+                removed += usize::from(!m.removed);
+                m.removed = true;
+            }
+        }
+        EventIndex {
+            tree: Arc::clone(&self.tree),
+            meta,
+            removed,
+        }
+    }
+
+    /// The first and last day of all events not removed, as days from the
+    /// common era.
+    #[must_use]
+    pub fn day_span(&self) -> Option<(i32, i32)> {
+        self.meta
+            .iter()
+            .filter(|m| !m.removed)
+            .fold(None, |span, m| {
+                Some(span.map_or((m.first, m.last), |(a, b): (i32, i32)| {
+                    (a.min(m.first), b.max(m.last))
+                }))
+            })
+    }
+
+    /// The box around every place of the events not removed.
+    #[must_use]
+    pub fn extent(&self) -> Option<Bbox> {
+        self.points()
+            .filter(|&(_, pos)| self.contains(pos))
+            .map(|([lon, lat], _)| Bbox::point(LonLat { lon, lat }))
+            .reduce(|a, b| a.union(&b))
+    }
+
+    /// Every event's row in position order (removed ones included): with
+    /// [`EventIndex::points`], what [`IndexBuilder`] needs to build this index
+    /// again.
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = Row> + '_ {
+        self.meta.iter().map(|m| Row {
+            first: m.first,
+            last: m.last,
+            event_type: m.event_type,
+        })
+    }
+
+    /// Every indexed place with its event's position, in no particular order.
+    pub fn points(&self) -> impl Iterator<Item = ([f64; 2], u32)> + '_ {
+        self.tree.iter().map(|e| (*e.geom(), e.data))
     }
 
     /// The positions of the events matching `q`, sorted, each once.

@@ -140,8 +140,10 @@ pub struct Catalog {
     gazetteer: Arc<Gazetteer>,
     dataset: Dataset,
     /// What each layer holds unfiltered, made on first use and kept: only a
-    /// time or type filter makes hubs, drift and flows anew.
-    made: HashMap<LayerKind, Made>,
+    /// time or type filter makes hubs, drift and flows anew. Layers without
+    /// events are shared with catalogs made over other events
+    /// ([`Catalog::with_events`]).
+    made: HashMap<LayerKind, Arc<Made>>,
     hub_params: HubParams,
     drift_params: DriftParams,
 }
@@ -235,6 +237,18 @@ impl Catalog {
         gazetteer: impl Into<Arc<Gazetteer>>,
         events: impl IntoIterator<Item = Event>,
     ) -> Result<Self, CatalogError> {
+        Self::over(gazetteer, Dataset::new(events))
+    }
+
+    /// A catalog over the events of `dataset`, with the bundled borders and
+    /// countries.
+    ///
+    /// # Errors
+    /// Only if a bundled GeoJSON file does not parse.
+    pub fn over(
+        gazetteer: impl Into<Arc<Gazetteer>>,
+        dataset: Dataset,
+    ) -> Result<Self, CatalogError> {
         // The bundled files are parsed now, so that a bad one fails the start.
         let bundled = |path: &str, text: &str| -> Result<Made, CatalogError> {
             let collection = text
@@ -249,25 +263,52 @@ impl Catalog {
                 ..Made::default()
             })
         };
-        let mut made: HashMap<LayerKind, Made> = LayerKind::ALL
+        let mut made: HashMap<LayerKind, Arc<Made>> = LayerKind::ALL
             .iter()
-            .map(|&k| (k, Made::default()))
+            .map(|&k| (k, Arc::default()))
             .collect();
         made.insert(
             LayerKind::Borders,
-            bundled("geojson/borders.geojson", BORDERS)?,
+            Arc::new(bundled("geojson/borders.geojson", BORDERS)?),
         );
         made.insert(
             LayerKind::Countries,
-            bundled("geojson/countries.geojson", COUNTRIES)?,
+            Arc::new(bundled("geojson/countries.geojson", COUNTRIES)?),
         );
         Ok(Self {
             gazetteer: gazetteer.into(),
-            dataset: Dataset::new(events),
+            dataset,
             made,
             hub_params: HubParams::DEFAULT,
             drift_params: DriftParams::DEFAULT,
         })
+    }
+
+    /// This catalog over other events (a changed data set, see
+    /// [`Dataset::patched`]): the layers without time (places, borders,
+    /// countries) are shared as made so far; the layers of events are made
+    /// anew when asked for.
+    #[must_use]
+    pub fn with_events(&self, dataset: Dataset) -> Self {
+        let made = self
+            .made
+            .iter()
+            .map(|(&kind, made)| {
+                let kept = if kind.is_temporal() {
+                    Arc::default()
+                } else {
+                    Arc::clone(made)
+                };
+                (kind, kept)
+            })
+            .collect();
+        Self {
+            gazetteer: Arc::clone(&self.gazetteer),
+            dataset,
+            made,
+            hub_params: self.hub_params,
+            drift_params: self.drift_params,
+        }
     }
 
     /// The features of `kind` with a bounding box meeting `bbox` (all when

@@ -8,27 +8,37 @@
 //! write or a long read of the store never runs on a runtime thread that
 //! answers tiles.
 //!
+//! # Starting
+//! Reading and parsing every published event takes seconds for a million of
+//! them, so the catalog's data set is saved beside the workspace
+//! (`workspace.db-catalog` beside `workspace.db`, see [`saved_catalog_path`]),
+//! tagged with the workspace's identity, generation and revision, and a
+//! server starts from it when it is of this workspace and generation,
+//! applying the changes made since its revision. Without one (or with one of
+//! another workspace, generation or format) the catalog is read from the
+//! store and saved once serving has begun. Deleting the file is always safe.
+//!
 //! # Following
 //! The follower polls [`Workspace::revision`] every [`POLL`]. On a change it
 //! waits for a quiet moment ([`QUIET`] without a new revision, at most
-//! [`MOST_WAIT`]) so that a burst of writes is applied once, then builds a new
-//! catalog: the events of the one served with the changed ones replaced
-//! (decoded from the served catalog, which is faster than reading every
-//! event from the store again), swaps it in and drops the cached tiles the change made stale
-//! (`tiles::forget`): the events tiles around each changed event's places
-//! before and after, at zooms where events are not clustered, and every tile
-//! computed over all events. A new generation (a restore) drops every tile
-//! derived from events, and reloads the catalog from the store.
+//! [`MOST_WAIT`]) so that a burst of writes is applied once, then patches the
+//! served data set ([`Dataset::patched`]: nothing unchanged is packed or
+//! indexed again), swaps the new catalog in and drops the cached tiles the
+//! change made stale (`tiles::forget`): the events tiles around each changed
+//! event's places before and after, at zooms where events are not
+//! clustered, and every tile computed over all events. Once many events have
+//! changed ([`COMPACT_AFTER`]) the data set is compacted on a blocking thread
+//! while the follower goes on, then brought up to date, swapped in and saved.
+//! A new generation (a restore) drops every tile derived from events, and
+//! reloads the catalog from the store.
 //!
 //! # Runtime
 //! A change is visible after the poll (on average half of [`POLL`]), the
-//! quiet period and the rebuild: a rebuild reads and indexes every published
-//! event (README, "Benchmarks", for the figures).
+//! quiet period and the patch (README, "Benchmarks", for the figures).
 
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
@@ -37,6 +47,7 @@ use futures_util::StreamExt;
 use super::error::ApiError;
 use super::tiles;
 use super::{AppState, Snapshot};
+use crate::dataset::{Dataset, SavedError};
 use crate::events::Event;
 use crate::gazetteer::Gazetteer;
 use crate::layers::{tiles_showing, Catalog, CatalogError, CLUSTER_BELOW_ZOOM, MAX_ZOOM};
@@ -50,11 +61,21 @@ pub const QUIET: Duration = Duration::from_millis(100);
 /// The longest a burst delays applying its changes.
 pub const MOST_WAIT: Duration = Duration::from_millis(500);
 
+/// A data set is compacted once more of its events than this fraction of
+/// them (and at least [`COMPACT_MIN`]) changed since it was built: each patch
+/// packs and indexes again the events added since.
+pub const COMPACT_AFTER: f64 = 1.0 / 32.0;
+/// Changed events never worth a compaction.
+const COMPACT_MIN: usize = 4096;
+
 /// Events in flight between the store and the catalog being built.
 const CHANNEL: usize = 4096;
 /// Events handed over at a time (one hand-over per event costs more than
 /// decoding it).
 const BATCH: usize = 256;
+
+/// A workspace's revision counter and generation ([`Workspace::revision`]).
+type Revision = (i64, i64);
 
 /// Why the workspace could not be served.
 #[derive(Debug, thiserror::Error)]
@@ -152,24 +173,86 @@ impl Store {
 
     /// The state to serve: a catalog of the published events, followed
     /// from the revision read before it was loaded (a change committed
-    /// meanwhile is applied again by the follower, never missed).
+    /// meanwhile is applied again by the follower, never missed). The
+    /// catalog comes from the data set saved beside the workspace when there
+    /// is one of it (see the module's docs), else from the store, and is
+    /// then saved there.
     ///
     /// # Errors
     /// Database errors, or a stored event that does not read back.
     pub fn serve(self, gazetteer: Arc<Gazetteer>) -> Result<Arc<AppState>, StoreError> {
         let workspace = self.workspace.clone();
-        let from = self.block_on(async move { workspace.revision().await })??;
-        let catalog = self.load_catalog(gazetteer)?;
+        let identity = self.block_on(async move { workspace.identity().await })??;
+        let saved = saved_catalog_path(self.workspace.path());
+        let (catalog, from, save) = match self.saved_catalog(&saved, identity, gazetteer.clone())? {
+            // Saved again once compacted (the follower's work).
+            Some((catalog, from)) => (catalog, from, false),
+            None => {
+                let workspace = self.workspace.clone();
+                let from = self.block_on(async move { workspace.revision().await })??;
+                (self.load_catalog(gazetteer)?, from, true)
+            }
+        };
         let state = Arc::new(AppState::following(catalog, self));
-        Store::follow(&state, from);
+        if save {
+            let tag = Tag::of(identity, from);
+            save_in_background(state.catalog(), |s| s.dataset(), tag, saved.clone());
+        }
+        Store::follow(&state, from, identity, saved);
         Ok(state)
     }
 
+    /// The catalog of the data set saved at `path` brought up to date, and
+    /// the revision it has every change up to; `None` when there is none of
+    /// this workspace and generation (then why is logged).
+    fn saved_catalog(
+        &self,
+        path: &Path,
+        identity: i64,
+        gazetteer: Arc<Gazetteer>,
+    ) -> Result<Option<(Catalog, Revision)>, StoreError> {
+        let started = Instant::now();
+        let (tag, dataset) = match Dataset::load(path) {
+            Ok(loaded) => loaded,
+            Err(SavedError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(None)
+            }
+            Err(e) => {
+                tracing::warn!("{e}: reading the events from the workspace instead");
+                return Ok(None);
+            }
+        };
+        let workspace = self.workspace.clone();
+        let now = self.block_on(async move { workspace.revision().await })??;
+        let tag = Tag::parse(&tag)
+            .filter(|t| t.identity == identity && t.generation == now.1 && t.revision <= now.0);
+        let Some(tag) = tag else {
+            tracing::info!(
+                "{}: saved for another workspace or generation; reading the events from the \
+                 workspace instead",
+                path.display()
+            );
+            return Ok(None);
+        };
+        let workspace = self.workspace.clone();
+        let changes =
+            self.block_on(async move { workspace.changes_since(tag.revision).await })??;
+        let count = changes.len();
+        let catalog = Catalog::over(gazetteer, dataset.patched(public(changes)))?;
+        tracing::info!(
+            saved = %path.display(),
+            revision = tag.revision,
+            changes_since = count,
+            ms = started.elapsed().as_millis() as u64,
+            "catalog read from its saved copy"
+        );
+        Ok(Some((catalog, now)))
+    }
+
     /// Starts following the workspace for `state`, from the revision its
-    /// catalog was loaded at, until `state` is dropped. The catalog must come
-    /// from [`Store::load_catalog`] (events in id order: changes are merged
-    /// into it by id).
-    pub fn follow(state: &Arc<AppState>, from: (i64, i64)) {
+    /// catalog has every change up to, until `state` is dropped; compacted
+    /// data sets are saved at `saved`, tagged with `identity`.
+    fn follow(state: &Arc<AppState>, from: Revision, identity: i64, saved: PathBuf) {
         let Some(store) = &state.store else {
             return;
         };
@@ -178,6 +261,9 @@ impl Store {
             workspace: store.workspace.clone(),
             gazetteer: state.catalog().shared_gazetteer(),
             seen: from,
+            identity,
+            saved,
+            compacting: None,
         };
         store.handle.spawn(follower.run());
     }
@@ -240,59 +326,92 @@ pub async fn load(workspace: Workspace, gazetteer: Arc<Gazetteer>) -> Result<Cat
     }
 }
 
-/// The catalog of `old`'s events with `changes` applied: a changed event is
-/// replaced by its version now if that is published, left out if not, and
-/// added if new. The events of `old` are decoded from it, which is faster
-/// than reading and parsing them from the store again ([`load`]). `old`
-/// must hold its events in id order, as [`load`] and this leave them.
-fn patched(old: &Catalog, changes: Vec<Changed>) -> Result<Catalog, CatalogError> {
-    let now: BTreeMap<String, Option<Event>> = changes
-        .into_iter()
-        .map(|c| {
-            let public = c.after.status == Status::Published;
-            (c.id, public.then_some(c.after.event))
-        })
-        .collect();
-    let merged = Merged {
-        old: old.dataset().events().peekable(),
-        now: now.into_iter().peekable(),
-    };
-    Catalog::new(old.shared_gazetteer(), merged)
+/// Where the catalog of the workspace at `workspace` is saved:
+/// `workspace.db-catalog` beside `workspace.db`.
+#[must_use]
+pub fn saved_catalog_path(workspace: &Path) -> PathBuf {
+    let mut name = workspace.as_os_str().to_owned();
+    name.push("-catalog");
+    PathBuf::from(name)
 }
 
-/// Events in id order (`old`) merged with the changed events in id order
-/// (`now`: the event as it is now, `None` if no longer public).
-struct Merged<O: Iterator, N: Iterator> {
-    old: std::iter::Peekable<O>,
-    now: std::iter::Peekable<N>,
+/// What a saved data set was made from: a workspace, its generation, and a
+/// revision it has every change up to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Tag {
+    identity: i64,
+    generation: i64,
+    revision: i64,
 }
 
-impl<O, N> Iterator for Merged<O, N>
-where
-    O: Iterator<Item = Event>,
-    N: Iterator<Item = (String, Option<Event>)>,
-{
-    type Item = Event;
-
-    fn next(&mut self) -> Option<Event> {
-        loop {
-            let order = match (self.old.peek(), self.now.peek()) {
-                (None, None) => return None,
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (Some(old), Some((id, _))) => old.id.as_str().cmp(id.as_str()),
-            };
-            match order {
-                Ordering::Less => return self.old.next(),
-                // Replaced by its version now, if public.
-                Ordering::Equal => drop(self.old.next()),
-                Ordering::Greater => {}
-            }
-            if let Some((_, Some(event))) = self.now.next() {
-                return Some(event);
-            }
+impl Tag {
+    fn of(identity: i64, (revision, generation): Revision) -> Self {
+        Self {
+            identity,
+            generation,
+            revision,
         }
     }
+
+    fn to_bytes(self) -> Vec<u8> {
+        format!(
+            "workspace {} generation {} revision {}",
+            self.identity, self.generation, self.revision
+        )
+        .into_bytes()
+    }
+
+    fn parse(bytes: &[u8]) -> Option<Self> {
+        let text = std::str::from_utf8(bytes).ok()?;
+        let mut words = text.split(' ');
+        let mut field = |name: &str| -> Option<i64> {
+            (words.next()? == name).then_some(())?;
+            words.next()?.parse().ok()
+        };
+        let tag = Tag {
+            identity: field("workspace")?,
+            generation: field("generation")?,
+            revision: field("revision")?,
+        };
+        words.next().is_none().then_some(tag)
+    }
+}
+
+/// Saves the data set of `holder` at `path` on a thread of its own; a
+/// failure is logged (the next start reads the store instead).
+fn save_in_background<T: Send + 'static>(
+    holder: T,
+    dataset: fn(&T) -> &Dataset,
+    tag: Tag,
+    path: PathBuf,
+) {
+    let saving = move || {
+        let started = Instant::now();
+        match dataset(&holder).save(&tag.to_bytes(), &path) {
+            Ok(()) => tracing::info!(
+                saved = %path.display(),
+                revision = tag.revision,
+                ms = started.elapsed().as_millis() as u64,
+                "catalog saved for the next start"
+            ),
+            Err(e) => tracing::warn!("saving the catalog for the next start: {e}"),
+        }
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("save-catalog".into())
+        .spawn(saving)
+    {
+        tracing::warn!("saving the catalog for the next start: {e}");
+    }
+}
+
+/// Each changed event as it is now if public, `None` if not: what
+/// [`Dataset::patched`] takes.
+fn public(changes: Vec<Changed>) -> impl Iterator<Item = (String, Option<Event>)> {
+    changes.into_iter().map(|c| {
+        let public = c.after.status == Status::Published;
+        (c.id, public.then_some(c.after.event))
+    })
 }
 
 /// Swaps the catalog of `state` for one built from newer events, and drops
@@ -342,7 +461,12 @@ struct Follower {
     workspace: Workspace,
     gazetteer: Arc<Gazetteer>,
     /// The revision and generation the served catalog has at least.
-    seen: (i64, i64),
+    seen: Revision,
+    identity: i64,
+    /// Where compacted data sets are saved.
+    saved: PathBuf,
+    /// A compaction under way, of the data set served at `seen` then.
+    compacting: Option<(Revision, tokio::task::JoinHandle<Dataset>)>,
 }
 
 impl Follower {
@@ -362,14 +486,15 @@ impl Follower {
     }
 
     /// One poll: if the workspace changed, waits for the burst to end and
-    /// applies it.
+    /// applies it; takes a compaction that is done, or starts one.
     async fn step(&mut self) -> Result<(), StoreError> {
         let mut now = self.workspace.revision().await?;
-        if now == self.seen {
-            return Ok(());
+        let compacted = self.compacted().await?;
+        if now == self.seen && compacted.is_none() {
+            return self.compact_if_due();
         }
         let started = Instant::now();
-        while started.elapsed() < MOST_WAIT {
+        while compacted.is_none() && started.elapsed() < MOST_WAIT {
             tokio::time::sleep(QUIET.min(MOST_WAIT.saturating_sub(started.elapsed()))).await;
             let again = self.workspace.revision().await?;
             if again == now {
@@ -380,35 +505,88 @@ impl Follower {
         let Some(state) = self.state.upgrade() else {
             return Ok(());
         };
-        if now.1 == self.seen.1 {
-            // Read after `now`: every change up to it (maybe more, which
-            // the next poll applies again) on the catalog, which has every
-            // change up to `seen`.
-            let changes = self.workspace.changes_since(self.seen.0).await?;
-            let touched = touched(&changes);
-            let count = changes.len();
-            let old = state.catalog();
-            let catalog = tokio::task::spawn_blocking(move || patched(&old, changes))
-                .await
-                .map_err(|_| StoreError::Stopped)??;
-            swap(&state, catalog, Some(&touched));
-            tracing::info!(
-                revision = now.0,
-                events = count,
-                tiles = touched.len(),
-                ms = started.elapsed().as_millis() as u64,
-                "workspace changed: catalog swapped"
-            );
-        } else {
+        if now.1 != self.seen.1 {
             let catalog = load(self.workspace.clone(), self.gazetteer.clone()).await?;
             swap(&state, catalog, None);
+            save_in_background(
+                state.catalog(),
+                |s| s.dataset(),
+                Tag::of(self.identity, now),
+                self.saved.clone(),
+            );
             tracing::info!(
                 generation = now.1,
                 ms = started.elapsed().as_millis() as u64,
                 "workspace restored: catalog reloaded"
             );
+            self.seen = now;
+            return Ok(());
         }
+        // Read after `now`: every change up to it (maybe more, which the next
+        // poll applies again) since the revision the data set patched has
+        // every change up to: the one served, or one compacted from it.
+        let since = compacted.as_ref().map_or(self.seen, |(at, _)| *at);
+        let changes = self.workspace.changes_since(since.0).await?;
+        let touched = touched(&changes);
+        let count = changes.len();
+        let old = state.catalog();
+        let identity = self.identity;
+        let saved = self.saved.clone();
+        let catalog = tokio::task::spawn_blocking(move || {
+            let dataset = match compacted {
+                Some((at, compact)) => {
+                    let patched = compact.patched(public(changes));
+                    save_in_background(compact, |d| d, Tag::of(identity, at), saved);
+                    patched
+                }
+                None => old.dataset().patched(public(changes)),
+            };
+            old.with_events(dataset)
+        })
+        .await
+        .map_err(|_| StoreError::Stopped)?;
+        swap(&state, catalog, Some(&touched));
+        tracing::info!(
+            revision = now.0,
+            events = count,
+            tiles = touched.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "workspace changed: catalog swapped"
+        );
         self.seen = now;
+        self.compact_if_due()
+    }
+
+    /// The data set of a compaction that is done, and the revision its events
+    /// have every change up to; `None` while one is under way or after a
+    /// restore made it useless.
+    async fn compacted(&mut self) -> Result<Option<(Revision, Dataset)>, StoreError> {
+        let Some((at, job)) = self.compacting.take_if(|(_, job)| job.is_finished()) else {
+            return Ok(None);
+        };
+        let dataset = job.await.map_err(|_| StoreError::Stopped)?;
+        Ok((at.1 == self.seen.1).then_some((at, dataset)))
+    }
+
+    /// Starts compacting the served data set on a blocking thread when enough
+    /// of its events changed ([`COMPACT_AFTER`]) and no compaction is under
+    /// way.
+    fn compact_if_due(&mut self) -> Result<(), StoreError> {
+        let Some(state) = self.state.upgrade() else {
+            return Ok(());
+        };
+        let served = state.catalog();
+        let dataset = served.dataset();
+        let due = COMPACT_MIN.max((dataset.len() as f64 * COMPACT_AFTER) as usize);
+        if self.compacting.is_none() && dataset.changed() > due {
+            tracing::info!(
+                changed = dataset.changed(),
+                events = dataset.len(),
+                "compacting the served events"
+            );
+            let job = tokio::task::spawn_blocking(move || served.dataset().compacted());
+            self.compacting = Some((self.seen, job));
+        }
         Ok(())
     }
 }
@@ -441,38 +619,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn merged_changes_match_applying_them_one_by_one() {
-        let events: Vec<Event> = crate::events::synthetic::iter(200, 3).collect();
-        let mut old: Vec<Event> = events[..150].to_vec();
-        old.sort_by(|a, b| a.id.cmp(&b.id));
-        // Changes: every 7th event dropped, every 5th edited, 50 new ones.
-        let mut now: BTreeMap<String, Option<Event>> = BTreeMap::new();
-        for (i, e) in old.iter().enumerate() {
-            if i % 7 == 0 {
-                now.insert(e.id.to_string(), None);
-            } else if i % 5 == 0 {
-                let mut edited = e.clone();
-                edited.notes = format!("edited {i}");
-                now.insert(e.id.to_string(), Some(edited));
-            }
+    fn a_tag_reads_back_and_nothing_else_does() {
+        let tag = Tag::of(-5, (1_000_000, 3));
+        assert_eq!(Tag::parse(&tag.to_bytes()), Some(tag));
+        for bad in [
+            &b"workspace 1 generation 2"[..],
+            b"workspace 1 generation 2 revision 3 more",
+            b"workspace x generation 2 revision 3",
+            b"generation 2 workspace 1 revision 3",
+            b"",
+        ] {
+            assert_eq!(Tag::parse(bad), None, "{}", String::from_utf8_lossy(bad));
         }
-        for e in &events[150..] {
-            now.insert(e.id.to_string(), Some(e.clone()));
-        }
-        let mut expected: BTreeMap<String, Event> =
-            old.iter().map(|e| (e.id.to_string(), e.clone())).collect();
-        for (id, e) in &now {
-            match e {
-                Some(e) => expected.insert(id.clone(), e.clone()),
-                None => expected.remove(id),
-            };
-        }
-        let merged: Vec<Event> = Merged {
-            old: old.into_iter().peekable(),
-            now: now.into_iter().peekable(),
-        }
-        .collect();
-        assert_eq!(merged, expected.into_values().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_saved_catalog_sits_beside_the_workspace() {
+        assert_eq!(
+            saved_catalog_path(Path::new("/data/scamatlas/workspace.db")),
+            Path::new("/data/scamatlas/workspace.db-catalog")
+        );
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub use error::ApiError;
 pub use fast_tiles::TileHits;
 use fast_tiles::TileHitsFuture;
 pub use links::{PublicUrl, PublicUrlError};
-pub use live::{Store, StoreError};
+pub use live::{saved_catalog_path, Store, StoreError};
 pub use params::Params;
 pub use runtimes::serve_threads;
 pub use tiles::tile_path;

@@ -284,6 +284,19 @@ impl Workspace {
         self.pool.close().await;
     }
 
+    /// The number drawn for this workspace when it was made: no other
+    /// workspace has it (a copy of the file aside).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn identity(&self) -> Result<i64, WorkspaceError> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM meta WHERE key = 'identity'")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
     /// The workspace's revision counter and generation: they change with every
     /// committed write (generation only on restore). Cheap: one index lookup.
     ///

@@ -203,9 +203,19 @@ fn backup_check_and_restore_round_trip() {
         event.notes = "after the backup".into();
         ws.edit(&event, None, &me(), Some("test")).await.unwrap();
         let (_, generation) = ws.revision().await.unwrap();
+        let identity = ws.identity().await.unwrap();
+        let other = Workspace::open(&dir.path().join("other.db"), 1)
+            .await
+            .unwrap();
+        assert_ne!(
+            other.identity().await.unwrap(),
+            identity,
+            "each workspace its own"
+        );
         assert_eq!(ws.restore(&backup).await.unwrap(), 20);
         assert_eq!(ws.all(&Status::ALL).await.unwrap(), before);
         assert_eq!(ws.revision().await.unwrap().1, generation + 1);
+        assert_eq!(ws.identity().await.unwrap(), identity, "a restore keeps it");
         assert!(ws.check().await.unwrap().is_empty());
         assert!(ws.article("https://example.org/a").await.unwrap().is_some());
     });

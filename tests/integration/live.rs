@@ -232,6 +232,8 @@ fn a_published_change_shows_in_layers_ogc_and_tiles_and_only_its_tiles_are_made_
 struct Served {
     child: Child,
     address: String,
+    /// What it has logged so far (at `RUST_LOG=info`).
+    log: Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Served {
@@ -245,7 +247,7 @@ impl Served {
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join("data"))
             .env_remove("SCAMATLAS_WORKSPACE")
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -253,18 +255,41 @@ impl Served {
             .expect("scamatlas serve starts");
         let stderr = child.stderr.take().expect("stderr");
         let (found, address) = std::sync::mpsc::channel();
+        let log: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+        let lines = Arc::clone(&log);
         // Reads stderr to the end, so that the server never blocks on it.
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
                 if let Some(rest) = line.split("serving on http://").nth(1) {
                     let _ = found.send(rest.split('/').next().unwrap_or_default().to_string());
                 }
+                lines.lock().expect("log").push(line);
             }
         });
         let address = address
             .recv_timeout(Duration::from_secs(60))
             .expect("the server says where it listens");
-        Self { child, address }
+        Self {
+            child,
+            address,
+            log,
+        }
+    }
+
+    /// Whether a line it logged contains every one of `words`.
+    fn logged(&self, words: &[&str]) -> bool {
+        let log = self.log.lock().expect("log");
+        log.iter()
+            .any(|line| words.iter().all(|w| line.contains(w)))
+    }
+
+    /// The ids of the events it serves.
+    fn event_ids(&self) -> Vec<String> {
+        let (status, body) = self.get("/api/layers/events.geojson");
+        assert_eq!(status, 200);
+        let mut ids = geojson_ids(&body);
+        ids.sort();
+        ids
     }
 
     /// Status and body of a GET over HTTP/1.0 (the body ends with the
@@ -365,4 +390,175 @@ fn history_is_not_found_when_serving_files_read_only() {
     assert!(description.contains("read-only"), "{description}");
     drop(server);
     assert!(!flag.exists(), "read-only serving opens no workspace");
+}
+
+/// The ids of the published events of a workspace, sorted.
+fn published_ids(writer: &Writer) -> Vec<String> {
+    let mut ids: Vec<String> = writer
+        .run(writer.workspace.all(&[Status::Published]))
+        .expect("events")
+        .into_iter()
+        .map(|s| s.event.id.to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_server_starts_from_its_saved_catalog_with_the_changes_made_since() {
+    let home = tempfile::tempdir().expect("tempdir");
+    let path = home.path().join("workspace.db");
+    let saved = scamatlas::server::saved_catalog_path(&path);
+    let writer = Writer::open(&path);
+    let author = Author("test:writer".into());
+    let events: Vec<Event> = scamatlas::events::synthetic::iter(3_000, 5).collect();
+    writer
+        .run(
+            writer
+                .workspace
+                .import(&events, Status::Published, &author, None),
+        )
+        .expect("import");
+
+    // The first start reads the store, and saves the catalog once serving.
+    let server = Served::start(home.path(), &path, &[]);
+    until("the catalog saved", || server.logged(&["catalog saved"]));
+    assert!(saved.exists());
+    assert_eq!(server.event_ids(), published_ids(&writer));
+    drop(server);
+
+    // Changes while no server runs: one new event, one retracted, one moved.
+    let mut new = events[0].clone();
+    new.id = "ZZ-NEW".into();
+    writer
+        .run(
+            writer
+                .workspace
+                .create(&new, Status::Published, &author, None),
+        )
+        .expect("create");
+    let gone = events[1].id.to_string();
+    writer
+        .run(
+            writer
+                .workspace
+                .set_status(&gone, Status::Retracted, None, &author, Some("test")),
+        )
+        .expect("retract");
+    let mut moved = events[2].clone();
+    moved.notes = "Moved while the server was stopped.".into();
+    writer
+        .run(writer.workspace.edit(&moved, None, &author, Some("test")))
+        .expect("edit");
+    let modified = std::fs::metadata(&saved)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+
+    let server = Served::start(home.path(), &path, &[]);
+    assert!(
+        server.logged(&["catalog read from its saved copy", "changes_since=3"]),
+        "started from the saved catalog: {:?}",
+        server.log.lock().expect("log")
+    );
+    let ids = server.event_ids();
+    assert_eq!(ids, published_ids(&writer));
+    assert!(ids.contains(&"ZZ-NEW".to_string()) && !ids.contains(&gone));
+    let (_, body) = server.get(&format!("/ogc/collections/events/items/{}", moved.id));
+    assert!(String::from_utf8_lossy(&body).contains("Moved while the server was stopped."));
+    drop(server);
+    let unchanged = std::fs::metadata(&saved)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    assert_eq!(
+        modified, unchanged,
+        "a saved catalog brought up to date is not saved again"
+    );
+
+    // Damaged, it is read from the store again (and saved anew).
+    let mut bytes = std::fs::read(&saved).expect("saved");
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&saved, bytes).expect("damage");
+    let server = Served::start(home.path(), &path, &[]);
+    assert!(server.logged(&["damaged", "reading the events from the workspace instead"]));
+    assert_eq!(server.event_ids(), published_ids(&writer));
+    until("the catalog saved anew", || {
+        server.logged(&["catalog saved"])
+    });
+    drop(server);
+
+    // The saved catalog of another workspace is not read.
+    let other = home.path().join("other.db");
+    let other_writer = Writer::open(&other);
+    other_writer
+        .run(
+            other_writer
+                .workspace
+                .import(&events[..10], Status::Published, &author, None),
+        )
+        .expect("import");
+    drop(other_writer);
+    std::fs::copy(&saved, scamatlas::server::saved_catalog_path(&other)).expect("copy");
+    let server = Served::start(home.path(), &other, &[]);
+    assert!(server.logged(&["saved for another workspace"]));
+    assert_eq!(json(&server.get("/health").1)["events"], 10);
+}
+
+#[test]
+fn after_many_changes_the_served_events_are_compacted_and_saved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("workspace.db");
+    let writer = Writer::open(&path);
+    let author = Author("test:writer".into());
+    let events: Vec<Event> = scamatlas::events::synthetic::iter(12_000, 3).collect();
+    writer
+        .run(
+            writer
+                .workspace
+                .import(&events[..2_000], Status::Published, &author, None),
+        )
+        .expect("import");
+    let state = Store::open(&path)
+        .expect("store")
+        .serve(Arc::new(Gazetteer::bundled().expect("gazetteer")))
+        .expect("the workspace served");
+    let saved = scamatlas::server::saved_catalog_path(&path);
+    until("the first catalog saved", || saved.exists());
+    let first = std::fs::metadata(&saved)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+
+    // More changes than a compaction waits for, in one burst.
+    writer
+        .run(
+            writer
+                .workspace
+                .import(&events[2_000..], Status::Published, &author, None),
+        )
+        .expect("import");
+    until("the changes served", || {
+        state.catalog().dataset().len() == 12_000
+    });
+    until("the served events compacted", || {
+        state.catalog().dataset().changed() == 0
+    });
+    until("the compacted catalog saved", || {
+        std::fs::metadata(&saved)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t > first)
+    });
+    let served = state.catalog();
+    let mut ids: Vec<String> = served
+        .dataset()
+        .events()
+        .map(|e| e.id.to_string())
+        .collect();
+    let sorted = {
+        let mut s = ids.clone();
+        s.sort();
+        s
+    };
+    assert_eq!(ids, sorted, "compacted in id order");
+    ids.dedup();
+    assert_eq!(ids.len(), 12_000);
 }

@@ -2,7 +2,9 @@
 # Benchmark of `scamatlas serve` on a workspace (issue 16), talking only to
 # 127.0.0.1, in a temporary folder (HOME and XDG_DATA_HOME too):
 #  (a) start to first /health and RSS on a workspace of EVENTS synthetic
-#      events, against `serve --synthetic EVENTS` (the same events in memory);
+#      events, read from the store (no saved catalog) and from the catalog
+#      saved beside it, against `serve --synthetic EVENTS` (the same events
+#      in memory);
 #  (b) commit to tile: a new published event, written by another process,
 #      until the zoom-12 tile around it shows it (CHANGES times);
 #  (c) edits/s from one writer process while wrk loads tiles (both rates).
@@ -43,8 +45,13 @@ if [ ! -e "$WS" ]; then
   stop_server
 fi
 for i in 1 2 3; do
+  rm -f "$WS-catalog"
   t0=$(date +%s.%N); start_server $PORT --workspace "$WS"; t1=$(date +%s.%N)
-  echo "workspace, run $i: start to first answer $(echo "$t1 - $t0" | bc) s; RSS $(rss)"
+  echo "workspace, read from the store, run $i: start to first answer $(echo "$t1 - $t0" | bc) s; RSS $(rss)"
+  until [ -e "$WS-catalog" ]; do sleep 0.2; done # saved for the next start
+  stop_server
+  t0=$(date +%s.%N); start_server $PORT --workspace "$WS"; t1=$(date +%s.%N)
+  echo "workspace, from its saved catalog, run $i: start to first answer $(echo "$t1 - $t0" | bc) s; RSS $(rss)"
   stop_server
   t0=$(date +%s.%N); start_server $PORT --synthetic "$EVENTS"; t1=$(date +%s.%N)
   echo "in memory, run $i: start to first answer $(echo "$t1 - $t0" | bc) s; RSS $(rss)"

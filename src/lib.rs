@@ -17,8 +17,9 @@
 //!   token and session secrets stored as digests, CSRF tokens; no SQL, no HTTP.
 //! - [`index`]: "which events fall here, then?" The rstar tree of events and
 //!   its bbox, radius, nearest, area, border, time and type queries.
-//! - [`dataset`]: events and their index built once; spatial questions in the
-//!   user's terms (inside a country, along the Thai border).
+//! - [`dataset`]: events and their index, built once, patched in place when
+//!   events change, saved and loaded without parsing events; spatial
+//!   questions in the user's terms (inside a country, along the Thai border).
 //! - [`analysis`]: hubs (DBSCAN per period), drift (the centre of activity per
 //!   period) and flows (origin-destination movements).
 //! - [`layers`]: "which features does layer L hold for query Q?" The catalog

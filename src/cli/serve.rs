@@ -63,7 +63,7 @@ pub fn run(
         public_url,
         ..ServerOptions::default()
     };
-    let app = router(state, &options);
+    let app = router(state.clone(), &options);
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         threads,
@@ -77,6 +77,7 @@ pub fn run(
     };
     scamatlas::server::serve_threads(listener, threads, limits, app, shutdown_signal())
         .context("serving")?;
+    state.finish_saving();
     status!("scamatlas stopped");
     Ok(ExitCode::SUCCESS)
 }

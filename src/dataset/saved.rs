@@ -65,8 +65,13 @@ impl Dataset {
             source,
         };
         let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let mut file =
-            tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new("."))).map_err(io)?;
+        // `.NAME.XXXXXX.part` beside it: what a save cut short leaves.
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let mut file = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".part")
+            .tempfile_in(dir.unwrap_or(Path::new(".")))
+            .map_err(io)?;
         {
             let mut out = Checked::new(BufWriter::with_capacity(1 << 20, file.as_file_mut()));
             write(self, tag, &mut out).map_err(io)?;
@@ -89,8 +94,9 @@ impl Dataset {
             path: path.to_path_buf(),
             source,
         })?;
+        let size = file.metadata().map_or(0, |m| m.len());
         let mut input = Checked::new(BufReader::with_capacity(1 << 20, file));
-        let read = read(&mut input);
+        let read = read(&mut input, size);
         let crc = input.crc.clone().finalize();
         let mut stored = [0; 4];
         let read = read.and_then(|saved| {
@@ -149,8 +155,7 @@ fn write(dataset: &Dataset, tag: &[u8], out: &mut impl Write) -> io::Result<()> 
     out.write_all(&packed::FORMAT.to_le_bytes())?;
     out.write_all(&(tag.len() as u64).to_le_bytes())?;
     out.write_all(tag)?;
-    let points: Vec<([f64; 2], u32)> = part.index.points().collect();
-    for n in [ends.len(), bytes.len(), points.len()] {
+    for n in [ends.len(), bytes.len(), part.index.point_count()] {
         out.write_all(&(n as u64).to_le_bytes())?;
     }
     out.write_all(&[u8::from(dataset.by_id)])?;
@@ -168,7 +173,7 @@ fn write(dataset: &Dataset, tag: &[u8], out: &mut impl Write) -> io::Result<()> 
         out.write_all(&row.last.to_le_bytes())?;
         out.write_all(&[row.event_type as u8])?;
     }
-    for ([lon, lat], pos) in points {
+    for ([lon, lat], pos) in part.index.points() {
         out.write_all(&lon.to_le_bytes())?;
         out.write_all(&lat.to_le_bytes())?;
         out.write_all(&pos.to_le_bytes())?;
@@ -194,7 +199,11 @@ fn write(dataset: &Dataset, tag: &[u8], out: &mut impl Write) -> io::Result<()> 
     Ok(())
 }
 
-fn read(input: &mut impl Read) -> Result<(Vec<u8>, Dataset), Bad> {
+/// The data set in `input`, a file of `size` bytes: no count or length
+/// read is believed beyond what the file could hold, so that a damaged one
+/// fails before anything is allocated for it.
+fn read(input: &mut impl Read, size: u64) -> Result<(Vec<u8>, Dataset), Bad> {
+    let most = usize::try_from(size).unwrap_or(usize::MAX);
     let mut r = Input(input);
     if r.array::<8>()? != *MAGIC {
         return Err(Bad::Format("no SCMADSET header".into()));
@@ -206,13 +215,13 @@ fn read(input: &mut impl Read) -> Result<(Vec<u8>, Dataset), Bad> {
             packed::FORMAT
         )));
     }
-    let tag_len = r.len(MAX_TAG)?;
+    let tag_len = r.len(MAX_TAG.min(most))?;
     let tag = r.bytes(tag_len)?;
-    // Counts bounded by what a 64-bit machine could hold, so that a damaged
-    // count fails on reading rather than on allocating.
-    let events = r.len(u32::MAX as usize)?;
-    let byte_len = r.len(isize::MAX as usize / 2)?;
-    let point_count = r.len(u32::MAX as usize * 16)?;
+    // Each event takes at least 8 bytes (where its record ends), each place
+    // 20, in the file.
+    let events = r.len((most / 8).min(u32::MAX as usize))?;
+    let byte_len = r.len(most)?;
+    let point_count = r.len(most / 20)?;
     let by_id = r.u8()? != 0;
     let bytes = r.bytes(byte_len)?;
     let ends = (0..events)
@@ -359,14 +368,10 @@ impl<R: Read> Input<'_, R> {
             .ok_or_else(|| Bad::Damaged(format!("a length of {n}")))
     }
 
-    /// `n` bytes, read into a buffer grown as they come (a damaged length
-    /// fails at the end of the file, not on allocating).
+    /// `n` bytes (a length checked against the file's size).
     fn bytes(&mut self, n: usize) -> Result<Vec<u8>, Bad> {
-        let mut out = Vec::new();
-        let got = self.0.by_ref().take(n as u64).read_to_end(&mut out)?;
-        if got < n {
-            return Err(Bad::Damaged("cut short".into()));
-        }
+        let mut out = vec![0; n];
+        self.0.read_exact(&mut out)?;
         Ok(out)
     }
 }

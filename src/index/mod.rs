@@ -356,6 +356,12 @@ impl EventIndex {
         })
     }
 
+    /// The number of indexed places ([`EventIndex::points`]).
+    #[must_use]
+    pub fn point_count(&self) -> usize {
+        self.tree.size()
+    }
+
     /// Every indexed place with its event's position, in no particular order.
     pub fn points(&self) -> impl Iterator<Item = ([f64; 2], u32)> + '_ {
         self.tree.iter().map(|e| (*e.geom(), e.data))

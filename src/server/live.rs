@@ -196,7 +196,7 @@ impl Store {
         let state = Arc::new(AppState::following(catalog, self));
         if save {
             let tag = Tag::of(identity, from);
-            save_in_background(state.catalog(), |s| s.dataset(), tag, saved.clone());
+            state.save_in_background(state.catalog(), |s| s.dataset(), tag, saved.clone());
         }
         Store::follow(&state, from, identity, saved);
         Ok(state)
@@ -377,31 +377,57 @@ impl Tag {
     }
 }
 
-/// Saves the data set of `holder` at `path` on a thread of its own; a
-/// failure is logged (the next start reads the store instead).
-fn save_in_background<T: Send + 'static>(
-    holder: T,
-    dataset: fn(&T) -> &Dataset,
-    tag: Tag,
-    path: PathBuf,
-) {
-    let saving = move || {
-        let started = Instant::now();
-        match dataset(&holder).save(&tag.to_bytes(), &path) {
-            Ok(()) => tracing::info!(
-                saved = %path.display(),
-                revision = tag.revision,
-                ms = started.elapsed().as_millis() as u64,
-                "catalog saved for the next start"
-            ),
+/// Saves of the catalog under way, to wait for before the process ends (a
+/// save cut short leaves a temporary file beside the workspace).
+#[derive(Debug, Default)]
+pub(crate) struct Saves(std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>);
+
+impl AppState {
+    /// Waits for the saves of the catalog under way: call before the
+    /// process ends.
+    pub fn finish_saving(&self) {
+        let saves =
+            std::mem::take(&mut *self.saves.0.lock().unwrap_or_else(PoisonError::into_inner));
+        if saves.iter().any(|s| !s.is_finished()) {
+            tracing::info!("waiting for the catalog to be saved");
+        }
+        for save in saves {
+            let _ = save.join();
+        }
+    }
+
+    /// Saves the data set of `holder` at `path` on a thread of its own; a
+    /// failure is logged (the next start reads the store instead).
+    fn save_in_background<T: Send + 'static>(
+        &self,
+        holder: T,
+        dataset: fn(&T) -> &Dataset,
+        tag: Tag,
+        path: PathBuf,
+    ) {
+        let mut saves = self.saves.0.lock().unwrap_or_else(PoisonError::into_inner);
+        saves.retain(|s| !s.is_finished());
+        match std::thread::Builder::new()
+            .name("save-catalog".into())
+            .spawn(move || save(dataset(&holder), tag, &path))
+        {
+            Ok(handle) => saves.push(handle),
             Err(e) => tracing::warn!("saving the catalog for the next start: {e}"),
         }
-    };
-    if let Err(e) = std::thread::Builder::new()
-        .name("save-catalog".into())
-        .spawn(saving)
-    {
-        tracing::warn!("saving the catalog for the next start: {e}");
+    }
+}
+
+/// Saves `dataset` at `path` with `tag`; a failure is logged.
+fn save(dataset: &Dataset, tag: Tag, path: &Path) {
+    let started = Instant::now();
+    match dataset.save(&tag.to_bytes(), path) {
+        Ok(()) => tracing::info!(
+            saved = %path.display(),
+            revision = tag.revision,
+            ms = started.elapsed().as_millis() as u64,
+            "catalog saved for the next start"
+        ),
+        Err(e) => tracing::warn!("saving the catalog for the next start: {e}"),
     }
 }
 
@@ -508,7 +534,7 @@ impl Follower {
         if now.1 != self.seen.1 {
             let catalog = load(self.workspace.clone(), self.gazetteer.clone()).await?;
             swap(&state, catalog, None);
-            save_in_background(
+            state.save_in_background(
                 state.catalog(),
                 |s| s.dataset(),
                 Tag::of(self.identity, now),
@@ -530,16 +556,19 @@ impl Follower {
         let touched = touched(&changes);
         let count = changes.len();
         let old = state.catalog();
-        let identity = self.identity;
+        let tag = compacted
+            .as_ref()
+            .map(|(at, _)| Tag::of(self.identity, *at));
         let saved = self.saved.clone();
+        let saver = Arc::clone(&state);
         let catalog = tokio::task::spawn_blocking(move || {
-            let dataset = match compacted {
-                Some((at, compact)) => {
+            let dataset = match (compacted, tag) {
+                (Some((_, compact)), Some(tag)) => {
                     let patched = compact.patched(public(changes));
-                    save_in_background(compact, |d| d, Tag::of(identity, at), saved);
+                    saver.save_in_background(compact, |d| d, tag, saved);
                     patched
                 }
-                None => old.dataset().patched(public(changes)),
+                _ => old.dataset().patched(public(changes)),
             };
             old.with_events(dataset)
         })

@@ -82,6 +82,8 @@ pub struct AppState {
     pub(crate) tiles_made: AtomicUsize,
     /// The workspace served, if any (none when serving files read-only).
     pub(crate) store: Option<live::Store>,
+    /// Saves of its catalog under way ([`AppState::finish_saving`]).
+    saves: live::Saves,
 }
 
 /// One catalog and what is worked out from it: swapped in whole.
@@ -117,6 +119,7 @@ impl AppState {
             tiles: tiles::new_cache(),
             tiles_made: AtomicUsize::new(0),
             store: None,
+            saves: live::Saves::default(),
         }
     }
 

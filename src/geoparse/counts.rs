@@ -380,7 +380,14 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             Some((kind, et, at, len)) => (kind, Some(et), Some(word_at(text, at, len))),
             None => (CountKind::Other, None, None),
         };
-        let byte_start = whole.start();
+        // "handed over 412 suspects": "over" belongs to the verb.
+        let qualifier = caps
+            .name("q")
+            .filter(|q| !ends_a_verb(text, q.start(), q.as_str()));
+        let byte_start = match (caps.name("q"), qualifier) {
+            (Some(_), None) => num.start(),
+            _ => whole.start(),
+        };
         out.push(CountMention {
             start: offsets.at(byte_start),
             end: offsets.at(end),
@@ -388,7 +395,7 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             byte_end: end,
             text: text[byte_start..end].to_string(),
             value,
-            qualifier: caps.name("q").map(|q| q.as_str().to_lowercase()),
+            qualifier: qualifier.map(|q| q.as_str().to_lowercase()),
             kind,
             event_type,
             cue: cue_text,
@@ -399,6 +406,23 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         });
     }
     out
+}
+
+/// Whether the qualifier `q` at `at` is the particle of the verb before it
+/// ("handed over", "turned over").
+fn ends_a_verb(text: &str, at: usize, q: &str) -> bool {
+    if !q.eq_ignore_ascii_case("over") {
+        return false;
+    }
+    let before = text[..at].trim_end().to_lowercase();
+    [
+        "handed", "hand", "hands", "handing", "turned", "turn", "turns", "turning",
+    ]
+    .iter()
+    .any(|v| {
+        before.ends_with(v)
+            && !before[..before.len() - v.len()].ends_with(|c: char| c.is_alphanumeric())
+    })
 }
 
 /// Whether the number at `at` is part of a longer number, a date or an

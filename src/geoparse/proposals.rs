@@ -7,7 +7,7 @@
 //! quotes running totals. The rules, in the order they are applied to the
 //! counts in text order:
 //! - a **running total** ("since September", "so far", "to date", "over the
-//!   past year"; "a total of" only when its sentence names no day) is a figure
+//!   past year"; not "a total of" alone) is a figure
 //!   to show: proposed with [`Standing::RunningTotal`], never as a new event;
 //!   the same running total quoted twice is one proposal;
 //! - a **breakdown** is part of an event's figure: a smaller count in a
@@ -33,8 +33,12 @@
 //! - its **place**: the most specific place (smallest radius) its sentences
 //!   name, leaving out the dateline ("YANGON, Nov 21 -": where the report was
 //!   filed), organisation names and the destination of a movement; so a town
-//!   or crossing beats a border line or a country. Only when its sentences
-//!   name none, the place the article names most.
+//!   or crossing beats a border line or a country. When its sentences name
+//!   nothing narrower than a country or a state (100 km or more), the
+//!   town-sized place (under 50 km) the article names most, if it lies in a
+//!   country its sentences name ("Authorities in Myanmar arrested 750" in an
+//!   article about Muse); when they name none, the place the article names
+//!   most.
 
 use std::collections::HashMap;
 
@@ -45,6 +49,14 @@ use super::counts::CountMention;
 use super::{Document, Mention};
 use crate::events::{DatePrecision, EventDate, EventType};
 use crate::gazetteer::Kind;
+
+/// A place at least this wide (metres of radius: a country, a state) is
+/// too vague for an event when the article names a narrower one inside it
+/// most often.
+const WIDE_M: f64 = 100_000.0;
+/// A place narrower than this (a town, a compound, a crossing) can stand in
+/// for a wide one.
+const NARROW_M: f64 = 50_000.0;
 
 /// An event whose date ends more than this many days before the article's
 /// date is background.
@@ -136,11 +148,22 @@ impl Proposal {
 pub fn proposals(doc: &Document<'_>, text: &str) -> Vec<Proposal> {
     let dateline = dateline(text);
     let groups = group(&doc.counts, text);
-    let main = main_place(&doc.mentions, dateline);
+    let main = Main {
+        any: main_place(&doc.mentions, dateline, f64::INFINITY),
+        narrow: main_place(&doc.mentions, dateline, NARROW_M),
+    };
     groups
         .into_iter()
         .map(|g| finish(doc, text, g, dateline, main))
         .collect()
+}
+
+/// The places an article names most (mention indices): of all, and of the
+/// narrow ones (under [`NARROW_M`]).
+#[derive(Debug, Clone, Copy)]
+struct Main {
+    any: Option<usize>,
+    narrow: Option<usize>,
 }
 
 /// A proposal before its date and place are chosen.
@@ -222,8 +245,9 @@ fn lower(text: &str, (a, b): (usize, usize)) -> String {
     text[a..b].to_lowercase()
 }
 
-/// Whether a count is a running total: a word such as "since" in its
-/// sentence, or "a total of"/"in total" without a day named beside it.
+/// Whether a count is a running total: a word such as "since", "so far" or
+/// "to date" in its sentence. "A total of" alone is not one: "a total of 73
+/// foreign nationals were deported" is one event's figure.
 fn is_running(count: &CountMention, text: &str) -> bool {
     if !count.cumulative {
         return false;
@@ -232,37 +256,9 @@ fn is_running(count: &CountMention, text: &str) -> bool {
     let sentence = format!(" {} ", text[a..b].to_lowercase());
     let words_around =
         |w: &str| sentence.contains(&format!(" {w} ")) || sentence.contains(&format!(" {w},"));
-    if RUNNING
+    RUNNING
         .iter()
         .any(|w| words_around(w) || (!w.is_ascii() && sentence.contains(w)))
-    {
-        return true;
-    }
-    // "A total of six suspects were returned on Monday" is one event.
-    !has_day(&text[a..b])
-}
-
-/// Whether a sentence names a day ("on Monday", "yesterday", "18 November").
-fn has_day(sentence: &str) -> bool {
-    let lower = sentence.to_lowercase();
-    let weekdays = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "yesterday",
-        "today",
-    ];
-    if weekdays.iter().any(|d| lower.contains(d)) {
-        return true;
-    }
-    let dates = super::dates::find(sentence, chrono::NaiveDate::from_ymd_opt(2000, 1, 1));
-    dates
-        .iter()
-        .any(|d| d.value.is_some_and(|v| v.precision == DatePrecision::Day))
 }
 
 /// The counts grouped into proposals.
@@ -461,7 +457,7 @@ fn dateline(text: &str) -> Option<(usize, usize)> {
             continue;
         }
         let head: String = trimmed.chars().take(60).collect();
-        let ends = ["—", "–", " - ", " -- ", "("];
+        let ends = ["—", "–", " - ", " -- ", "(", ": "];
         let Some((at, sep)) = ends
             .iter()
             .filter_map(|e| head.find(e).map(|i| (i, *e)))
@@ -492,12 +488,17 @@ fn inside(span: (usize, usize), range: Option<(usize, usize)>) -> bool {
 
 /// The place an article names most (organisation names, lines and the
 /// dateline aside), the most specific first among equals.
-fn main_place(mentions: &[Mention<'_>], dateline: Option<(usize, usize)>) -> Option<usize> {
+fn main_place(
+    mentions: &[Mention<'_>],
+    dateline: Option<(usize, usize)>,
+    max_radius_m: f64,
+) -> Option<usize> {
     let mut tally: HashMap<&str, (usize, usize, f64)> = HashMap::new();
     for (i, m) in mentions.iter().enumerate() {
         let Some(p) = m.place else { continue };
         if m.organisation.is_some()
             || p.kind == Kind::Line
+            || p.radius_m >= max_radius_m
             || inside((m.byte_start, m.byte_end), dateline)
         {
             continue;
@@ -528,7 +529,7 @@ fn finish(
     text: &str,
     g: Group,
     dateline: Option<(usize, usize)>,
-    main: Option<usize>,
+    main: Main,
 ) -> Proposal {
     let counts = &doc.counts;
     let total = &counts[g.total];
@@ -633,12 +634,12 @@ fn place_for(
     sentences: &[(usize, usize)],
     destination: Option<usize>,
     dateline: Option<(usize, usize)>,
-    main: Option<usize>,
+    main: Main,
 ) -> (Option<usize>, String) {
     let destination_place = destination
         .and_then(|i| doc.mentions[i].place)
         .map(|p| &p.id);
-    let best = doc
+    let named: Vec<(usize, &Mention<'_>, &crate::gazetteer::Place)> = doc
         .mentions
         .iter()
         .enumerate()
@@ -652,20 +653,48 @@ fn place_for(
         })
         .filter_map(|(i, m)| m.place.map(|p| (i, m, p)))
         .filter(|(_, _, p)| Some(&p.id) != destination_place)
-        .min_by(|(_, a, p), (_, b, q)| {
-            p.radius_m.total_cmp(&q.radius_m).then(
-                a.byte_start
-                    .abs_diff(total.byte_start)
-                    .cmp(&b.byte_start.abs_diff(total.byte_start)),
-            )
-        });
+        .collect();
+    let best = named.iter().copied().min_by(|(_, a, p), (_, b, q)| {
+        p.radius_m.total_cmp(&q.radius_m).then(
+            a.byte_start
+                .abs_diff(total.byte_start)
+                .cmp(&b.byte_start.abs_diff(total.byte_start)),
+        )
+    });
     match best {
+        // "Police in Myanmar arrested 750 people" in an article about Muse.
+        Some((_, m, p)) if p.kind == Kind::Area && p.radius_m >= WIDE_M => {
+            // In a country the sentences name.
+            let inside = main
+                .narrow
+                .filter(|&i| Some(i) != destination)
+                .filter(|&i| {
+                    doc.mentions[i].place.is_some_and(|q| {
+                        q.countries
+                            .iter()
+                            .any(|c| named.iter().any(|(_, _, n)| n.countries.contains(c)))
+                    })
+                });
+            match inside {
+                Some(i) => (
+                    Some(i),
+                    format!(
+                        "its sentences name only \"{}\": the place the article names most inside it",
+                        m.text
+                    ),
+                ),
+                None => (
+                    best.map(|(i, _, _)| i),
+                    "the most specific place its sentences name".to_string(),
+                ),
+            }
+        }
         Some((i, _, _)) => (
             Some(i),
             "the most specific place its sentences name".to_string(),
         ),
         None => (
-            main.filter(|&i| Some(i) != destination),
+            main.any.filter(|&i| Some(i) != destination),
             "its sentences name no place: the place the article names most".to_string(),
         ),
     }
@@ -800,7 +829,12 @@ mod tests {
             [(412, Standing::New), (31_000, Standing::RunningTotal)]
         );
         assert_eq!(p[1].3, [(31_000, Role::RunningTotal)]);
-        // "A total of" beside a day is one event's figure.
+        // "A total of" is one event's figure, with or without a day.
+        let p = propose(
+            "A total of 73 foreign nationals were deported to Thailand via Myawaddy.",
+            "2025-03-03",
+        );
+        assert_eq!(p[0].1, Standing::New, "{p:?}");
         let p = propose(
             "A total of 26 suspects were handed over to China at the Muse-Ruili crossing on Monday.",
             "2025-03-03",
@@ -817,6 +851,21 @@ mod tests {
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].4, "Myanmar");
         assert_eq!(p[0].5, "2025-11-18");
+    }
+
+    #[test]
+    fn a_country_gives_way_to_the_town_the_article_names_most_inside_it() {
+        let p = propose(
+            "Junta forces raided a compound in Muse on Monday. Authorities in Myanmar arrested 750 people in the raid. Residents of Muse said the town was calm.",
+            "2025-03-05",
+        );
+        assert_eq!(p[0].4, "Muse", "{p:?}");
+        // Not a town of another country.
+        let p = propose(
+            "Residents of Mae Sot watched the river. Mae Sot was calm. Authorities in Myanmar arrested 750 people.",
+            "2025-03-05",
+        );
+        assert_eq!(p[0].4, "Myanmar", "{p:?}");
     }
 
     #[test]

@@ -73,6 +73,9 @@ pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Ev
             Standing::New => None,
             Standing::Background => Some("background: an earlier event the article recalls"),
             Standing::RunningTotal => Some("a running total: a figure, not an event"),
+            Standing::Situation => {
+                Some("people in a state (stranded, stuck, awaiting): a figure, not an event")
+            }
         };
         if let Some(why) = why_not {
             skipped.push(format!(

@@ -25,6 +25,9 @@
 //! - its **date**: the date nearest the total in the total's sentence, else in
 //!   the other sentences of the proposal, else the article's date (a running
 //!   total: the article's date); a dateline's date is not an event's date;
+//! - a **situation** ([`Standing::Situation`]) when the total's sentence
+//!   tells a state of people, not an event ("stranded", "stuck", "remain in",
+//!   "awaiting"): shown, not drafted;
 //! - **background** ([`Standing::Background`]) when its date ends more than
 //!   [`BACKGROUND_DAYS`] days before the article's date: an earlier event the
 //!   article recalls ("late last year", "in August 2023"). It stays in the
@@ -86,6 +89,9 @@ pub enum Standing {
     Background,
     /// A running total: a figure to show, not an event.
     RunningTotal,
+    /// People in a state, not something that happened ("129 Kenyans are
+    /// stuck at the border", "77 remain in Myanmar"): a figure, not an event.
+    Situation,
 }
 
 /// One count of a proposal.
@@ -243,6 +249,24 @@ const PART_OPENINGS: &[&str] = &[
 
 fn lower(text: &str, (a, b): (usize, usize)) -> String {
     text[a..b].to_lowercase()
+}
+
+/// Words that make a sentence's figure a state of people, not an event.
+const SITUATION: &[&str] = &[
+    "stranded",
+    "stuck",
+    "remain in",
+    "remain at",
+    "still held",
+    "still being held",
+    "awaiting",
+];
+
+/// Whether the sentence `(a, b)` tells a state of people ("are stuck at the
+/// border"), not something that happened.
+fn is_situation(text: &str, (a, b): (usize, usize)) -> bool {
+    let sentence = text[a..b].to_lowercase();
+    SITUATION.iter().any(|w| sentence.contains(w))
 }
 
 /// Whether a count is a running total: a word such as "since", "so far" or
@@ -544,6 +568,9 @@ fn finish(
     } else {
         Standing::New
     };
+    if standing == Standing::New && is_situation(text, total.sentence) {
+        standing = Standing::Situation;
+    }
     if standing == Standing::New {
         if let (Some(d), Some(article)) = (&date, doc.article_date) {
             if d.last_day() + Duration::days(BACKGROUND_DAYS) < article {
@@ -840,6 +867,30 @@ mod tests {
             "2025-03-03",
         );
         assert_eq!(p[0].1, Standing::New, "{p:?}");
+    }
+
+    #[test]
+    fn people_stuck_somewhere_are_a_situation_not_an_event() {
+        let p = propose(
+            "Some 129 Kenyans rescued from Myanmar are now stuck at the Thai border.",
+            "2025-03-05",
+        );
+        assert_eq!(p[0].1, Standing::Situation, "{p:?}");
+    }
+
+    #[test]
+    fn a_verb_before_the_count_beats_a_participle_after_it() {
+        let p = propose(
+            "The ministry repatriated 176 Filipinos rescued from scam hubs in Myawaddy on Wednesday.",
+            "2025-03-27",
+        );
+        assert_eq!(p[0].0, "deportation", "{p:?}");
+        // With an auxiliary the verb after the count is what happened.
+        let p = propose(
+            "Officials said 1,041 foreign nationals were rescued near Myawaddy on Tuesday.",
+            "2025-03-05",
+        );
+        assert_eq!(p[0].0, "rescue", "{p:?}");
     }
 
     #[test]

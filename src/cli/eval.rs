@@ -74,7 +74,7 @@ fn events(gazetteer: &Gazetteer, args: &EvalEventsArgs) -> anyhow::Result<ExitCo
     let o = &report.overall;
     writeln!(
         out,
-        "\nevents: P {} R {} F1 {}; {} proposals per gold event; {} flagged as background or running totals (not proposed); \
+        "\nevents: P {} R {} F1 {}; {} proposals per gold event; {} flagged as background, running totals or situations (not proposed); \
          matched by type and date alone: place right {}, count right {}",
         share(o.precision),
         share(o.recall),

@@ -264,7 +264,7 @@ pub struct Tally {
     pub gold: usize,
     pub proposed: usize,
     pub matched: usize,
-    /// Proposals flagged as background or running totals (not counted as
+    /// Proposals flagged as background, running totals or situations (not counted as
     /// proposed).
     pub flagged: usize,
     /// Pairs matched by type and date alone.

@@ -29,7 +29,8 @@
 //!   written as GeoJSON, GeoJSONSeq, FlatGeobuf, GeoPackage or CSV, atomically.
 //! - [`geoparse`]: "which places, dates and counts does this text mention?"
 //!   Mentions found over folded names and resolved in context, dates, counts
-//!   of people, draft events, and evaluation against gold annotations.
+//!   of people, proposed events (counts grouped into the events they report),
+//!   draft events, and evaluation against gold toponyms and gold events.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON;
 //!   the one map style, links and ETags; OGC API Features; the speed-ups
 //!   (cached tiles before routing, one runtime per core) in files of their own;

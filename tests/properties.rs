@@ -538,5 +538,21 @@ proptest! {
                 prop_assert!(i < doc.mentions.len(), "{c:?}");
             }
         }
+        // Every count belongs to at most one proposal; evidence slices the text.
+        let proposals = scamatlas::geoparse::proposals(&doc, &text);
+        let mut seen = vec![false; doc.counts.len()];
+        for p in &proposals {
+            prop_assert!(p.members.iter().any(|m| m.count == p.total), "{p:?}");
+            for m in &p.members {
+                prop_assert!(!std::mem::replace(&mut seen[m.count], true), "{p:?}");
+            }
+            for e in &p.evidence {
+                prop_assert!(e.byte_start <= e.byte_end && e.byte_end <= text.len(), "{e:?}");
+                prop_assert_eq!((e.start, e.end), (chars(e.byte_start), chars(e.byte_end)));
+            }
+            for i in [p.place, p.destination].into_iter().flatten() {
+                prop_assert!(i < doc.mentions.len(), "{p:?}");
+            }
+        }
     }
 }

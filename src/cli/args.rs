@@ -251,6 +251,26 @@ pub enum EvalCommand {
     /// Compare geoparse output with gold NNN.places.tsv files beside NNN.txt:
     /// toponym precision, recall and F1, referent accuracy, distance errors.
     Geoparse(EvalGeoparseArgs),
+    /// Compare proposed events with gold NNN.events.tsv files (for NNN.txt):
+    /// event precision, recall and F1, proposals per true event, place and
+    /// count accuracy.
+    Events(EvalEventsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalEventsArgs {
+    /// Folder of NNN.txt articles.
+    pub dir: PathBuf,
+    /// Folder of the NNN.events.tsv gold files [default: DIR].
+    #[arg(long, value_name = "DIR")]
+    pub gold: Option<PathBuf>,
+    /// List every gold event with the proposal it matched, and the
+    /// proposals that match none.
+    #[arg(long)]
+    pub rows: bool,
+    /// As JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,4 +1,5 @@
-//! `scamatlas eval geoparse DIR`: geoparse quality against gold annotations.
+//! `scamatlas eval geoparse DIR`: geoparse quality against gold annotations;
+//! `scamatlas eval events DIR`: proposed events against gold events.
 
 use std::collections::HashMap;
 use std::io::{self, BufWriter, Write};
@@ -11,13 +12,110 @@ use scamatlas::geoparse::eval::{
 };
 use scamatlas::geoparse::Geoparser;
 
-use super::args::{EvalArgs, EvalCommand, EvalGeoparseArgs};
+use scamatlas::geoparse::eval_events;
+
+use super::args::{EvalArgs, EvalCommand, EvalEventsArgs, EvalGeoparseArgs};
 use super::output::{json_pretty, Table};
 
 pub fn run(gazetteer: &Gazetteer, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     match &args.what {
         EvalCommand::Geoparse(a) => geoparse(gazetteer, a),
+        EvalCommand::Events(a) => events(gazetteer, a),
     }
+}
+
+fn share(v: Option<f64>) -> String {
+    v.map_or("-".into(), pct)
+}
+
+fn events(gazetteer: &Gazetteer, args: &EvalEventsArgs) -> anyhow::Result<ExitCode> {
+    let parser = Geoparser::new(gazetteer).context("building the geoparser")?;
+    let gold_dir = args.gold.as_deref().unwrap_or(&args.dir);
+    let report = eval_events::evaluate_dir(&parser, &args.dir, gold_dir)?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    if args.json {
+        json_pretty(&mut out, &report)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut table = Table::new(vec![
+        "FILE",
+        "GOLD",
+        "PROPOSED",
+        "MATCHED",
+        "FLAGGED",
+        "P",
+        "R",
+        "F1",
+        "PER EVENT",
+        "PLACE",
+        "COUNT",
+    ]);
+    let row = |name: &str, s: &eval_events::Scores| {
+        vec![
+            name.to_string(),
+            s.tally.gold.to_string(),
+            s.tally.proposed.to_string(),
+            s.tally.matched.to_string(),
+            s.tally.flagged.to_string(),
+            share(s.precision),
+            share(s.recall),
+            share(s.f1),
+            share(s.proposals_per_event),
+            share(s.place_accuracy),
+            share(s.count_accuracy),
+        ]
+    };
+    for f in &report.files {
+        table.row(row(&f.file, &f.scores));
+    }
+    table.row(row("ALL", &report.overall));
+    table.write(&mut out)?;
+    let o = &report.overall;
+    writeln!(
+        out,
+        "\nevents: P {} R {} F1 {}; {} proposals per gold event; {} flagged as background, running totals or situations (not proposed); \
+         matched by type and date alone: place right {}, count right {}",
+        share(o.precision),
+        share(o.recall),
+        share(o.f1),
+        share(o.proposals_per_event),
+        o.tally.flagged,
+        share(o.place_accuracy),
+        share(o.count_accuracy),
+    )?;
+    if args.rows {
+        for f in &report.files {
+            writeln!(out, "\n== {}", f.file)?;
+            let mut t = Table::new(vec!["GOLD", "DATE", "COUNT", "NOTE", "MATCHED"]);
+            for r in &f.rows {
+                t.row(vec![
+                    r.gold.event_type.as_str().to_string(),
+                    r.gold.date.as_ref().map_or("-".into(), ToString::to_string),
+                    r.gold.count.map_or("-".into(), |c| c.to_string()),
+                    r.gold.note.clone(),
+                    r.matched.as_ref().map_or("missed".into(), proposed),
+                ]);
+            }
+            t.write(&mut out)?;
+            for p in &f.spurious {
+                writeln!(out, "spurious: {}", proposed(p))?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A proposal in words: type, date, place, count.
+fn proposed(p: &eval_events::Proposed) -> String {
+    format!(
+        "{} {} at {} ({})",
+        p.event_type.as_str(),
+        p.date.as_ref().map_or("-".into(), ToString::to_string),
+        p.place.as_deref().unwrap_or("-"),
+        p.count
+    )
 }
 
 /// The shares within each of [`THRESHOLDS_KM`], nearest first, formatted.

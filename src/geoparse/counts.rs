@@ -370,7 +370,7 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         let Some(cues) = current.as_ref() else {
             continue;
         };
-        let cue = cues.nearest(whole.start(), end);
+        let cue = cues.deciding(whole.start(), end);
         let cumulative = cues.cumulative;
         let destination = cue
             .as_ref()
@@ -380,7 +380,14 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             Some((kind, et, at, len)) => (kind, Some(et), Some(word_at(text, at, len))),
             None => (CountKind::Other, None, None),
         };
-        let byte_start = whole.start();
+        // "handed over 412 suspects": "over" belongs to the verb.
+        let qualifier = caps
+            .name("q")
+            .filter(|q| !ends_a_verb(text, q.start(), q.as_str()));
+        let byte_start = match (caps.name("q"), qualifier) {
+            (Some(_), None) => num.start(),
+            _ => whole.start(),
+        };
         out.push(CountMention {
             start: offsets.at(byte_start),
             end: offsets.at(end),
@@ -388,7 +395,7 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
             byte_end: end,
             text: text[byte_start..end].to_string(),
             value,
-            qualifier: caps.name("q").map(|q| q.as_str().to_lowercase()),
+            qualifier: qualifier.map(|q| q.as_str().to_lowercase()),
             kind,
             event_type,
             cue: cue_text,
@@ -399,6 +406,23 @@ pub fn find(text: &str, mentions: &[Mention<'_>]) -> Vec<CountMention> {
         });
     }
     out
+}
+
+/// Whether the qualifier `q` at `at` is the particle of the verb before it
+/// ("handed over", "turned over").
+fn ends_a_verb(text: &str, at: usize, q: &str) -> bool {
+    if !q.eq_ignore_ascii_case("over") {
+        return false;
+    }
+    let before = text[..at].trim_end().to_lowercase();
+    [
+        "handed", "hand", "hands", "handing", "turned", "turn", "turns", "turning",
+    ]
+    .iter()
+    .any(|v| {
+        before.ends_with(v)
+            && !before[..before.len() - v.len()].ends_with(|c: char| c.is_alphanumeric())
+    })
 }
 
 /// Whether the number at `at` is part of a longer number, a date or an
@@ -514,14 +538,41 @@ impl SentenceCues {
     /// length); of equally near ones the first in [`CUES`], then the first
     /// in the text.
     fn nearest(&self, start: usize, end: usize) -> Option<(CountKind, EventType, usize, usize)> {
-        self.found
+        self.nearest_where(start, end, |_| true)
+    }
+
+    /// As [`Self::nearest`], except that a participle right after the count
+    /// ("repatriated 176 Filipinos rescued from scam hubs") says who they
+    /// were, not what happened to them, when a verb up to
+    /// [`VERB_BEFORE_BYTES`] before the count says that: the verb wins.
+    fn deciding(&self, start: usize, end: usize) -> Option<(CountKind, EventType, usize, usize)> {
+        let nearest = self.nearest(start, end);
+        match nearest {
+            Some((_, _, at, _)) if at >= end && at - end <= 1 => self
+                .nearest_where(start, end, |at| {
+                    at < start && start - at <= VERB_BEFORE_BYTES
+                })
+                .or(nearest),
+            _ => nearest,
+        }
+    }
+
+    fn nearest_where(
+        &self,
+        start: usize,
+        end: usize,
+        keep: impl Fn(usize) -> bool,
+    ) -> Option<(CountKind, EventType, usize, usize)> {
+        let best = self
+            .found
             .iter()
+            .filter(|&&(at, _)| keep(at))
             .map(|&(at, i)| (cue_distance(at, start, end), i, at))
-            .min()
-            .map(|(_, i, at)| {
-                let (cue, kind, et) = CUES[i];
-                (kind, et, at, cue.len())
-            })
+            .min();
+        best.map(|(_, i, at)| {
+            let (cue, kind, et) = CUES[i];
+            (kind, et, at, cue.len())
+        })
     }
 }
 
@@ -547,6 +598,10 @@ fn cumulative_automaton() -> &'static AhoCorasick {
             .unwrap_or_else(|e| panic!("cumulative automaton: {e}"))
     })
 }
+
+/// How far before a count a verb may stand and still beat a participle
+/// right after it, in bytes.
+const VERB_BEFORE_BYTES: usize = 40;
 
 /// How far a cue at byte `at` is from the count `[start, end)`.
 fn cue_distance(at: usize, start: usize, end: usize) -> usize {

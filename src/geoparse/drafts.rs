@@ -1,19 +1,17 @@
-//! Draft events: one per count of people that has an event type, for an
+//! Draft events: one per proposed new event ([`super::proposals`]), for an
 //! analyst to review before it joins the data.
 //!
-//! A draft takes its date from the sentence of the count (a running total
-//! takes the article's date, when it is known), its place from the nearest
-//! place named in that sentence (else the place the article names most), the
-//! destination of a movement from "to X", and the sentence itself as
-//! evidence, quoted in the notes with its character offsets. Every draft is
-//! marked as such in its id and notes, and names its source.
+//! A draft takes the proposal's type, date, place and figure, the
+//! destination of a movement from "to X", and the proposal's sentences as
+//! evidence, quoted in the notes with their character offsets, with the
+//! figure's repeats and breakdowns. Background and running totals are not
+//! drafted (the reasons are returned). Every draft is marked as such in its
+//! id (the proposal's number in the article) and notes, and names its
+//! source.
 
-use std::collections::HashMap;
-
-use super::counts::CountMention;
+use super::proposals::{proposals, Proposal, Role, Standing};
 use super::{Document, Mention};
-use crate::events::{Count, DatePrecision, Event, EventDate, EventPlace, Source};
-use crate::gazetteer::Kind;
+use crate::events::{Count, Event, EventPlace, Source};
 
 /// Where drafts come from and how they are named.
 #[derive(Debug, Clone)]
@@ -48,126 +46,167 @@ fn quoted(text: &str) -> String {
     out
 }
 
-/// The draft events of a parsed document; and, for each count left without a
-/// draft, why.
+/// The draft events of a parsed document, one per proposed new event
+/// ([`proposals`](super::proposals::proposals)); and, for each count or
+/// proposal left without a draft, why.
 #[must_use]
 pub fn drafts(doc: &Document<'_>, text: &str, options: &DraftOptions) -> (Vec<Event>, Vec<String>) {
     let mut events = Vec::new();
     let mut skipped = Vec::new();
-    let main_place = main_place(&doc.mentions);
-    for count in &doc.counts {
-        let Some(event_type) = count.event_type else {
+    let proposals = proposals(doc, text);
+    for (i, count) in doc.counts.iter().enumerate() {
+        if count.event_type.is_none()
+            && !proposals
+                .iter()
+                .any(|p| p.members.iter().any(|m| m.count == i))
+        {
             skipped.push(format!(
                 "{} (character {}): no event type in its sentence",
                 quoted(&count.text),
                 count.start
             ));
-            continue;
+        }
+    }
+    for (n, p) in proposals.iter().enumerate() {
+        let count = &doc.counts[p.total];
+        let why_not = match p.standing {
+            Standing::New => None,
+            Standing::Background => Some("background: an earlier event the article recalls"),
+            Standing::RunningTotal => Some("a running total: a figure, not an event"),
+            Standing::Situation => {
+                Some("people in a state (stranded, stuck, awaiting): a figure, not an event")
+            }
         };
-        let Some((date, date_note)) = date_for(doc, count) else {
+        if let Some(why) = why_not {
             skipped.push(format!(
-                "{} (character {}): no date in its sentence and no article date (give --date)",
+                "{} (character {}): {why}",
                 quoted(&count.text),
                 count.start
             ));
             continue;
-        };
-        let place_index = count
-            .place
-            .filter(|&i| Some(i) != count.destination)
-            .or(main_place.filter(|&i| Some(i) != count.destination));
-        let Some(place_mention) = place_index.map(|i| &doc.mentions[i]) else {
-            skipped.push(format!(
-                "{} (character {}): no place to put it",
+        }
+        match draft(doc, text, p, options, n + 1) {
+            Ok(event) => events.push(event),
+            Err(why) => skipped.push(format!(
+                "{} (character {}): {why}",
                 quoted(&count.text),
                 count.start
-            ));
-            continue;
-        };
-        let Some(place) = event_place(place_mention) else {
-            continue;
-        };
-        let destination = count
-            .destination
-            .and_then(|i| event_place(&doc.mentions[i]))
-            .filter(|_| event_type.is_movement());
-        let origin = destination.as_ref().map(|_| place.clone());
-        let notes = notes(text, count, place_mention, destination.as_ref(), &date_note);
-        let n = events.len() + 1;
-        events.push(Event {
-            id: format!("{}-{n:02}", options.id_prefix).into(),
-            date,
-            event_type,
-            places: vec![place],
-            origin: origin.map(Box::new),
-            destination: destination.map(Box::new),
-            counts: vec![Count {
-                kind: count.kind,
-                low: count.value,
-                best: count.value,
-                high: count.value,
-            }],
-            sources: vec![Source {
-                url: options.source_url.clone(),
-                publisher: options.publisher.clone(),
-                date: doc.article_date,
-                count: Some(count.value),
-                count_kind: Some(count.kind),
-            }],
-            actors: Vec::new(),
-            notes,
-            aggregate: count.cumulative,
-        });
+            )),
+        }
     }
     (events, skipped)
 }
 
-/// A draft's notes: the evidence, the count, where its type, place and
-/// destination come from, and its date.
+/// The draft event of proposal number `n` (from 1) of the article; why not
+/// when it has no date or place.
+///
+/// # Errors
+/// A sentence saying what is missing.
+pub fn draft(
+    doc: &Document<'_>,
+    text: &str,
+    p: &Proposal,
+    options: &DraftOptions,
+    n: usize,
+) -> Result<Event, &'static str> {
+    let count = &doc.counts[p.total];
+    let date = p
+        .date
+        .ok_or("no date in its sentences and no article date (give --date)")?;
+    let place_mention = p
+        .place
+        .map(|i| &doc.mentions[i])
+        .ok_or("no place to put it")?;
+    let place = event_place(place_mention).ok_or("no place to put it")?;
+    let destination = p
+        .destination
+        .and_then(|i| event_place(&doc.mentions[i]))
+        .filter(|_| p.event_type.is_movement());
+    let origin = destination.as_ref().map(|_| place.clone());
+    let notes = notes(text, doc, p, place_mention, destination.as_ref());
+    Ok(Event {
+        id: format!("{}-{n:02}", options.id_prefix).into(),
+        date,
+        event_type: p.event_type,
+        places: vec![place],
+        origin: origin.map(Box::new),
+        destination: destination.map(Box::new),
+        counts: vec![Count {
+            kind: count.kind,
+            low: count.value,
+            best: count.value,
+            high: count.value,
+        }],
+        sources: vec![Source {
+            url: options.source_url.clone(),
+            publisher: options.publisher.clone(),
+            date: doc.article_date,
+            count: Some(count.value),
+            count_kind: Some(count.kind),
+        }],
+        actors: Vec::new(),
+        notes,
+        aggregate: p.standing == Standing::RunningTotal,
+    })
+}
+
+/// A draft's notes: the evidence, the count, its repeats and breakdowns,
+/// where its type, place and destination come from, and its date.
 fn notes(
     text: &str,
-    count: &CountMention,
+    doc: &Document<'_>,
+    p: &Proposal,
     place_mention: &Mention<'_>,
     destination: Option<&EventPlace>,
-    date_note: &str,
 ) -> String {
-    let evidence = evidence(text, count);
+    let count = &doc.counts[p.total];
+    let quote = |e: &super::proposals::Evidence| {
+        format!(
+            "\"{}\" (characters {}-{})",
+            evidence(text, (e.byte_start, e.byte_end)),
+            e.start,
+            e.end
+        )
+    };
+    let mut quotes = p.evidence.iter().map(quote);
+    let first = quotes.next().unwrap_or_default();
+    let also: Vec<String> = quotes.collect();
+    let listed = |role: Role, what: &str| {
+        let items: Vec<String> = p
+            .with_role(role)
+            .map(|i| quoted(&doc.counts[i].text))
+            .collect();
+        if items.is_empty() {
+            String::new()
+        } else {
+            format!("; {what} {}", items.join(", "))
+        }
+    };
     format!(
-        "DRAFT from scamatlas geoparse, not reviewed: \"{evidence}\" (characters {}-{}); count {}{}; type from {}; place {} ({}, confidence {:.2}){}; {date_note}",
-        char_offset(text, count.sentence.0),
-        char_offset(text, count.sentence.1),
+        "DRAFT from scamatlas geoparse, not reviewed: {first}{}; count {}{}{}{}; type from {}; place {} ({}; {}, confidence {:.2}){}; {}",
+        if also.is_empty() {
+            String::new()
+        } else {
+            format!("; also {}", also.join("; "))
+        },
         quoted(&count.text),
         count
             .qualifier
             .as_ref()
             .map(|q| format!(" (\"{q}\": a bound, not an exact figure)"))
             .unwrap_or_default(),
+        listed(Role::Repeat, "repeated as"),
+        listed(Role::Breakdown, "broken down as"),
         quoted(count.cue.as_deref().unwrap_or("")),
         quoted(&place_mention.text),
+        p.place_note,
         place_mention.reason,
         place_mention.confidence,
         destination
             .map(|d| format!("; destination {}", quoted(&d.name)))
             .unwrap_or_default(),
+        p.date_note,
     )
-}
-
-/// The place an article names most (organisation names aside), the most
-/// specific first among equals: the fallback place of a draft.
-fn main_place(mentions: &[Mention<'_>]) -> Option<usize> {
-    let mut tally: HashMap<&str, (usize, usize, f64)> = HashMap::new();
-    for (i, m) in mentions.iter().enumerate() {
-        let Some(p) = m.place else { continue };
-        if m.organisation.is_some() || p.kind == Kind::Line {
-            continue;
-        }
-        let e = tally.entry(p.id.as_str()).or_insert((0, i, p.radius_m));
-        e.0 += 1;
-    }
-    tally
-        .into_values()
-        .max_by(|a, b| a.0.cmp(&b.0).then(b.2.total_cmp(&a.2)).then(b.1.cmp(&a.1)))
-        .map(|(_, i, _)| i)
 }
 
 fn event_place(m: &Mention<'_>) -> Option<EventPlace> {
@@ -181,46 +220,8 @@ fn event_place(m: &Mention<'_>) -> Option<EventPlace> {
     })
 }
 
-/// The draft's date and a note on where it came from.
-fn date_for(doc: &Document<'_>, count: &CountMention) -> Option<(EventDate, String)> {
-    let in_sentence = doc
-        .dates
-        .iter()
-        .filter(|d| d.byte_start >= count.sentence.0 && d.byte_end <= count.sentence.1)
-        .filter_map(|d| d.value.map(|v| (d, v)))
-        .min_by_key(|(d, _)| d.byte_start.abs_diff(count.byte_start));
-    let article = doc.article_date.map(|a| {
-        (
-            EventDate {
-                start: a,
-                precision: DatePrecision::Day,
-                end: None,
-            },
-            "date: the article's date".to_string(),
-        )
-    });
-    let from_sentence = in_sentence.map(|(d, v)| {
-        (
-            EventDate {
-                start: v.date,
-                precision: v.precision,
-                end: None,
-            },
-            format!("date from {}", quoted(&d.text)),
-        )
-    });
-    if count.cumulative {
-        // A running total is dated when it was announced.
-        article
-            .map(|(d, n)| (d, format!("{n} (a running total)")))
-            .or(from_sentence)
-    } else {
-        from_sentence.or(article)
-    }
-}
-
-fn evidence(text: &str, count: &CountMention) -> String {
-    let sentence = text[count.sentence.0..count.sentence.1].trim();
+fn evidence(text: &str, (a, b): (usize, usize)) -> String {
+    let sentence = text[a..b].trim();
     let flat: String = sentence
         .chars()
         .map(|c| if c.is_control() || c == '"' { ' ' } else { c })
@@ -231,10 +232,6 @@ fn evidence(text: &str, count: &CountMention) -> String {
     } else {
         flat
     }
-}
-
-fn char_offset(text: &str, byte: usize) -> usize {
-    text[..byte].chars().count()
 }
 
 #[cfg(test)]

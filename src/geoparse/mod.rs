@@ -10,7 +10,9 @@
 //!   the article's date;
 //! - [`CountMention`]s: numbers of people with their kind, linked to the
 //!   nearest place and to an event type;
-//! - and from those, draft events ([`drafts`]) for an analyst to review.
+//! - and from those, proposed events ([`proposals`]: counts grouped into the
+//!   events they report) and draft events ([`drafts`]) for an analyst to
+//!   review.
 //!
 //! # Example
 //! ```
@@ -41,8 +43,10 @@ pub mod counts;
 pub mod dates;
 mod drafts;
 pub mod eval;
+pub mod eval_events;
 mod lexicon;
 mod mentions;
+pub mod proposals;
 pub mod text;
 mod words;
 
@@ -53,8 +57,9 @@ use crate::geom::LonLat;
 
 pub use counts::{CountMention, PersonsKind};
 pub use dates::{DateMention, DateValue};
-pub use drafts::{drafts, DraftOptions};
+pub use drafts::{draft, drafts, DraftOptions};
 pub use mentions::Found;
+pub use proposals::{proposals, Proposal, Role, Standing};
 
 /// mimalloc's option `mi_option_purge_delay` (15 in `mimalloc.h`, v2 and v3).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;

@@ -302,8 +302,18 @@ pub struct EvalOptions {
 
 /// The gold files of a folder: `*.places.tsv` with their `.txt`, sorted.
 pub fn gold_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| ReadError::Io {
-        path: dir.display().to_string(),
+    gold_pairs(dir, ".places.tsv", dir)
+}
+
+/// The files of `gold_dir` named `STEM<suffix>` that have a `STEM.txt` in
+/// `text_dir`, each with it, sorted; an error when there is none.
+pub(super) fn gold_pairs(
+    gold_dir: &Path,
+    suffix: &str,
+    text_dir: &Path,
+) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
+    let entries = std::fs::read_dir(gold_dir).map_err(|source| ReadError::Io {
+        path: gold_dir.display().to_string(),
         source,
     })?;
     let mut pairs = Vec::new();
@@ -312,8 +322,8 @@ pub fn gold_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
         let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
-        if let Some(stem) = name.strip_suffix(".places.tsv") {
-            let text = dir.join(format!("{stem}.txt"));
+        if let Some(stem) = name.strip_suffix(suffix) {
+            let text = text_dir.join(format!("{stem}.txt"));
             if text.is_file() {
                 pairs.push((path.clone(), text));
             }
@@ -321,7 +331,16 @@ pub fn gold_files(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
     }
     pairs.sort();
     if pairs.is_empty() {
-        return Err(EvalError::Empty(dir.display().to_string()));
+        let what = if gold_dir == text_dir {
+            gold_dir.display().to_string()
+        } else {
+            format!(
+                "{} (*{suffix} with a .txt in {})",
+                gold_dir.display(),
+                text_dir.display()
+            )
+        };
+        return Err(EvalError::Empty(what));
     }
     Ok(pairs)
 }

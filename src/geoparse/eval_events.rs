@@ -34,7 +34,6 @@ use serde::Serialize;
 use super::eval::EvalError;
 use super::proposals::{proposals, Proposal, Standing};
 use super::{Document, Geoparser, Options};
-use crate::error::ReadError;
 use crate::events::{DatePrecision, EventDate, EventType};
 use crate::geom::LonLat;
 
@@ -352,32 +351,7 @@ pub struct Report {
 
 /// The gold event files of `gold_dir` with their texts in `dir`, sorted.
 pub fn gold_files(dir: &Path, gold_dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, EvalError> {
-    let entries = std::fs::read_dir(gold_dir).map_err(|source| ReadError::Io {
-        path: gold_dir.display().to_string(),
-        source,
-    })?;
-    let mut pairs = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if let Some(stem) = name.strip_suffix(".events.tsv") {
-            let text = dir.join(format!("{stem}.txt"));
-            if text.is_file() {
-                pairs.push((path.clone(), text));
-            }
-        }
-    }
-    pairs.sort();
-    if pairs.is_empty() {
-        return Err(EvalError::Empty(format!(
-            "{} (*.events.tsv with a .txt in {})",
-            gold_dir.display(),
-            dir.display()
-        )));
-    }
-    Ok(pairs)
+    super::eval::gold_pairs(gold_dir, ".events.tsv", dir)
 }
 
 /// Evaluates the proposals of every article of `dir` that has a gold file

@@ -43,6 +43,16 @@ impl Writer {
     fn run<T>(&self, work: impl std::future::Future<Output = T>) -> T {
         self.runtime.block_on(work)
     }
+
+    /// Imports `events` as published, in one transaction.
+    fn publish(&self, events: &[Event]) {
+        let author = Author("test:writer".into());
+        self.run(
+            self.workspace
+                .import(events, Status::Published, &author, None),
+        )
+        .expect("import");
+    }
 }
 
 /// The ids of the features of the events layer of a tile.
@@ -93,13 +103,7 @@ fn a_published_change_shows_in_layers_ogc_and_tiles_and_only_its_tiles_are_made_
     let writer = Writer::open(&path);
     let author = Author("test:writer".into());
     let events: Vec<Event> = scamatlas::events::synthetic::iter(2_000, 7).collect();
-    writer
-        .run(
-            writer
-                .workspace
-                .import(&events, Status::Published, &author, None),
-        )
-        .expect("import");
+    writer.publish(&events);
 
     let store = Store::open(&path).expect("store");
     let state = store
@@ -412,13 +416,7 @@ fn a_server_starts_from_its_saved_catalog_with_the_changes_made_since() {
     let writer = Writer::open(&path);
     let author = Author("test:writer".into());
     let events: Vec<Event> = scamatlas::events::synthetic::iter(3_000, 5).collect();
-    writer
-        .run(
-            writer
-                .workspace
-                .import(&events, Status::Published, &author, None),
-        )
-        .expect("import");
+    writer.publish(&events);
 
     // The first start reads the store, and saves the catalog once serving.
     let server = Served::start(home.path(), &path, &[]);
@@ -490,13 +488,7 @@ fn a_server_starts_from_its_saved_catalog_with_the_changes_made_since() {
     // The saved catalog of another workspace is not read.
     let other = home.path().join("other.db");
     let other_writer = Writer::open(&other);
-    other_writer
-        .run(
-            other_writer
-                .workspace
-                .import(&events[..10], Status::Published, &author, None),
-        )
-        .expect("import");
+    other_writer.publish(&events[..10]);
     drop(other_writer);
     std::fs::copy(&saved, scamatlas::server::saved_catalog_path(&other)).expect("copy");
     let server = Served::start(home.path(), &other, &[]);
@@ -509,15 +501,8 @@ fn after_many_changes_the_served_events_are_compacted_and_saved() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("workspace.db");
     let writer = Writer::open(&path);
-    let author = Author("test:writer".into());
     let events: Vec<Event> = scamatlas::events::synthetic::iter(12_000, 3).collect();
-    writer
-        .run(
-            writer
-                .workspace
-                .import(&events[..2_000], Status::Published, &author, None),
-        )
-        .expect("import");
+    writer.publish(&events[..2_000]);
     let state = Store::open(&path)
         .expect("store")
         .serve(Arc::new(Gazetteer::bundled().expect("gazetteer")))
@@ -529,13 +514,7 @@ fn after_many_changes_the_served_events_are_compacted_and_saved() {
         .expect("mtime");
 
     // More changes than a compaction waits for, in one burst.
-    writer
-        .run(
-            writer
-                .workspace
-                .import(&events[2_000..], Status::Published, &author, None),
-        )
-        .expect("import");
+    writer.publish(&events[2_000..]);
     until("the changes served", || {
         state.catalog().dataset().len() == 12_000
     });

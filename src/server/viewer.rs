@@ -57,9 +57,14 @@ pub async fn drafts(State(state): Shared, caller: Caller) -> Result<Response, Ap
     let drafts = state
         .workspace(|ws| async move { ws.all(&[Status::Draft]).await })
         .await?;
-    let mut body = Vec::with_capacity(1024 * drafts.len() + 64);
-    crate::events::write_geojson(drafts.iter().map(|d| &d.event), &mut body)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    // Read on the workspace's thread, written off the runtime's: a workspace
+    // may hold many drafts (imports are drafts by default).
+    let body = super::blocking::offload(move || {
+        let mut body = Vec::with_capacity(1024 * drafts.len() + 64);
+        crate::events::write_geojson(drafts.iter().map(|d| &d.event), &mut body).map(|()| body)
+    })
+    .await?
+    .map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok((
         [
             (

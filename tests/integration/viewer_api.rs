@@ -211,6 +211,42 @@ fn the_revision_grows_with_each_write_and_says_who_may_see_drafts() {
 }
 
 #[test]
+fn a_tile_asked_under_another_revision_is_the_cached_tile() {
+    // The viewer asks event tiles with `v=REVISION` so that the browser never
+    // reuses a tile from before a change; the server keys its cache without
+    // it: a new revision costs no tile made again that the change left as it was.
+    let events = scamatlas::events::load(
+        &[scamatlas::events::EventInput::Bundled],
+        crate::gazetteer(),
+        Rules::default(),
+        false,
+    )
+    .expect("events")
+    .events;
+    let catalog = scamatlas::layers::Catalog::new(Gazetteer::bundled().expect("gazetteer"), events)
+        .expect("catalog");
+    let state = Arc::new(scamatlas::server::AppState::new(catalog));
+    let app = router(state.clone(), &ServerOptions::default());
+    let tile = "/tiles/events/4/12/7.mvt?datetime=2025-08-12%2F2025-11-10";
+    let (status, headers, first) = get_from(app.clone(), &format!("{tile}&v=1"), &[]);
+    assert_eq!(status, StatusCode::OK);
+    let made = state.tiles_made();
+    for v in ["&v=2", "&v=3", ""] {
+        let (status, again, body) = get_from(app.clone(), &format!("{tile}{v}"), &[]);
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            (again[header::ETAG].clone(), body),
+            (headers[header::ETAG].clone(), first.clone())
+        );
+    }
+    assert_eq!(
+        state.tiles_made(),
+        made,
+        "a tile was made again for another v"
+    );
+}
+
+#[test]
 fn files_served_read_only_have_no_drafts_or_quotes() {
     let state = crate::server::state();
     let app = router(state, &ServerOptions::default());

@@ -445,6 +445,7 @@ async function liveMap(browser, url, workspace) {
   await page.evaluate((day) => {
     window.map.jumpTo({ center: [97.9, 17.3], zoom: 7.5 });
     window.viewer.clock.set({ day, mode: 'window', windowDays: 91 });
+    document.getElementById('panel').scrollTop = 120;
     window.notReloaded = true;
   }, dayNumber(DAY));
   await settle(page);
@@ -454,9 +455,11 @@ async function liveMap(browser, url, workspace) {
       zoom: window.map.getZoom(),
       day: window.viewer.clock.day,
       mode: window.viewer.clock.mode,
+      panelScroll: document.getElementById('panel').scrollTop,
       notReloaded: window.notReloaded,
     }));
   const before = await viewOf();
+  assert.ok(before.panelScroll > 0, 'the panel does not scroll at 1280x800');
 
   // A new draft changes the server's revision; the page follows, and still shows no draft.
   const revision = await page.evaluate(() => window.viewer.eventsView.revision);
@@ -476,7 +479,7 @@ async function liveMap(browser, url, workspace) {
   );
   const shownAfter = Date.now() - published;
   process.stdout.write(`(shown ${shownAfter} ms after \`events publish\`) `);
-  assert.deepEqual(await viewOf(), before, 'the view, the clock or the page changed');
+  assert.deepEqual(await viewOf(), before, 'the view, the clock, the panel or the page changed');
   assert.match(await page.locator('#status').textContent(), / of 79 events /);
 
   // Its popup: the quote behind the claim, and its history.

@@ -36,7 +36,11 @@ export class DraftsView {
       const input = document.createElement('input');
       input.type = 'checkbox';
       input.addEventListener('change', () => this.setShown(input.checked));
-      label.append(input, document.createTextNode(' Drafts (not public)'));
+      // The mark drafts are drawn with (a ring in the type's colour, grey here).
+      const mark = document.createElement('span');
+      mark.className = 'mark draft';
+      mark.setAttribute('aria-hidden', 'true');
+      label.append(input, mark, document.createTextNode('Drafts (not public)'));
       this.container.append(label);
       this.toggle = label;
     } else if (!allowed && this.toggle) {

@@ -29,6 +29,7 @@ mod params;
 mod runtimes;
 mod style;
 mod tiles;
+mod viewer;
 mod web;
 
 use std::convert::Infallible;
@@ -198,6 +199,9 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/api/resolve", get(api::resolve))
         .route("/api/query", get(api::query))
         .route("/api/events/{id}/history", get(api::history))
+        .route("/api/events/{id}/evidence", get(viewer::evidence))
+        .route("/api/revision", get(viewer::revision))
+        .route("/api/drafts.geojson", get(viewer::drafts))
         .route("/api/login", post(auth::login))
         .route("/api/logout", post(auth::logout))
         .route("/api/me", get(auth::me))

@@ -15,6 +15,7 @@ mod readme;
 mod resolve_table;
 mod server;
 mod tiles;
+mod viewer_api;
 mod web;
 mod workspace;
 

@@ -8,8 +8,9 @@
 // (default /usr/bin/chromium). Screenshots go to target/e2e/.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -52,6 +53,12 @@ async function main() {
   );
   await step('phone width: the map renders and the panel opens as a drawer', () => phone(browser, server.url));
 
+  const workspace = freshWorkspace();
+  const live = await startServer([], { SCAMATLAS_WORKSPACE: workspace });
+  await step('live: a published event shows without a reload; quotes, history; drafts for reviewers only', () =>
+    liveMap(browser, live.url, workspace),
+  );
+
   const large = await startServer(['--synthetic', '30000']);
   await step('30,000 events: drawn from tiles that follow the clock', () => largeData(browser, large.url));
 
@@ -71,12 +78,13 @@ async function step(name, check) {
   }
 }
 
-/** Starts `scamatlas serve` on a free port; resolves with its URL once it
- * logs that it is serving. */
-function startServer(extra) {
+/** Starts `scamatlas serve` on a free port, with `env` added to the
+ * environment; resolves with its URL once it logs that it is serving. */
+function startServer(extra, env = {}) {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(BINARY, ['serve', '--bind', '127.0.0.1:0', ...extra], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
     });
     cleanup.push(() => child.exitCode === null && child.kill('SIGTERM'));
     let log = '';
@@ -110,11 +118,14 @@ async function openPage(browser, url, contextOptions) {
     if (target.protocol === 'data:' || target.protocol === 'blob:') return;
     if (target.hostname !== '127.0.0.1') problems.push(`request to another host: ${request.url()}`);
   });
-  page.on('requestfailed', (request) => {
+  page.on('requestfailed', async (request) => {
     const error = request.failure()?.errorText;
     // MapLibre cancels the tiles that leave the view before they arrive (a
     // fly-to passes many zooms): that is the page's choice, not a failure.
     if (error === 'net::ERR_ABORTED' && new URL(request.url()).pathname.startsWith('/tiles/')) return;
+    // Chromium reports a fetch answered 204 No Content as aborted, though the
+    // page gets its answer (microsoft/playwright#32752).
+    if (error === 'net::ERR_ABORTED' && (await request.response())?.status() === 204) return;
     problems.push(`failed request: ${request.url()} (${error})`);
   });
   page.on('response', (response) => {
@@ -363,6 +374,165 @@ async function largeData(browser, url) {
   await page.screenshot({ path: join(ARTIFACTS, 'viewer-30000.png') });
   assertClean(problems);
   await context.close();
+}
+
+/** A workspace path in a new temporary folder, removed at the end. */
+function freshWorkspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'scamatlas-e2e-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'workspace.db');
+}
+
+/** Runs the scamatlas CLI on `workspace`; resolves with its stdout. */
+function scamatlas(workspace, ...args) {
+  return new Promise((resolveRun, reject) => {
+    execFile(BINARY, args, { env: { ...process.env, SCAMATLAS_WORKSPACE: workspace } }, (error, stdout, stderr) =>
+      error ? reject(new Error(`scamatlas ${args.join(' ')}: ${error.message}\n${stderr}`)) : resolveRun(stdout),
+    );
+  });
+}
+
+/** The day number of an ISO date, as the viewer counts days. */
+const dayNumber = (iso) => Date.UTC(...iso.split('-').map((v, i) => Number(v) - (i === 1 ? 1 : 0))) / 86_400_000;
+
+/** Whether the page draws a feature with `id` in `layer`. */
+function draws(page, layer, id) {
+  return page.evaluate(
+    ([layerId, wanted]) => window.map.queryRenderedFeatures({ layers: [layerId] }).some((f) => f.properties.id === wanted),
+    [layer, id],
+  );
+}
+
+/** Clicks the feature `id` of `layer` where the map draws it. */
+async function clickFeature(page, layer, id) {
+  const target = await page.evaluate(
+    ([layerId, wanted]) => {
+      const map = window.map;
+      const hit = map.queryRenderedFeatures({ layers: [layerId] }).find((f) => f.properties.id === wanted);
+      const g = hit.geometry;
+      const point = map.project(g.type === 'Point' ? g.coordinates : g.coordinates[0]);
+      const box = map.getContainer().getBoundingClientRect();
+      return { x: box.left + point.x, y: box.top + point.y };
+    },
+    [layer, id],
+  );
+  await page.mouse.click(target.x, target.y);
+}
+
+// A test article in our own words, and the quote an event takes from it.
+const ARTICLE_URL = 'https://example.org/scamatlas-e2e-report';
+const ARTICLE = 'HPA-AN, Nov 10 - Officers said they detained 57 people at a building on the edge of Hpa-an on Monday. This report was written for the scamatlas browser test.';
+const QUOTE = 'detained 57 people';
+const DAY = '2025-11-10';
+
+async function liveMap(browser, url, workspace) {
+  const cli = (...args) => scamatlas(workspace, ...args);
+  const articleFile = join(dirname(workspace), 'article.txt');
+  writeFileSync(articleFile, ARTICLE);
+  await cli('workspace', 'article', '--url', ARTICLE_URL, '--outlet', 'scamatlas e2e', '--date', DAY, articleFile);
+  await cli('users', 'add', 'root', '--role', 'admin');
+  const password = /^password:\s+(\S+)/m.exec(await cli('users', 'add', 'rita', '--role', 'reviewer'))[1];
+  await cli('events', 'add', '--id', 'DRAFT1', '--date', DAY, '--type', 'rescue', '--place', 'Kengtung', '--count', '40',
+    '--count-kind', 'rescued', '--source-url', ARTICLE_URL);
+
+  // Anonymous: no drafts toggle, and drafts are refused to anyone not logged in.
+  const { context, page, problems, requests } = await openPage(browser, url, { viewport: { width: 1280, height: 800 } });
+  assert.equal(await page.locator('#layer-toggles [data-layer="drafts"]').count(), 0, 'an anonymous page offers drafts');
+  assert.equal((await fetch(new URL('/api/drafts.geojson', url))).status, 401);
+  assert.ok(!(await draws(page, 'events', 'DRAFT1')), 'a draft on the public map');
+
+  // A view of our own, which the changes to come must leave as it is.
+  await page.evaluate((day) => {
+    window.map.jumpTo({ center: [97.9, 17.3], zoom: 7.5 });
+    window.viewer.clock.set({ day, mode: 'window', windowDays: 91 });
+    document.getElementById('panel').scrollTop = 120;
+    window.notReloaded = true;
+  }, dayNumber(DAY));
+  await settle(page);
+  const viewOf = () =>
+    page.evaluate(() => ({
+      center: window.map.getCenter().toArray(),
+      zoom: window.map.getZoom(),
+      day: window.viewer.clock.day,
+      mode: window.viewer.clock.mode,
+      panelScroll: document.getElementById('panel').scrollTop,
+      notReloaded: window.notReloaded,
+    }));
+  const before = await viewOf();
+  assert.ok(before.panelScroll > 0, 'the panel does not scroll at 1280x800');
+
+  // A new draft changes the server's revision; the page follows, and still shows no draft.
+  const revision = await page.evaluate(() => window.viewer.eventsView.revision);
+  await cli('events', 'add', '--id', 'LIVE1', '--date', DAY, '--type', 'raid', '--place', 'Hpa-an', '--count', '57',
+    '--count-kind', 'arrested', '--source-url', ARTICLE_URL, '--quote', QUOTE);
+  await page.waitForFunction((r) => window.viewer.eventsView.revision !== r, revision);
+  await settle(page);
+  assert.ok(!(await draws(page, 'events', 'LIVE1')), 'a draft on the public map');
+
+  // Published through the CLI: on the map within 2 s, with no reload, the view and clock kept.
+  await cli('events', 'publish', 'LIVE1');
+  const published = Date.now();
+  await page.waitForFunction(
+    () => window.map.queryRenderedFeatures({ layers: ['events'] }).some((f) => f.properties.id === 'LIVE1'),
+    null,
+    { polling: 50, timeout: 2000 },
+  );
+  const shownAfter = Date.now() - published;
+  process.stdout.write(`(shown ${shownAfter} ms after \`events publish\`) `);
+  assert.deepEqual(await viewOf(), before, 'the view, the clock, the panel or the page changed');
+  assert.match(await page.locator('#status').textContent(), / of 79 events /);
+
+  // Its popup: the quote behind the claim, and its history.
+  await clickFeature(page, 'events', 'LIVE1');
+  const popup = page.locator('.maplibregl-popup .event').filter({ hasText: 'LIVE1' });
+  await popup.locator('.quote').waitFor();
+  assert.equal(await popup.locator('.quote').textContent(), `“${QUOTE}”`);
+  const history = popup.locator('a.history-link');
+  assert.equal(await history.getAttribute('href'), '/api/events/LIVE1/history');
+  await history.click();
+  await popup.locator('.revisions li').nth(1).waitFor();
+  const revisions = await popup.locator('.revisions li').allTextContents();
+  assert.equal(revisions.length, 2, `${revisions}`);
+  assert.match(revisions[0], /^v1, .*create/);
+  assert.match(revisions[1], /^v2, .*publish/);
+  await page.screenshot({ path: join(ARTIFACTS, 'viewer-live.png') });
+  assert.ok(!requests.some((r) => r.includes('/api/drafts')), 'an anonymous page asked for drafts');
+  assertClean(problems);
+  await context.close();
+
+  // A reviewer logs in from the page: the drafts toggle appears, and shows the draft apart.
+  const reviewer = await openPage(browser, url, { viewport: { width: 1280, height: 800 } });
+  const rp = reviewer.page;
+  const status = await rp.evaluate(
+    async ({ name, password }) => {
+      const post = (path, body, csrf) =>
+        fetch(path, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...(csrf ? { 'X-CSRF-Token': csrf } : {}) },
+          body: JSON.stringify(body),
+        });
+      const login = await (await post('/api/login', { name, password })).json();
+      return (await post('/api/password', { old: password, new: 'a new password for rita' }, login.csrf)).status;
+    },
+    { name: 'rita', password },
+  );
+  assert.equal(status, 204);
+  await rp.evaluate((day) => window.viewer.clock.set({ day }), dayNumber(DAY));
+  const toggle = rp.locator('#layer-toggles [data-layer="drafts"] input');
+  await toggle.waitFor();
+  const answer = rp.waitForResponse((r) => r.url().endsWith('/api/drafts.geojson'));
+  await toggle.check();
+  assert.equal((await answer).headers()['cache-control'], 'private, no-store');
+  await rp.waitForFunction(() =>
+    window.map.queryRenderedFeatures({ layers: ['drafts'] }).some((f) => f.properties.id === 'DRAFT1'),
+  );
+  assert.ok(!(await draws(rp, 'events', 'DRAFT1')), 'the draft is drawn as an event');
+  assert.equal(await rp.evaluate(() => window.map.getPaintProperty('drafts', 'circle-color')), '#ffffff');
+  await clickFeature(rp, 'drafts', 'DRAFT1');
+  await rp.locator('.maplibregl-popup .event.draft .draft-mark').waitFor();
+  await rp.screenshot({ path: join(ARTIFACTS, 'viewer-drafts.png') });
+  assertClean(reviewer.problems);
+  await reviewer.context.close();
 }
 
 async function shutdown() {

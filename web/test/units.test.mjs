@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { driftPath, oneGeometryType } from '../app/js/data.js';
+import { eventTileUrl } from '../app/js/events.js';
 import { readHash, writeHash } from '../app/js/hash.js';
 import { arrowColours, buildStyle, legendOf } from '../app/js/style.js';
 import { Clock, dayOf, humanDate, isoOf, quarterOf } from '../app/js/time.js';
@@ -42,6 +43,32 @@ test('the clock shows a window or everything so far, within its days', () => {
   assert.equal(clock.mode, 'window');
   assert.equal(clock.windowDays, 91);
   assert.equal(changes, 5);
+});
+
+test('new bounds keep the day shown unless it falls outside them', () => {
+  const clock = new Clock(dayOf('2023-01-01'), dayOf('2025-12-06'));
+  clock.set({ day: dayOf('2024-06-30') });
+  let changes = 0;
+  clock.addEventListener('change', () => changes++);
+  clock.setBounds(dayOf('2023-01-01'), dayOf('2025-12-20'));
+  assert.equal(isoOf(clock.day), '2024-06-30');
+  assert.equal(isoOf(clock.last), '2025-12-20');
+  clock.setBounds(dayOf('2023-01-01'), dayOf('2025-12-20'));
+  assert.equal(changes, 1, 'the same bounds change nothing');
+  clock.setBounds(dayOf('2024-07-01'), dayOf('2025-12-20'));
+  assert.equal(isoOf(clock.day), '2024-07-01');
+  clock.setBounds(NaN, dayOf('2025-12-20'));
+  assert.equal(isoOf(clock.first), '2024-07-01', 'no bounds from no dates');
+});
+
+test('event tiles change URL with the clock, the types and the server revision', () => {
+  const template = 'http://127.0.0.1:8080/tiles/events/{z}/{x}/{y}.mvt';
+  const range = [dayOf('2024-04-01'), dayOf('2024-06-30')];
+  assert.equal(
+    eventTileUrl(template, range, ['raid'], 7),
+    `${template}?datetime=2024-04-01%2F2024-06-30&type=raid&v=7`,
+  );
+  assert.notEqual(eventTileUrl(template, range, null, 7), eventTileUrl(template, range, null, 8));
 });
 
 test('the hash holds the view and survives a round trip', () => {
@@ -139,18 +166,25 @@ test("the viewer's style extends the server's without restating it", () => {
   const style = buildStyle({ serverStyle: server, eventTiles: null });
   assert.deepEqual(
     style.layers.map((l) => l.id),
-    ['borders', 'flows-line', 'flows-arrows', 'hubs', 'drift-line', 'drift-arrows', 'events'],
+    ['borders', 'flows-line', 'flows-arrows', 'hubs', 'drift-line', 'drift-arrows', 'events', 'drafts', 'drafts-centre'],
   );
   assert.deepEqual(style.layers[0], server.layers[0], "the basemap is the server's");
-  assert.deepEqual(style.layers.at(-1).paint, server.layers.at(-1).paint, 'paint is not restated');
+  const layer = (id) => style.layers.find((l) => l.id === id);
+  assert.deepEqual(layer('events').paint, server.layers.at(-1).paint, 'paint is not restated');
+  // Drafts: hidden until asked for, ringed in the events' own colours, apart from events.
+  assert.equal(layer('drafts').layout.visibility, 'none');
+  assert.equal(layer('drafts').source, 'drafts');
+  assert.deepEqual(layer('drafts').paint['circle-stroke-color'], server.layers.at(-1).paint['circle-color']);
+  assert.notDeepEqual(layer('drafts').paint['circle-color'], layer('events').paint['circle-color']);
   assert.equal(style.sources.borders.url, 'http://127.0.0.1:8080/tiles/borders.json');
-  for (const id of ['events', 'hubs', 'drift', 'flows']) assert.equal(style.sources[id].type, 'geojson', id);
+  for (const id of ['events', 'hubs', 'drift', 'flows', 'drafts']) assert.equal(style.sources[id].type, 'geojson', id);
   assert.ok(style.layers.every((l) => l.source === 'borders' || !('source-layer' in l)));
   assert.ok(!('center' in style) && !('zoom' in style), 'the viewer places the map');
   assert.equal(server.layers[1]['source-layer'], 'flows', "the server's style is left as it was");
 
   const tiled = buildStyle({ serverStyle: server, eventTiles: 'http://127.0.0.1:8080/tiles/events/{z}/{x}/{y}.mvt' });
-  assert.equal(tiled.layers.at(-1)['source-layer'], 'events');
+  assert.equal(tiled.layers.find((l) => l.id === 'events')['source-layer'], 'events');
+  assert.equal(tiled.sources.drafts.type, 'geojson', 'drafts are GeoJSON whatever the events are');
   assert.deepEqual(tiled.sources.events.tiles, ['http://127.0.0.1:8080/tiles/events/{z}/{x}/{y}.mvt']);
 });
 

@@ -1,8 +1,10 @@
 // The server's API, always on the page's own origin.
 
-/** GET `path` as JSON; throws with the server's description on an error. */
-export async function getJSON(path) {
-  const response = await fetch(path, { headers: { Accept: 'application/json' } });
+/** GET `path` as JSON; throws with the server's description on an error.
+ * `fresh`: past any copy the browser keeps (what changes while the page is
+ * open: the layers after a revision, drafts, quotes). */
+export async function getJSON(path, { fresh = false } = {}) {
+  const response = await fetch(path, { headers: { Accept: 'application/json' }, cache: fresh ? 'no-store' : 'default' });
   if (!response.ok) {
     let detail = response.statusText;
     try {

@@ -27,21 +27,29 @@ function withDays(collection, first, last) {
   return collection;
 }
 
-/** Every event, with `t0`/`t1` from its `start`/`end`. */
-export async function loadEvents() {
-  return withDays(await getJSON('/api/layers/events.geojson'), 'start', 'end');
+/** Every event, with `t0`/`t1` from its `start`/`end`. `fresh`: past the
+ * browser's copy, after the server's events changed (see live.js). */
+export async function loadEvents({ fresh = false } = {}) {
+  return withDays(await getJSON('/api/layers/events.geojson', { fresh }), 'start', 'end');
+}
+
+/** Every draft, for editors and reviewers (`/api/drafts.geojson`, never
+ * cached), with `t0`/`t1` as events have them. */
+export async function loadDrafts() {
+  return withDays(await getJSON('/api/drafts.geojson', { fresh: true }), 'start', 'end');
 }
 
 /** Every flow (origin-destination line of one event). */
-export async function loadFlows() {
-  return withDays(await getJSON('/api/layers/flows.geojson'), 'first_day', 'last_day');
+export async function loadFlows({ fresh = false } = {}) {
+  return withDays(await getJSON('/api/layers/flows.geojson', { fresh }), 'first_day', 'last_day');
 }
 
 /** Hubs of the events of `types` (all when `types` is null; none when empty):
  * the server clusters them anew for a type filter. */
-export async function loadHubs(types) {
+export async function loadHubs(types, { fresh = false } = {}) {
   if (types && types.length === 0) return EMPTY();
-  return withDays(await getJSON(`/api/layers/hubs.geojson${filterQuery({ types })}`), 'first_day', 'last_day');
+  const path = `/api/layers/hubs.geojson${filterQuery({ types })}`;
+  return withDays(await getJSON(path, { fresh }), 'first_day', 'last_day');
 }
 
 /**
@@ -49,9 +57,9 @@ export async function loadHubs(types) {
  * time order) and, in place of the server's one trajectory line, one segment
  * per step from the centre before, so that the path grows with the clock.
  */
-export async function loadDrift(types) {
+export async function loadDrift(types, { fresh = false } = {}) {
   if (types && types.length === 0) return { collection: EMPTY(), steps: [] };
-  const drift = await getJSON(`/api/layers/drift.geojson${filterQuery({ types })}`);
+  const drift = await getJSON(`/api/layers/drift.geojson${filterQuery({ types })}`, { fresh });
   return driftPath(drift);
 }
 

@@ -1,6 +1,7 @@
 // The events layer under the clock, in either of its two forms (see data.js):
 // a GeoJSON source filtered in the browser, or vector tiles refetched with
-// `datetime=` and `type=` when the clock or the type filter changes.
+// `datetime=` and `type=` when the clock or the type filter changes, and
+// with `v=` when the server's events change (live.js).
 
 import { filterQuery, getJSON } from './api.js';
 import { isoOf } from './time.js';
@@ -15,9 +16,15 @@ export function ofTypes(types, property = 'type') {
   return types ? ['in', ['get', property], ['literal', types]] : true;
 }
 
-/** The tile URL template of events overlapping the days `range` of `types`. */
-export function eventTileUrl(template, range, types) {
-  return template + filterQuery({ datetime: range.map(isoOf), types });
+/**
+ * The tile URL template of events overlapping the days `range` of `types`,
+ * as of the server's `revision`: a new revision is a new URL, so the browser
+ * never draws a tile it kept from before a change (tiles may be kept an
+ * hour). The server ignores `v` (its cache drops the tiles a change makes
+ * stale).
+ */
+export function eventTileUrl(template, range, types, revision = 0) {
+  return `${template}${filterQuery({ datetime: range.map(isoOf), types })}&v=${revision}`;
 }
 
 /** How long the clock must rest before tiles are refetched: playback then
@@ -27,14 +34,17 @@ const TILE_REFRESH_MS = 250;
 export class EventsView {
   /**
    * `collection`: every event as GeoJSON (browser filtering), or null for
-   * vector tiles from `tileTemplate` (`.../{z}/{x}/{y}.mvt`).
+   * vector tiles from `tileTemplate` (`.../{z}/{x}/{y}.mvt`) as of the
+   * server's `revision`.
    */
-  constructor(map, { collection = null, tileTemplate = null }) {
+  constructor(map, { collection = null, tileTemplate = null, revision = 0 }) {
     this.map = map;
     this.collection = collection;
     this.tileTemplate = tileTemplate;
     this.byId = new Map((collection?.features ?? []).map((f) => [f.properties.id, f]));
     this.timer = null;
+    this.revision = revision;
+    this.last = null;
   }
 
   get tiled() {
@@ -43,6 +53,7 @@ export class EventsView {
 
   /** Shows the events overlapping the days `range` of `types` (all when null). */
   show(range, types) {
+    this.last = { range, types };
     if (!this.tiled) {
       this.map.setFilter('events', ['all', overlaps(range), ofTypes(types)]);
       return;
@@ -50,12 +61,27 @@ export class EventsView {
     // No type at all: nothing to ask the server for.
     this.map.setFilter('events', types && types.length === 0 ? ['boolean', false] : null);
     if (types && types.length === 0) return;
-    const wanted = eventTileUrl(this.tileTemplate, range, types);
+    const wanted = eventTileUrl(this.tileTemplate, range, types, this.revision);
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       const source = this.map.getSource('events');
       if (source.tiles?.[0] !== wanted) source.setTiles([wanted]);
     }, TILE_REFRESH_MS);
+  }
+
+  /**
+   * The server's events changed (its `revision`): every event again as
+   * GeoJSON (`collection`), or, for tiles, the tiles under a new URL. The
+   * filters, and so what the clock shows, stay.
+   */
+  update(revision, collection) {
+    this.revision = revision;
+    if (!this.tiled && collection) {
+      this.collection = collection;
+      this.byId = new Map(collection.features.map((f) => [f.properties.id, f]));
+      this.map.getSource('events').setData(collection);
+    }
+    if (this.last) this.show(this.last.range, this.last.types);
   }
 
   /** How many events overlap `range` among `types`; null when only the

@@ -1,12 +1,15 @@
 // The scamatlas map viewer: wires the map, the clock, the panel, the search
-// and the URL hash together. Everything it loads comes from this server.
+// and the URL hash together, and follows the server's changes without a
+// reload (live.js). Everything it loads comes from this server.
 
 import { Map as MapLibre, NavigationControl, Popup, ScaleControl } from '/vendor/maplibre-gl/maplibre-gl.mjs';
 import { getJSON } from './api.js';
 import { GEOJSON_EVENT_LIMIT, loadDrift, loadEvents, loadFlows, loadHubs } from './data.js';
+import { DraftsView } from './drafts.js';
 import { DriftView } from './drift.js';
 import { eventTileUrl, EventsView, ofTypes, overlaps } from './events.js';
 import { readHash, writeHash } from './hash.js';
+import { follow, revisionNow } from './live.js';
 import { Download, LayerToggles, symbolLegend, TypeLegend } from './panel.js';
 import { clusterDetails, eventDetails } from './popup.js';
 import { PlaceSearch } from './search.js';
@@ -29,8 +32,9 @@ const $ = (id) => document.getElementById(id);
 async function start() {
   const status = $('status');
   status.textContent = 'Loading…';
-  const [health, catalog, serverStyle, places] = await Promise.all([
-    getJSON('/health'),
+  // Asked first: whatever changes after it is fetched again at the next poll.
+  const live = await revisionNow();
+  const [catalog, serverStyle, places] = await Promise.all([
     getJSON('/api/layers'),
     getJSON('/style.json'),
     getJSON('/api/layers/places.geojson'),
@@ -45,12 +49,14 @@ async function start() {
     types: knownTypes(view.types),
     shown: new Set(view.layers ?? GROUPS.map((g) => g.id)),
   };
-  const time = catalog.layers.find((l) => l.id === 'events')?.time;
+  /** The first and last day of the published events, or null. */
+  const daysOf = (layers) => layers.find((l) => l.id === 'events')?.time?.map(dayOf) ?? null;
+  let published = daysOf(catalog.layers);
   const today = Math.floor(Date.now() / 86_400_000);
-  const clock = new Clock(time ? dayOf(time[0]) : today, time ? dayOf(time[1]) : today);
+  const clock = new Clock(published?.[0] ?? today, published?.[1] ?? today);
   clock.set(view);
 
-  const tiled = health.events > GEOJSON_EVENT_LIMIT;
+  const tiled = live.events > GEOJSON_EVENT_LIMIT;
   const tileTemplate = tiled ? (await getJSON('/tiles/events.json')).tiles[0] : null;
   const [events, flows, hubs, drift] = await Promise.all([
     tiled ? null : loadEvents(),
@@ -62,7 +68,7 @@ async function start() {
     container: 'map',
     style: buildStyle({
       serverStyle,
-      eventTiles: tiled ? eventTileUrl(tileTemplate, clock.range, state.types) : null,
+      eventTiles: tiled ? eventTileUrl(tileTemplate, clock.range, state.types, live.revision) : null,
     }),
     ...(view.center ? { center: view.center, zoom: view.zoom } : { bounds: HOME, fitBoundsOptions: { padding: 8 } }),
     dragRotate: false,
@@ -73,7 +79,7 @@ async function start() {
   map.touchZoomRotate.disableRotation();
   map.addControl(new NavigationControl({ showCompass: false }), 'top-right');
   map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-left');
-  const eventsView = new EventsView(map, { collection: events, tileTemplate });
+  const eventsView = new EventsView(map, { collection: events, tileTemplate, revision: live.revision });
   const driftView = new DriftView(map);
   await new Promise((resolve) => map.once('load', resolve));
   // The arrows are drawn on a canvas, before any line needs them: no sprite.
@@ -92,11 +98,12 @@ async function start() {
     windowDays: $('window'),
   });
   const download = new Download($('download-layer'), $('download'));
-  const total = health.events;
+  let total = live.events;
 
   function showTime() {
     const range = clock.range;
     eventsView.show(range, state.types);
+    draftsView.show(range, state.types);
     map.setFilter('hubs', overlaps(range));
     const flowFilter = ['all', overlaps(range), ofTypes(state.types, 'event_type')];
     map.setFilter('flows-line', flowFilter);
@@ -170,15 +177,51 @@ async function start() {
     }, HASH_DELAY_MS);
   }
 
-  const counts = events
-    ? events.features.reduce((m, f) => m.set(f.properties.type, (m.get(f.properties.type) ?? 0) + 1), new Map())
-    : null;
-  const legend = new TypeLegend($('legend-types'), palette, counts, state.types, setTypes);
+  const countsOf = (collection) =>
+    collection
+      ? collection.features.reduce((m, f) => m.set(f.properties.type, (m.get(f.properties.type) ?? 0) + 1), new Map())
+      : null;
+  const legend = new TypeLegend($('legend-types'), palette, countsOf(events), state.types, setTypes);
   symbolLegend($('legend-symbols'), palette.symbols);
   const toggles = new LayerToggles($('layer-toggles'), GROUPS, state.shown, (shown) => {
     state.shown = new Set(shown);
     showLayers();
   });
+
+  /** The clock spans the published events, and the drafts when shown; the
+   * day shown stays. */
+  function followDays() {
+    const spans = [published, draftsView.shown ? draftsView.days() : null].filter(Boolean);
+    if (spans.length) clock.setBounds(Math.min(...spans.map((s) => s[0])), Math.max(...spans.map((s) => s[1])));
+  }
+  const draftsView = new DraftsView(map, $('layer-toggles'), followDays);
+  draftsView.allow(live.drafts);
+
+  /** The server's events changed: every layer fetched again, past the
+   * browser's copies; the view, the clock, the filters and the panel stay. */
+  async function refresh(now) {
+    const types = state.types;
+    const [layers, newEvents, newFlows, newHubs, newDrift] = await Promise.all([
+      getJSON('/api/layers', { fresh: true }),
+      eventsView.tiled ? null : loadEvents({ fresh: true }),
+      loadFlows({ fresh: true }),
+      loadHubs(types, { fresh: true }),
+      loadDrift(types, { fresh: true }),
+    ]);
+    total = now.events;
+    published = daysOf(layers.layers);
+    eventsView.update(now.revision, newEvents);
+    if (newEvents) legend.setCounts(countsOf(newEvents));
+    map.getSource('flows').setData(newFlows);
+    if (state.types === types) {
+      map.getSource('hubs').setData(newHubs);
+      map.getSource('drift').setData(newDrift.collection);
+      driftView.setSteps(newDrift.steps);
+    }
+    await draftsView.refresh();
+    followDays();
+    showTime();
+  }
 
   window.addEventListener('hashchange', () => {
     if (window.location.hash === lastHash) return;
@@ -209,23 +252,47 @@ async function start() {
     scheduleHash();
   });
 
-  wirePopups(map, eventsView, colourOf);
+  wirePopups(map, { eventsView, draftsView, workspace: live.workspace }, colourOf);
+  follow(
+    live,
+    async (now, before) => {
+      if (now.revision !== before.revision) await refresh(now);
+      if (now.drafts !== before.drafts) draftsView.allow(now.drafts);
+    },
+    (error) => {
+      status.textContent = `Could not follow the server's changes: ${error.message}`;
+    },
+  );
   new PlaceSearch(map, { form: $('search'), input: $('search-input'), list: $('search-list') }, places);
   wirePanelToggle();
 
   // For people and for the browser test: the map and the viewer's parts.
   window.map = map;
-  window.viewer = { clock, state, eventsView, timebar, ready: false };
+  window.viewer = { clock, state, eventsView, draftsView, timebar, live, ready: false };
   map.once('idle', () => {
     window.viewer.ready = true;
     document.body.dataset.state = 'ready';
   });
 }
 
-/** Click an event for its details; hubs, drift steps and flows say what they are. */
-function wirePopups(map, eventsView, colourOf) {
+/**
+ * Click an event or a draft for its details (with the quotes behind its
+ * claims and its history, on a workspace); hubs, drift steps and flows say
+ * what they are.
+ */
+function wirePopups(map, { eventsView, draftsView, workspace }, colourOf) {
   const popup = new Popup({ maxWidth: 'min(380px, 90vw)', className: 'details' });
-  const clickable = ['events', 'hubs', 'drift-steps', 'flows-line'];
+  const clickable = ['drafts', 'events', 'hubs', 'drift-steps', 'flows-line'];
+  const points = new Set(['drafts', 'events']);
+  /** The quotes behind an event's claims; none when the server keeps none. */
+  const quotesOf = async (id) => {
+    if (!workspace) return [];
+    try {
+      return (await getJSON(`/api/events/${encodeURIComponent(id)}/evidence`, { fresh: true })).quotes;
+    } catch {
+      return [];
+    }
+  };
   for (const layer of clickable) {
     map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
     map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
@@ -236,16 +303,23 @@ function wirePopups(map, eventsView, colourOf) {
     const top = hits[0].layer.id;
     const content = document.createElement('div');
     content.className = 'details-content';
-    if (top === 'events') {
+    if (points.has(top)) {
       // One entry per event: a MultiPoint or a tile edge can hit twice.
-      const events = [...new Map(hits.filter((h) => h.layer.id === 'events').map((h) => [h.properties.id ?? h, h])).values()];
+      const events = [
+        ...new Map(
+          hits.filter((h) => points.has(h.layer.id)).map((h) => [h.properties.id ? `${h.layer.id}:${h.properties.id}` : h, h]),
+        ).values(),
+      ];
       for (const hit of events.slice(0, MAX_POPUP_EVENTS)) {
         if (hit.properties.cluster) {
           content.append(clusterDetails(hit.properties));
           continue;
         }
-        const feature = await eventsView.details(hit);
-        if (feature) content.append(eventDetails(feature, colourOf));
+        const draft = hit.layer.id === 'drafts';
+        const feature = draft ? draftsView.details(hit) : await eventsView.details(hit);
+        if (!feature) continue;
+        const quotes = await quotesOf(feature.properties.id);
+        content.append(eventDetails(feature, colourOf, { quotes, history: workspace, draft }));
       }
       if (events.length > MAX_POPUP_EVENTS) {
         const more = document.createElement('p');

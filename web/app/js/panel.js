@@ -45,20 +45,29 @@ export class LayerToggles {
 export class TypeLegend {
   constructor(container, palette, countsByType, selected, onChange) {
     this.inputs = new Map();
+    this.names = new Map();
     const all = [...palette.colours.keys()];
     for (const type of all) {
-      const count = countsByType ? (countsByType.get(type) ?? 0) : undefined;
       const { label, input } = checkbox('', !selected || selected.includes(type), () => onChange(this.selected()));
       const swatch = document.createElement('span');
       swatch.className = 'swatch';
       swatch.style.backgroundColor = palette.colours.get(type);
       const name = document.createElement('span');
-      name.textContent = type.replaceAll('_', ' ') + (count === undefined ? '' : ` (${count})`);
       label.append(swatch, name);
       label.dataset.type = type;
-      if (count === 0) label.classList.add('empty');
       this.inputs.set(type, input);
+      this.names.set(type, name);
       container.append(label);
+    }
+    this.setCounts(countsByType);
+  }
+
+  /** How many events each type has (none given: no counts shown). */
+  setCounts(countsByType) {
+    for (const [type, name] of this.names) {
+      const count = countsByType ? (countsByType.get(type) ?? 0) : undefined;
+      name.textContent = type.replaceAll('_', ' ') + (count === undefined ? '' : ` (${count})`);
+      name.parentElement.classList.toggle('empty', count === 0);
     }
   }
 

@@ -1,7 +1,9 @@
 // What a click on an event shows: date and precision, type, the counts
-// every source claims side by side, places, and the sources as links. Built
-// with DOM nodes and textContent only, so nothing in the data becomes markup.
+// every source claims side by side with the quote behind each claim, places,
+// the sources as links, and a link to the event's history. Built with DOM
+// nodes and textContent only, so nothing in the data becomes markup.
 
+import { getJSON } from './api.js';
 import { humanDate } from './time.js';
 
 const PRECISION = {
@@ -61,19 +63,37 @@ function where(p) {
   return element('p', { className: 'where' }, ...parts);
 }
 
+/** A quote from an article (`/api/events/{id}/evidence`), in its own
+ * language, with where it sits in the article. */
+function quoteOf(q) {
+  const block = element('blockquote', { className: 'quote', text: `“${q.quote}”` });
+  if (q.article?.url) block.cite = q.article.url;
+  block.title = `characters ${number(q.start_char)}–${number(q.end_char)} of the article`;
+  return block;
+}
+
 /** The counts: the event's own (best, with its range), then each source's
- * claim side by side with its link. */
-function counts(p) {
+ * claim side by side with its link, and under it the quotes behind it. */
+function counts(p, quotes) {
   const table = element('table', { className: 'claims' });
   table.append(
     element('thead', {}, element('tr', {}, element('th', { text: 'Source' }), element('th', { text: 'Claims' }))),
   );
   const body = element('tbody');
-  for (const source of p.sources ?? []) {
+  const quoteRow = (q) => {
+    const cell = element('td', {}, quoteOf(q));
+    cell.colSpan = 2;
+    return element('tr', { className: 'quote-row' }, cell);
+  };
+  const sources = p.sources ?? [];
+  for (const source of sources) {
     const claim =
       typeof source.count === 'number' ? `${number(source.count)} ${words(source.count_kind)}` : 'no figure';
     body.append(element('tr', {}, element('td', {}, sourceLink(source)), element('td', { text: claim })));
+    body.append(...quotes.filter((q) => q.source_url === source.url).map(quoteRow));
   }
+  const known = new Set(sources.map((s) => s.url));
+  body.append(...quotes.filter((q) => !known.has(q.source_url)).map(quoteRow));
   table.append(body);
   const summary = (p.counts ?? []).map((c) => {
     const range = c.low !== c.high ? ` (${number(c.low)}–${number(c.high)})` : '';
@@ -91,25 +111,66 @@ function counts(p) {
   ];
 }
 
-/** The details of one event (a GeoJSON feature with its full properties). */
-export function eventDetails(feature, colourOf) {
+/** One revision of an event: version, day, action, who, why, what changed. */
+function revisionItem(r) {
+  const reason = r.reason ? ` (“${r.reason}”)` : '';
+  const changed = r.changed?.length && r.action !== 'create' && r.action !== 'import' ? `; changed ${r.changed.join(', ')}` : '';
+  return element('li', {
+    text: `v${r.version}, ${humanDate((r.at ?? '').slice(0, 10))}: ${words(r.action)} by ${r.author}${reason}${changed}`,
+  });
+}
+
+/** A link to the event's history (`/api/events/{id}/history`, JSON): a click
+ * lists its revisions here instead, oldest first; another hides them. */
+function historyOf(id) {
+  const path = `/api/events/${encodeURIComponent(id)}/history`;
+  const link = element('a', { className: 'history-link', text: 'History' });
+  link.href = path;
+  const list = element('ol', { className: 'revisions' });
+  list.hidden = true;
+  link.addEventListener('click', async (event) => {
+    event.preventDefault();
+    if (!list.hidden) {
+      list.hidden = true;
+      return;
+    }
+    try {
+      const { revisions } = await getJSON(path, { fresh: true });
+      list.replaceChildren(...revisions.map(revisionItem));
+    } catch (error) {
+      list.replaceChildren(element('li', { className: 'error', text: error.message }));
+    }
+    list.hidden = false;
+  });
+  return element('div', { className: 'history' }, link, list);
+}
+
+/**
+ * The details of one event (a GeoJSON feature with its full properties).
+ * `quotes`: the evidence of its claims, when the server keeps any; `history`:
+ * whether it keeps the event's revisions (a workspace); `draft`: a draft,
+ * shown to editors only, marked as not public.
+ */
+export function eventDetails(feature, colourOf, { quotes = [], history = false, draft = false } = {}) {
   const p = feature.properties;
   const swatch = element('span', { className: 'swatch' });
   swatch.style.backgroundColor = colourOf(p.type);
   return element(
     'article',
-    { className: 'event' },
+    { className: draft ? 'event draft' : 'event' },
     element(
       'h3',
       {},
       swatch,
       element('span', { text: words(p.type) }),
+      draft ? element('span', { className: 'draft-mark', text: 'draft, not public' }) : null,
       element('span', { className: 'event-id', text: p.id }),
     ),
     when(p),
     where(p),
-    ...counts(p),
+    ...counts(p, quotes),
     p.notes ? element('p', { className: 'notes', text: p.notes }) : null,
+    history && p.id ? historyOf(p.id) : null,
   );
 }
 

@@ -2,7 +2,8 @@
 // built in src/server/style.rs), extended with what only this viewer has:
 // hubs, drift and flows (and events, unless there are too many) as GeoJSON
 // sources that the clock filters in the browser, and arrows on flow and
-// drift lines drawn on a canvas (see `arrowImage`), so no sprite is needed.
+// drift lines drawn on a canvas (see `arrowImage`), so no sprite is needed;
+// and, for editors and reviewers, drafts (`draftLayers`), hidden until asked for.
 // Colours are never restated here: the layers keep the server's paint, and
 // the legend comes from the style's metadata.
 
@@ -60,6 +61,38 @@ const ARROW_LAYERS = {
 };
 
 /**
+ * Drafts, drawn apart from published events: a white disc ringed in the
+ * type's colour (the events layer's colour, never restated) with a dark dot
+ * at its centre, sized as events are. Hidden until switched on.
+ */
+export function draftLayers(eventsLayer) {
+  const { 'circle-color': colour, 'circle-radius': radius = 6 } = eventsLayer.paint ?? {};
+  const hidden = { visibility: 'none' };
+  return [
+    {
+      id: 'drafts',
+      type: 'circle',
+      source: 'drafts',
+      layout: hidden,
+      paint: {
+        'circle-color': '#ffffff',
+        'circle-opacity': 0.55,
+        'circle-radius': radius,
+        'circle-stroke-color': colour,
+        'circle-stroke-width': 2.5,
+      },
+    },
+    {
+      id: 'drafts-centre',
+      type: 'circle',
+      source: 'drafts',
+      layout: hidden,
+      paint: { 'circle-color': '#222222', 'circle-radius': 1.5 },
+    },
+  ];
+}
+
+/**
  * The server's style as this viewer draws it. Events are a GeoJSON source,
  * or vector tiles (`eventTiles`, a tile URL) when the data is too large to
  * send to the browser at once; hubs, drift and flows are GeoJSON. The map's
@@ -78,10 +111,12 @@ export function buildStyle({ serverStyle, eventTiles }) {
     hubs: geojson('id'),
     drift: geojson(),
     flows: geojson('id'),
+    drafts: geojson('id'),
   });
   const inBrowser = new Set(['hubs', 'drift', 'flows', ...(eventTiles ? [] : ['events'])]);
   style.layers = style.layers.flatMap((layer) => {
     if (inBrowser.has(layer.source)) delete layer['source-layer'];
+    if (layer.id === 'events') return [layer, ...draftLayers(layer)];
     return ARROW_LAYERS[layer.id] ? [layer, ARROW_LAYERS[layer.id]] : [layer];
   });
   return style;

@@ -75,6 +75,18 @@ export class Clock extends EventTarget {
     this.changed();
   }
 
+  /** New first and last days (the data's dates changed): the day shown
+   * stays, unless it now lies outside them. */
+  setBounds(first, last) {
+    if (!(Number.isFinite(first) && Number.isFinite(last) && first <= last)) return;
+    if (first === this.first && last === this.last) return;
+    this.first = first;
+    this.last = last;
+    this.day = Math.min(last, Math.max(first, this.day));
+    this.position = Math.min(last, Math.max(first, this.position));
+    this.changed();
+  }
+
   play() {
     if (this.playing) return;
     if (this.day >= this.last) this.set({ day: this.first });

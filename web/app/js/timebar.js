@@ -10,8 +10,6 @@ export class TimeBar {
   constructor(clock, { slider, play, label, speed, mode, windowDays }) {
     this.clock = clock;
     this.controls = { slider, play, label, speed, mode, windowDays };
-    slider.min = String(clock.first);
-    slider.max = String(clock.last);
     slider.step = '1';
 
     slider.addEventListener('input', () => {
@@ -29,6 +27,8 @@ export class TimeBar {
   update() {
     const { clock } = this;
     const { slider, play, label, speed, mode, windowDays } = this.controls;
+    slider.min = String(clock.first);
+    slider.max = String(clock.last);
     slider.value = String(clock.day);
     const [start, end] = clock.range;
     const text = clock.mode === 'cumulative' ? `up to ${day(end)}` : `${day(start)} – ${day(end)}`;

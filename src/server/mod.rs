@@ -85,6 +85,9 @@ pub struct AppState {
     pub(crate) store: Option<live::Store>,
     /// Saves of its catalog under way ([`AppState::finish_saving`]).
     saves: live::Saves,
+    /// Drawn when the state is made: tells this server's snapshots from those
+    /// of the server before it (each counts generations from 0).
+    pub(crate) instance: u64,
 }
 
 /// One catalog and what is worked out from it: swapped in whole.
@@ -121,6 +124,7 @@ impl AppState {
             tiles_made: AtomicUsize::new(0),
             store: None,
             saves: live::Saves::default(),
+            instance: instance(),
         }
     }
 
@@ -145,6 +149,17 @@ impl AppState {
     pub fn tiles_made(&self) -> usize {
         self.tiles_made.load(std::sync::atomic::Ordering::Relaxed)
     }
+}
+
+/// A number unlikely to be drawn again: random, else the time.
+fn instance() -> u64 {
+    let mut bytes = [0; 8];
+    if getrandom::fill(&mut bytes).is_ok() {
+        return u64::from_le_bytes(bytes);
+    }
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
 }
 
 impl std::fmt::Debug for AppState {

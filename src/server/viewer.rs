@@ -8,8 +8,11 @@
 //! | `GET /api/drafts.geojson` | editors and reviewers | never (`private, no-store`) |
 //! | `GET /api/events/{id}/evidence` | anyone (drafts: editors) | drafts never |
 //!
-//! A revision is the served catalog's [`Snapshot::generation`](super::Snapshot):
-//! it grows with every snapshot swapped in, which the follower does for each
+//! A revision is a string naming this server ([`AppState`]'s instance, drawn
+//! at its start) and the served catalog's
+//! [`Snapshot::generation`](super::Snapshot), which grows with every snapshot
+//! swapped in (so a restarted server, counting from 0 again, never repeats a
+//! revision a page saw), which the follower does for each
 //! burst of workspace writes (drafts included), so a client that sees it
 //! change fetches its layers again, and tiles under a new URL.
 
@@ -36,13 +39,13 @@ type Shared = State<Arc<AppState>>;
 const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
 
 /// `GET /api/revision`: `{"revision", "events", "workspace", "drafts"}`:
-/// the served catalog's generation and its number of events, whether events
+/// this server and the served catalog's generation (see the module), its number of events, whether events
 /// have a history and quotes here (a workspace, not files served read-only),
 /// and whether the caller may see drafts.
 pub async fn revision(State(state): Shared, caller: Caller) -> Response {
     let catalog = state.catalog();
     let body = json!({
-        "revision": catalog.generation,
+        "revision": format!("{:x}-{}", state.instance, catalog.generation),
         "events": catalog.dataset().len(),
         "workspace": state.store.is_some(),
         "drafts": state.store.is_some() && caller.require(Role::Editor).is_ok(),

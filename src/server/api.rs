@@ -177,7 +177,7 @@ pub async fn history(
     State(state): Shared,
     caller: Caller,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
     if state.store.is_none() {
         return Err(ApiError::NotFound(
@@ -200,7 +200,13 @@ pub async fn history(
         })
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?;
-    Ok(Json(json!({ "id": id, "revisions": revisions })))
+    let body = Json(json!({ "id": id, "revisions": revisions }));
+    // What an editor is answered depends on who asks: no cache keeps it.
+    Ok(if editor {
+        ([(header::CACHE_CONTROL, super::viewer::PRIVATE)], body).into_response()
+    } else {
+        body.into_response()
+    })
 }
 
 /// `/api/layers`: the catalog of layers with their links and extents.

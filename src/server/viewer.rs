@@ -36,7 +36,7 @@ type Shared = State<Arc<AppState>>;
 
 /// What an answer that depends on who asks, or changes at any moment, says
 /// to every cache: keep nothing.
-const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
+pub(super) const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
 
 /// `GET /api/revision`: `{"revision", "events", "workspace", "drafts"}`:
 /// this server and the served catalog's generation (see the module), its number of events, whether events

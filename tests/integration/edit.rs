@@ -250,7 +250,7 @@ fn drafts_stay_private_until_published() {
             .0,
         StatusCode::NOT_FOUND
     );
-    let (status, _, body) = desk.as_token(
+    let (status, headers, body) = desk.as_token(
         &desk.editor,
         Method::GET,
         "/api/events/D1/history",
@@ -260,6 +260,11 @@ fn drafts_stay_private_until_published() {
     assert_eq!(
         (status, &body["revisions"][0]["action"]),
         (StatusCode::OK, &json!("create"))
+    );
+    assert_eq!(
+        headers.get("cache-control").map(|v| v.as_bytes()),
+        Some(&b"private, no-store"[..]),
+        "an editor's history is kept by no cache"
     );
     let (status, _, body) = desk.as_token(&desk.editor, Method::GET, "/api/events/D1", &[], None);
     assert_eq!(

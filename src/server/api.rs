@@ -18,7 +18,6 @@ use crate::dataset::{border, Where};
 use crate::events::{write_geojson_with, Filter};
 use crate::gazetteer::{is_ambiguous, Hints, Kind};
 use crate::layers::{LayerKind, LayerQuery};
-use crate::workspace::Status;
 
 type Shared = State<Arc<AppState>>;
 
@@ -179,34 +178,14 @@ pub async fn history(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    if state.store.is_none() {
-        return Err(ApiError::NotFound(
-            "no history here: this server serves event files read-only (--events); \
-             history is kept in a workspace (serve without --events)"
-                .into(),
-        ));
-    }
-    // Drafts and retracted events are for editors only.
     let editor = caller.can(Role::Editor);
-    let wanted = id.clone();
-    let revisions = state
-        .workspace(|ws| async move {
-            match ws.get(&wanted).await? {
-                Some(now) if editor || now.status == Status::Published => {
-                    ws.history(&wanted).await.map(Some)
-                }
-                _ => Ok(None),
-            }
+    let (status, revisions) = state
+        .visible_event(&id, editor, "history", |ws, now| async move {
+            Ok((now.status, ws.history(&now.event.id).await?))
         })
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?;
+        .await?;
     let body = Json(json!({ "id": id, "revisions": revisions }));
-    // What an editor is answered depends on who asks: no cache keeps it.
-    Ok(if editor {
-        ([(header::CACHE_CONTROL, super::viewer::PRIVATE)], body).into_response()
-    } else {
-        body.into_response()
-    })
+    Ok(super::viewer::answer_about(status, body))
 }
 
 /// `/api/layers`: the catalog of layers with their links and extents.

@@ -52,7 +52,7 @@ use crate::events::Event;
 use crate::gazetteer::Gazetteer;
 use crate::layers::{tiles_showing, Catalog, CatalogError, CLUSTER_BELOW_ZOOM, MAX_ZOOM};
 use crate::tiles::TileCoord;
-use crate::workspace::{Changed, Status, Workspace, WorkspaceError};
+use crate::workspace::{Changed, Status, Stored, Workspace, WorkspaceError};
 
 /// How often the follower reads the workspace's revision.
 pub const POLL: Duration = Duration::from_millis(100);
@@ -640,6 +640,41 @@ impl AppState {
             )
         })?;
         Ok(store.run(work(store.workspace.clone())).await??)
+    }
+
+    /// Runs `work` with the workspace and the event `id` as it stands, if the
+    /// caller may see it: a published event anyone, a draft or a retracted
+    /// one editors only (`editor`). 404 for an unknown id, an event the
+    /// caller may not see, or a server of read-only files (`kept` names what
+    /// a workspace would keep: "history", "quotes").
+    pub(crate) async fn visible_event<T, F>(
+        &self,
+        id: &str,
+        editor: bool,
+        kept: &str,
+        work: impl FnOnce(Workspace, Stored) -> F + Send + 'static,
+    ) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: Future<Output = Result<T, WorkspaceError>> + Send + 'static,
+    {
+        if self.store.is_none() {
+            return Err(ApiError::NotFound(format!(
+                "no {kept} here: this server serves event files read-only (--events); \
+                 {kept} is kept in a workspace (serve without --events)"
+            )));
+        }
+        let wanted = id.to_owned();
+        self.workspace(|ws| async move {
+            match ws.get(&wanted).await? {
+                Some(now) if editor || now.status == Status::Published => {
+                    work(ws, now).await.map(Some)
+                }
+                _ => Ok(None),
+            }
+        })
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))
     }
 }
 

@@ -36,7 +36,7 @@ type Shared = State<Arc<AppState>>;
 
 /// What an answer that depends on who asks, or changes at any moment, says
 /// to every cache: keep nothing.
-pub(super) const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
+const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
 
 /// `GET /api/revision`: `{"revision", "events", "workspace", "drafts"}`:
 /// this server and the served catalog's generation (see the module), its number of events, whether events
@@ -94,24 +94,10 @@ pub async fn evidence(
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let Path(id) = path.map_err(|e| ApiError::bad("path", e.body_text()))?;
-    if state.store.is_none() {
-        return Err(ApiError::NotFound(
-            "no quotes here: this server serves event files read-only (--events); \
-             quotes are kept in a workspace (serve without --events)"
-                .into(),
-        ));
-    }
     let editor = caller.can(Role::Editor);
-    let wanted = id.clone();
     let (status, quotes, articles) = state
-        .workspace(|ws| async move {
-            let Some(now) = ws.get(&wanted).await? else {
-                return Ok(None);
-            };
-            if !editor && now.status != Status::Published {
-                return Ok(None);
-            }
-            let quotes = ws.evidence(&wanted).await?;
+        .visible_event(&id, editor, "quotes", |ws, now| async move {
+            let quotes = ws.evidence(&now.event.id).await?;
             let mut articles = BTreeMap::new();
             for quote in &quotes {
                 if !articles.contains_key(&quote.source_url) {
@@ -119,10 +105,9 @@ pub async fn evidence(
                     articles.insert(quote.source_url.clone(), article);
                 }
             }
-            Ok(Some((now.status, quotes, articles)))
+            Ok((now.status, quotes, articles))
         })
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no published event {id:?}")))?;
+        .await?;
     let quotes: Vec<_> = quotes
         .iter()
         .map(|q| {
@@ -142,8 +127,14 @@ pub async fn evidence(
         })
         .collect();
     let body = Json(json!({ "id": id, "status": status.as_str(), "quotes": quotes }));
+    Ok(answer_about(status, body))
+}
+
+/// An answer about an event with this status: kept by no cache unless the
+/// event is published (then anyone may see it).
+pub(super) fn answer_about(status: Status, body: Json<serde_json::Value>) -> Response {
     if status == Status::Published {
-        return Ok(body.into_response());
+        return body.into_response();
     }
-    Ok(([(header::CACHE_CONTROL, PRIVATE)], body).into_response())
+    ([(header::CACHE_CONTROL, PRIVATE)], body).into_response()
 }

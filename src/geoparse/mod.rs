@@ -44,6 +44,7 @@ pub mod dates;
 mod drafts;
 pub mod eval;
 pub mod eval_events;
+pub mod html;
 mod lexicon;
 mod mentions;
 pub mod proposals;

@@ -48,6 +48,7 @@ pub mod html;
 mod lexicon;
 mod mentions;
 pub mod proposals;
+pub mod review;
 pub mod text;
 mod words;
 

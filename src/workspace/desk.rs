@@ -19,6 +19,9 @@ pub struct QueueFilter {
     pub types: Vec<EventType>,
     /// A place of the event within `[west, south, east, north]` (degrees).
     pub bbox: Option<[f64; 4]>,
+    /// A place of the event within this many metres of this point (a named
+    /// place and its radius).
+    pub near: Option<(LonLat, f64)>,
     /// Dated within this range.
     pub time: Option<TimeRange>,
     /// Drafts made before this one (the `next` of the page before).
@@ -241,6 +244,12 @@ fn passes(filter: &QueueFilter, stored: &Stored) -> bool {
             event.places.iter().any(|p| {
                 (west..=east).contains(&p.point.lon) && (south..=north).contains(&p.point.lat)
             })
+        })
+        && filter.near.is_none_or(|(point, radius_m)| {
+            event
+                .places
+                .iter()
+                .any(|p| p.point.distance_m(point) <= radius_m)
         })
 }
 

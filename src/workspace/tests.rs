@@ -664,6 +664,7 @@ fn the_queue_lists_drafts_newest_first_in_pages_and_by_filter() {
         let typed = QueueFilter {
             types: vec![first.event_type],
             bbox: Some([p.lon - 0.01, p.lat - 0.01, p.lon + 0.01, p.lat + 0.01]),
+            near: Some((p, 1_000.0)),
             time: Some(TimeRange {
                 start: Some(first.date.first_day()),
                 end: Some(first.date.last_day()),

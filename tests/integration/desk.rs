@@ -703,3 +703,67 @@ fn a_reviewer_rejects_a_draft_with_a_reason() {
     let (_, queue) = get(&desk, &desk.editor, "/api/review/queue");
     assert_eq!(queue["drafts"], json!([]));
 }
+
+#[test]
+fn the_readme_desk_examples_work_as_written() {
+    let desk = Desk::new();
+    let ed = desk.editor.clone();
+    let send = |method: Method, uri: &str, extra: &[(&str, &str)], body: Option<Value>| {
+        let (status, _, body) = desk.as_token(&ed, method, uri, extra, body);
+        assert!(status.is_success(), "{uri}: {status} {body}");
+        body
+    };
+    send(
+        Method::POST,
+        "/api/events",
+        &[],
+        Some(json!({"type": "Feature", "geometry": null, "properties":
+        {"id": "N1", "date": "2025-11-30", "type": "raid", "place": "KK Park",
+         "sources": [{"url": "https://example.org/report"}]}})),
+    );
+    send(
+        Method::PATCH,
+        "/api/events/N1",
+        &[("if-match", "\"v1\"")],
+        Some(json!({"properties": {"notes": "two sources now"}})),
+    );
+    let article = send(
+        Method::POST,
+        "/api/articles",
+        &[],
+        Some(
+            json!({"url": "https://example.org/raid", "published": "2025-03-05",
+        "text": "Thai police arrested 120 people in Shwe Kokko on Monday."}),
+        ),
+    );
+    assert_eq!(article["id"], 1);
+    let view = send(Method::GET, "/api/articles/1", &[], None);
+    assert_eq!(view["mentions"][0]["start"], 35, "{view}");
+    send(
+        Method::PUT,
+        "/api/articles/1/mentions/35",
+        &[],
+        Some(json!({"place_id": "kk_park"})),
+    );
+    send(
+        Method::GET,
+        "/api/review/queue?type=raid&place=Myawaddy&limit=20",
+        &[],
+        None,
+    );
+    send(
+        Method::GET,
+        "/api/events/similar?type=raid&lon=98.5&lat=16.7&date=2025-03-03",
+        &[],
+        None,
+    );
+    let claimed = send(
+        Method::POST,
+        "/api/events/N1/claims",
+        &[("if-match", "\"v2\"")],
+        Some(json!(
+        {"source": {"url": "https://example.org/raid", "count": 120, "count_kind": "arrested"},
+         "quote": {"article_id": 1, "start_char": 12, "end_char": 34, "text": "arrested 120 people in"}})),
+    );
+    assert_eq!(claimed["properties"]["version"], 3);
+}

@@ -1,8 +1,8 @@
 //! The review desk's API over a real workspace: articles brought in once
 //! (text or HTML, bounded), what the geoparser found and editors'
 //! corrections of it, the queue of drafts, similar events, and a further
-//! claim attached with its quote and translation. Fixture texts are written
-//! for these tests.
+//! claim attached with its quote and translation (one winner among racing
+//! writers). Fixture texts are written for these tests.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -769,4 +769,44 @@ fn the_readme_desk_examples_work_as_written() {
          "quote": {"article_id": 1, "start_char": 12, "end_char": 34, "text": "arrested 120 people in"}})),
     );
     assert_eq!(claimed["properties"]["version"], 3);
+}
+
+#[test]
+fn twenty_sources_racing_to_claim_one_event_one_wins() {
+    let desk = Desk::new();
+    draft(&desk, &desk.editor, "W1", "2025-10-20", "KK Park", "raid");
+    let outcomes = runtime().block_on(async {
+        let mut tasks = Vec::new();
+        for writer in 0..20 {
+            let app = desk.app.clone();
+            let claim = json!({"source": {"url": format!("https://example.org/outlet-{writer}"),
+                                          "count": 100 + writer, "count_kind": "arrested"}});
+            let request = Request::post("/api/events/W1/claims")
+                .header(header::AUTHORIZATION, format!("Bearer {}", desk.editor))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::IF_MATCH, "\"v1\"")
+                .body(Body::from(claim.to_string()))
+                .expect("request");
+            tasks.push(tokio::spawn(async move {
+                app.oneshot(request).await.expect("response").status()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.expect("task"));
+        }
+        statuses
+    });
+    let won = outcomes.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = outcomes
+        .iter()
+        .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
+        .count();
+    assert_eq!((won, refused), (1, 19), "{outcomes:?}");
+    let (_, event) = get(&desk, &desk.editor, "/api/events/W1");
+    assert_eq!(event["properties"]["version"], 2);
+    assert_eq!(
+        event["properties"]["sources"].as_array().map(Vec::len),
+        Some(2)
+    );
 }

@@ -83,7 +83,7 @@ pub async fn drafts(State(state): Shared, caller: Caller) -> Result<Response, Ap
 
 /// `GET /api/events/{id}/evidence`: the quote behind each claim of an event,
 /// `{"id", "status", "quotes": [{"source_url", "quote", "start_char",
-/// "end_char", "article": {"id", "url", "outlet", "published"}}]}`, offsets
+/// "end_char", "translation" (a translation beside the quote, or null), "article": {"id", "url", "outlet", "published"}}]}`, offsets
 /// in characters into the article's text, end exclusive. Of published events
 /// for anyone, of drafts and retracted events for editors (never cached);
 /// 404 for an unknown id, an event the caller may not see, or a server of
@@ -117,6 +117,7 @@ pub async fn evidence(
                 "quote": q.quote,
                 "start_char": q.start_char,
                 "end_char": q.end_char,
+                "translation": q.translation,
                 "article": article.map(|a| json!({
                     "id": a.id,
                     "url": a.url,

@@ -64,11 +64,15 @@ function where(p) {
 }
 
 /** A quote from an article (`/api/events/{id}/evidence`), in its own
- * language, with where it sits in the article. */
+ * language, with where it sits in the article, and under it its translation
+ * when the desk gave one, marked as such. */
 function quoteOf(q) {
   const block = element('blockquote', { className: 'quote', text: `“${q.quote}”` });
   if (q.article?.url) block.cite = q.article.url;
   block.title = `characters ${number(q.start_char)}–${number(q.end_char)} of the article`;
+  if (q.translation) {
+    block.append(element('p', { className: 'translation', text: `Translation: ${q.translation}` }));
+  }
   return block;
 }
 

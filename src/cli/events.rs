@@ -345,7 +345,7 @@ fn quote_of<'a>(
             .into())
         }
     };
-    Ok(Some(Quote { source_url, text }))
+    Ok(Some(Quote::new(source_url, text)))
 }
 
 /// The flags of a new event as a draft.

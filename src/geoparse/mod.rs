@@ -44,9 +44,11 @@ pub mod dates;
 mod drafts;
 pub mod eval;
 pub mod eval_events;
+pub mod html;
 mod lexicon;
 mod mentions;
 pub mod proposals;
+pub mod review;
 pub mod text;
 mod words;
 
@@ -229,7 +231,26 @@ impl<'g> Geoparser<'g> {
     /// the mentions built from them (about 230 bytes a mention).
     #[must_use]
     pub fn parse(&self, text: &str, options: &Options) -> Document<'g> {
-        let mentions = self.mentions(text);
+        self.parse_corrected(text, options, &[])
+    }
+
+    /// [`Geoparser::parse`] with an editor's `corrections` of place mentions
+    /// applied before counts are linked to places (and so before
+    /// [`proposals`] choose a place): a mention at a correction's start gets
+    /// the place given, or is dropped as not a place; a correction naming a
+    /// place where nothing was found adds a mention. Corrections outside the
+    /// text are passed over.
+    #[must_use]
+    pub fn parse_corrected(
+        &self,
+        text: &str,
+        options: &Options,
+        corrections: &[Correction<'g>],
+    ) -> Document<'g> {
+        let mut mentions = self.mentions(text);
+        if !corrections.is_empty() {
+            correct(text, &mut mentions, corrections);
+        }
         let (article_date, article_date_source) = match options.article_date {
             Some(d) => (Some(d), Some("given".to_string())),
             None => match dates::article_date(text) {
@@ -249,9 +270,185 @@ impl<'g> Geoparser<'g> {
     }
 }
 
+/// An editor's correction of a place mention, by its code-point span.
+#[derive(Debug, Clone, Copy)]
+pub struct Correction<'g> {
+    /// Unicode code-point offsets, end exclusive.
+    pub start: usize,
+    pub end: usize,
+    /// The place meant; `None`: the span names no place.
+    pub place: Option<&'g Place>,
+}
+
+/// What an editor's choice says in a mention's reason.
+pub const CORRECTED: &str = "chosen by an editor";
+
+/// Applies `corrections` to `mentions` (in text order, kept so).
+fn correct<'g>(text: &str, mentions: &mut Vec<Mention<'g>>, corrections: &[Correction<'g>]) {
+    for c in corrections {
+        let at = mentions.iter().position(|m| m.start == c.start);
+        match (at, c.place) {
+            (Some(i), None) => {
+                mentions.remove(i);
+            }
+            (Some(i), Some(place)) => {
+                let m = &mut mentions[i];
+                m.place = Some(place);
+                m.point = Some(place.point);
+                m.confidence = 1.0;
+                m.reason = CORRECTED.to_string();
+                m.organisation = None;
+            }
+            (None, None) => {}
+            (None, Some(place)) => {
+                let Some((byte_start, byte_end)) = byte_span(text, c.start, c.end) else {
+                    continue;
+                };
+                let mention = Mention {
+                    start: c.start,
+                    end: c.end,
+                    byte_start,
+                    byte_end,
+                    text: text[byte_start..byte_end].to_string(),
+                    place: Some(place),
+                    point: Some(place.point),
+                    confidence: 1.0,
+                    reason: CORRECTED.to_string(),
+                    candidates: 1,
+                    organisation: None,
+                    found: Found::Name,
+                };
+                let i = mentions.partition_point(|m| m.start < c.start);
+                mentions.insert(i, mention);
+            }
+        }
+    }
+}
+
+/// The byte span of the code-point span `[start, end)` of `text`; `None`
+/// when it is empty or runs past the end.
+#[must_use]
+pub fn byte_span(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if start >= end {
+        return None;
+    }
+    let mut bytes = text
+        .char_indices()
+        .map(|(b, _)| b)
+        .chain(std::iter::once(text.len()));
+    let from = bytes.nth(start)?;
+    let to = bytes.nth(end - start - 1)?;
+    Some((from, to))
+}
+
+/// A [`Geoparser`] that owns a share of its gazetteer: built once, kept for
+/// as long as the gazetteer is in use (a server's review desk).
+pub struct SharedGeoparser(SharedCell);
+
+self_cell::self_cell!(
+    struct SharedCell {
+        owner: std::sync::Arc<Gazetteer>,
+        #[covariant]
+        dependent: Geoparser,
+    }
+);
+
+impl SharedGeoparser {
+    /// Compiles the gazetteer's names into the matcher.
+    ///
+    /// # Errors
+    /// Only if the name automaton cannot be built.
+    pub fn new(gazetteer: std::sync::Arc<Gazetteer>) -> Result<Self, GeoparseError> {
+        SharedCell::try_new(gazetteer, |g| Geoparser::new(g)).map(Self)
+    }
+
+    #[must_use]
+    pub fn get(&self) -> &Geoparser<'_> {
+        self.0.borrow_dependent()
+    }
+
+    /// The gazetteer it parses with.
+    #[must_use]
+    pub fn gazetteer(&self) -> &std::sync::Arc<Gazetteer> {
+        self.0.borrow_owner()
+    }
+}
+
+impl std::fmt::Debug for SharedGeoparser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SharedGeoparser")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_spans_follow_code_points() {
+        let text = "Mae Sot แม่สอด";
+        assert_eq!(byte_span(text, 0, 3), Some((0, 3)));
+        let (a, b) = byte_span(text, 8, 14).unwrap();
+        assert_eq!(&text[a..b], "แม่สอด");
+        assert_eq!(byte_span(text, 8, 15), None);
+        assert_eq!(byte_span(text, 3, 3), None);
+    }
+
+    #[test]
+    fn corrections_replace_drop_and_add_mentions_before_counts_are_placed() {
+        let gazetteer = Gazetteer::bundled().unwrap();
+        let parser = Geoparser::new(&gazetteer).unwrap();
+        let text = "Police in Myawaddy arrested 120 people on 3 March 2025. Laukkai was quiet.";
+        let plain = parser.parse(text, &Options::default());
+        let myawaddy = plain
+            .mentions
+            .iter()
+            .find(|m| m.text == "Myawaddy")
+            .unwrap();
+        let laukkai = plain.mentions.iter().find(|m| m.text == "Laukkai").unwrap();
+        let kk_park = gazetteer.get("kk_park").unwrap();
+        let police = text.find("Police").unwrap();
+        let corrections = [
+            Correction {
+                start: myawaddy.start,
+                end: myawaddy.end,
+                place: Some(kk_park),
+            },
+            Correction {
+                start: laukkai.start,
+                end: laukkai.end,
+                place: None,
+            },
+            // "Police": not found by the parser; an editor says it names a place.
+            Correction {
+                start: police,
+                end: police + 6,
+                place: Some(kk_park),
+            },
+            Correction {
+                start: 1000,
+                end: 1004,
+                place: Some(kk_park),
+            },
+        ];
+        let doc = parser.parse_corrected(text, &Options::default(), &corrections);
+        let found: Vec<(&str, Option<&str>)> = doc
+            .mentions
+            .iter()
+            .map(|m| (m.text.as_str(), m.place.map(|p| p.id.as_str())))
+            .collect();
+        assert_eq!(
+            found,
+            [("Police", Some("kk_park")), ("Myawaddy", Some("kk_park"))]
+        );
+        assert_eq!(doc.mentions[1].reason, CORRECTED);
+        let count = &doc.counts[0];
+        assert_eq!(count.value, 120);
+        assert_eq!(
+            count.place.map(|i| doc.mentions[i].text.as_str()),
+            Some("Myawaddy")
+        );
+    }
 
     #[test]
     fn the_purge_delay_set_is_mimallocs_and_becomes_zero() {

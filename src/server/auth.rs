@@ -176,6 +176,15 @@ pub async fn json_body<T: DeserializeOwned>(
 
 /// The body's bytes, checked for its type and size.
 pub async fn body_bytes(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    body_bytes_within(headers, body, MAX_BODY).await
+}
+
+/// [`body_bytes`] for an endpoint that takes up to `limit` bytes.
+pub async fn body_bytes_within(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -189,10 +198,10 @@ pub async fn body_bytes(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiErr
             "Content-Type: {content_type:?}; send application/json"
         )));
     }
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+    axum::body::to_bytes(body, limit).await.map_err(|_| {
         ApiError::TooLarge(format!(
             "the body is larger than {} KB, the most this endpoint takes",
-            MAX_BODY / 1024
+            limit / 1024
         ))
     })
 }

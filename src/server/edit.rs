@@ -221,7 +221,7 @@ async fn decide(
 }
 
 /// The event as it stands, or 404.
-async fn current(state: &AppState, id: &str) -> Result<Stored, ApiError> {
+pub(super) async fn current(state: &AppState, id: &str) -> Result<Stored, ApiError> {
     let wanted = id.to_string();
     state
         .workspace(|ws| async move { ws.get(&wanted).await })
@@ -231,20 +231,30 @@ async fn current(state: &AppState, id: &str) -> Result<Stored, ApiError> {
 
 /// The stored event as a feature with `status` and `version`, its version in
 /// `ETag`.
-fn answer(code: StatusCode, stored: &Stored) -> Response {
-    let mut feature = feature_value(&stored.event);
-    if let Some(properties) = feature.get_mut("properties").and_then(Value::as_object_mut) {
-        properties.insert("status".into(), json!(stored.status.as_str()));
-        properties.insert("version".into(), json!(stored.version));
-    }
-    let mut response = (code, Json(feature)).into_response();
+pub(super) fn answer(code: StatusCode, stored: &Stored) -> Response {
+    answer_with(code, stored, stored_value(stored))
+}
+
+/// `body` as the answer about `stored`: its version in `ETag`.
+pub(super) fn answer_with(code: StatusCode, stored: &Stored, body: Value) -> Response {
+    let mut response = (code, Json(body)).into_response();
     if let Ok(tag) = HeaderValue::from_str(&version_tag(stored.version)) {
         response.headers_mut().insert(header::ETAG, tag);
     }
     response
 }
 
-fn feature_value(event: &Event) -> Value {
+/// The stored event as a feature with `status` and `version`.
+pub(super) fn stored_value(stored: &Stored) -> Value {
+    let mut feature = feature_value(&stored.event);
+    if let Some(properties) = feature.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.insert("status".into(), json!(stored.status.as_str()));
+        properties.insert("version".into(), json!(stored.version));
+    }
+    feature
+}
+
+pub(super) fn feature_value(event: &Event) -> Value {
     serde_json::to_value(event_to_feature(event)).unwrap_or(Value::Null)
 }
 
@@ -330,7 +340,7 @@ fn merge(target: &mut Map<String, Value>, patch: Map<String, Value>) {
 }
 
 /// `If-Match: "vN"` as N; `None` without the header; 400 for another form.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -350,7 +360,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         })
 }
 
-fn path_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+pub(super) fn path_id(id: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     id.map(|Path(id)| id)
         .map_err(|e| ApiError::bad("id", e.body_text()))
 }

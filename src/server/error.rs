@@ -86,7 +86,9 @@ impl From<WorkspaceError> for ApiError {
             WorkspaceError::ReasonRequired { id } => ApiError::Invalid {
                 problems: vec![(
                     "reason".into(),
-                    format!("event {id:?} is published: a change to it needs a reason"),
+                    format!(
+                        "event {id:?}: retracting it, or changing it while published, needs a reason"
+                    ),
                 )],
             },
             WorkspaceError::AlreadyThere { id, status } => {
@@ -95,6 +97,10 @@ impl From<WorkspaceError> for ApiError {
             WorkspaceError::Invalid(message) => ApiError::Invalid {
                 problems: vec![("event".into(), message)],
             },
+            WorkspaceError::Field { field, message } => ApiError::Invalid {
+                problems: vec![(field, message)],
+            },
+            WorkspaceError::NoArticle(id) => ApiError::NotFound(format!("no article {id}")),
             WorkspaceError::Auth(e) => e.into(),
             other => ApiError::Internal(other.to_string()),
         }

@@ -18,6 +18,7 @@ mod api;
 mod auth;
 mod blocking;
 mod connections;
+mod desk;
 mod edit;
 mod error;
 mod etag;
@@ -42,7 +43,7 @@ use std::time::Duration;
 use arc_swap::ArcSwap;
 use axum::extract::Request;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Extension, Router};
 use futures_util::future::Either;
 use tower::{Layer, Service};
@@ -88,6 +89,8 @@ pub struct AppState {
     /// Drawn when the state is made: tells this server's snapshots from those
     /// of the server before it (each counts generations from 0).
     pub(crate) instance: u64,
+    /// The review desk's geoparser, built on first use.
+    pub(crate) desk_parser: std::sync::OnceLock<Arc<crate::geoparse::SharedGeoparser>>,
 }
 
 /// One catalog and what is worked out from it: swapped in whole.
@@ -125,6 +128,7 @@ impl AppState {
             store: None,
             saves: live::Saves::default(),
             instance: instance(),
+            desk_parser: std::sync::OnceLock::new(),
         }
     }
 
@@ -197,7 +201,8 @@ impl Default for ServerOptions {
 }
 
 /// The largest request body: only the edit API takes bodies (JSON events,
-/// logins); anything larger is refused (413).
+/// logins); anything larger is refused (413). `POST /api/articles` has a
+/// limit of its own ([`desk::ARTICLE_LIMIT`]).
 const BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole application: cached tiles answered at once, everything else
@@ -225,6 +230,14 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/api/events/{id}", get(edit::get_event).patch(edit::patch))
         .route("/api/events/{id}/publish", post(edit::publish))
         .route("/api/events/{id}/retract", post(edit::retract))
+        .route("/api/events/{id}/claims", post(desk::add_claim))
+        .route("/api/events/similar", get(desk::similar))
+        .route("/api/articles/{id}", get(desk::get_article))
+        .route(
+            "/api/articles/{id}/mentions/{start}",
+            put(desk::correct_mention),
+        )
+        .route("/api/review/queue", get(desk::queue))
         .route("/api/layers", get(api::layers))
         .route("/api/layers/{file}", get(api::layer))
         .route("/tiles/{file}", get(tiles::tilejson))
@@ -235,6 +248,13 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .with_state(state.clone())
         .layer(Extension(options.public_url.clone()))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Articles are larger than events: their route has a limit of its own.
+        .merge(
+            Router::new()
+                .route("/api/articles", post(desk::add_article))
+                .with_state(state.clone())
+                .layer(RequestBodyLimitLayer::new(desk::ARTICLE_LIMIT)),
+        )
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             options.timeout,

@@ -202,6 +202,7 @@ impl Workspace {
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             for statement in [
                 "DELETE FROM evidence",
+                "DELETE FROM corrections",
                 "DELETE FROM articles",
                 "DELETE FROM events",
                 "DELETE FROM revisions",
@@ -209,6 +210,7 @@ impl Workspace {
                 "INSERT INTO events SELECT * FROM backup.events",
                 "INSERT INTO articles SELECT * FROM backup.articles",
                 "INSERT INTO evidence SELECT * FROM backup.evidence",
+                "INSERT INTO corrections SELECT * FROM backup.corrections",
                 "UPDATE meta SET value = value + 1 WHERE key = 'generation'",
             ] {
                 sqlx::query(statement).execute(&mut *tx).await?;
@@ -238,6 +240,14 @@ fn with_new_claims(existing: &Event, incoming: &Event) -> Option<(Event, usize)>
     if new.is_empty() {
         return None;
     }
+    let added = new.len();
+    Some((with_claims(existing, new), added))
+}
+
+/// `existing` with the claims `new` added beside its own: each new figure
+/// widens the range of its kind (or adds the kind), as a second CSV row of
+/// the same id does.
+pub(super) fn with_claims(existing: &Event, new: Vec<crate::events::Source>) -> Event {
     let mut merged = existing.clone();
     for source in &new {
         let (Some(count), Some(kind)) = (source.count, source.count_kind) else {
@@ -256,7 +266,6 @@ fn with_new_claims(existing: &Event, incoming: &Event) -> Option<(Event, usize)>
             }),
         }
     }
-    let added = new.len();
     merged.sources.extend(new);
-    Some((merged, added))
+    merged
 }

@@ -22,6 +22,7 @@
 
 mod accounts;
 mod articles;
+mod desk;
 mod io;
 mod revisions;
 
@@ -39,7 +40,8 @@ use sqlx::Row;
 use crate::error::UnknownName;
 use crate::events::Event;
 
-pub use articles::{Article, Evidence, Quote};
+pub use articles::{Article, ArticleRef, Correction, Evidence, Quote};
+pub use desk::{QueueFilter, QueuePage, Queued, Similar};
 pub use io::{ImportReport, Problem as CheckProblem};
 pub use revisions::{Action, Revision};
 
@@ -161,7 +163,9 @@ pub enum WorkspaceError {
         expected: i64,
         current: i64,
     },
-    #[error("event {id:?} is published: a change to it needs a reason (--reason)")]
+    #[error(
+        "event {id:?}: retracting it, or changing it while published, needs a reason (--reason)"
+    )]
     ReasonRequired { id: String },
     #[error("event {id:?} is already {status}")]
     AlreadyThere { id: String, status: Status },
@@ -169,6 +173,11 @@ pub enum WorkspaceError {
     NoSuchVersion { id: String, version: i64 },
     #[error("{0}")]
     Invalid(String),
+    /// A value that does not fit, named by its field (`quote.start_char`).
+    #[error("{field}: {message}")]
+    Field { field: String, message: String },
+    #[error("no article {0} in the workspace")]
+    NoArticle(i64),
     #[error("stored event {id:?} (revision {rev}) does not read back: {message}")]
     Corrupt {
         id: String,
@@ -179,6 +188,16 @@ pub enum WorkspaceError {
     Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
+}
+
+impl WorkspaceError {
+    /// A value of `field` that does not fit.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        WorkspaceError::Field {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
 }
 
 /// An open workspace: a pool of connections to one SQLite database.
@@ -472,7 +491,7 @@ impl Workspace {
     }
 
     /// Publishes or retracts an event (or sends it back to draft). Retracting
-    /// or unpublishing needs a `reason`.
+    /// (a draft too: a reviewer's rejection) or unpublishing needs a `reason`.
     ///
     /// # Errors
     /// As [`Workspace::edit`], and [`WorkspaceError::AlreadyThere`].
@@ -494,7 +513,8 @@ impl Workspace {
                         status,
                     });
                 }
-                if now.status == Status::Published && blank(reason) {
+                if (now.status == Status::Published || status == Status::Retracted) && blank(reason)
+                {
                     return Err(WorkspaceError::ReasonRequired { id: id.to_string() });
                 }
                 let action = match status {

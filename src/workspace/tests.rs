@@ -1,6 +1,6 @@
 use super::*;
 use crate::auth::{csrf_matches, csrf_token, AuthError, Role, MAX_FAILURES_PER_ACCOUNT};
-use crate::events::{synthetic, Source};
+use crate::events::{synthetic, EventDate, Source, TimeRange};
 
 fn rt() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -452,10 +452,7 @@ fn an_event_and_its_quote_are_written_together_or_not_at_all() {
         ws.add_article(&url, None, None, Some("Police raided 12 sites."), &me())
             .await
             .unwrap();
-        let missing = Quote {
-            source_url: &url,
-            text: "raided 13 sites",
-        };
+        let missing = Quote::new(&url, "raided 13 sites");
         let refused = ws
             .create_quoted(&event, Status::Draft, &me(), None, Some(missing))
             .await
@@ -465,10 +462,7 @@ fn an_event_and_its_quote_are_written_together_or_not_at_all() {
             ws.get(&event.id).await.unwrap().is_none(),
             "no event without its quote"
         );
-        let found = Quote {
-            source_url: &url,
-            text: "raided 12 sites",
-        };
+        let found = Quote::new(&url, "raided 12 sites");
         ws.create_quoted(&event, Status::Draft, &me(), None, Some(found))
             .await
             .unwrap();
@@ -484,6 +478,265 @@ fn an_event_and_its_quote_are_written_together_or_not_at_all() {
             ws.get(&event.id).await.unwrap().unwrap().version,
             1,
             "no edit without its quote"
+        );
+    });
+}
+
+#[test]
+fn retracting_a_draft_is_a_rejection_and_needs_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let event = sample(1).remove(0);
+        ws.create(&event, Status::Draft, &me(), None).await.unwrap();
+        let refused = ws
+            .set_status(&event.id, Status::Retracted, Some(1), &me(), Some(" "))
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, WorkspaceError::ReasonRequired { .. }));
+        let rejected = ws
+            .set_status(
+                &event.id,
+                Status::Retracted,
+                Some(1),
+                &me(),
+                Some("no source"),
+            )
+            .await
+            .unwrap();
+        assert_eq!((rejected.status, rejected.version), (Status::Retracted, 2));
+        let history = ws.history(&event.id).await.unwrap();
+        assert_eq!(history[1].reason.as_deref(), Some("no source"));
+    });
+}
+
+#[test]
+fn corrections_are_kept_per_article_and_span_and_replaced_at_the_same_start() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let (article, _) = ws
+            .add_article(
+                "https://example.org/a",
+                None,
+                None,
+                Some("Raid in Mae Sot."),
+                &me(),
+            )
+            .await
+            .unwrap();
+        ws.correct(article.id, (8, 15), Some("myawaddy"), &me())
+            .await
+            .unwrap();
+        ws.correct(article.id, (8, 15), None, &me()).await.unwrap();
+        ws.correct(article.id, (0, 4), Some("kk_park"), &me())
+            .await
+            .unwrap();
+        let kept = ws.corrections(article.id).await.unwrap();
+        let spans: Vec<_> = kept
+            .iter()
+            .map(|c| (c.start_char, c.end_char, c.place_id.as_deref()))
+            .collect();
+        assert_eq!(spans, [(0, 4, Some("kk_park")), (8, 15, None)]);
+        assert_eq!(kept[0].author, "test:me");
+        let outside = ws.correct(article.id, (10, 17), None, &me()).await;
+        assert!(
+            matches!(&outside, Err(WorkspaceError::Field { field, .. }) if field == "start"),
+            "{outside:?}"
+        );
+        let missing = ws.correct(99, (0, 1), None, &me()).await;
+        assert!(matches!(missing, Err(WorkspaceError::NoArticle(99))));
+    });
+}
+
+#[test]
+fn a_further_claim_stands_beside_the_others_with_its_quote_and_translation() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let mut event = sample(1).remove(0);
+        event.counts = vec![crate::events::Count {
+            kind: crate::events::CountKind::Arrested,
+            low: 100,
+            best: 100,
+            high: 100,
+        }];
+        ws.create(&event, Status::Draft, &me(), None).await.unwrap();
+        let text = "ตำรวจจับกุม 120 คน ที่แม่สอด";
+        let (article, _) = ws
+            .add_article("https://example.org/th", None, None, Some(text), &me())
+            .await
+            .unwrap();
+        let source = Source {
+            url: "https://example.org/th".into(),
+            publisher: Some("Example".into()),
+            date: None,
+            count: Some(120),
+            count_kind: Some(crate::events::CountKind::Arrested),
+        };
+        let quote = Quote {
+            article: Some(ArticleRef::Id(article.id)),
+            span: Some((5, 18)),
+            translation: Some("police arrested 120 people"),
+            ..Quote::new(&source.url, "จับกุม 120 คน")
+        };
+        let (stored, evidence) = ws
+            .add_claim(&event.id, &source, Some(quote), 1, &me(), None)
+            .await
+            .unwrap();
+        assert_eq!(stored.version, 2);
+        assert_eq!(stored.event.sources.len(), event.sources.len() + 1);
+        let count = stored.event.counts[0];
+        assert_eq!((count.low, count.best, count.high), (100, 100, 120));
+        let evidence = evidence.unwrap();
+        assert_eq!((evidence.start_char, evidence.end_char), (5, 18));
+        assert_eq!(
+            ws.evidence(&event.id).await.unwrap()[0].translation.as_deref(),
+            Some("police arrested 120 people")
+        );
+        let history = ws.history(&event.id).await.unwrap();
+        assert_eq!(
+            history[1].reason.as_deref(),
+            Some("a further claim: https://example.org/th")
+        );
+        // The same source again, a stale version, a quote that is not there:
+        // refused, nothing written.
+        let again = ws.add_claim(&event.id, &source, None, 2, &me(), None).await;
+        assert!(matches!(&again, Err(WorkspaceError::Field { field, .. }) if field == "source.url"));
+        let other = Source {
+            url: "https://example.org/other".into(),
+            ..source.clone()
+        };
+        let stale = ws.add_claim(&event.id, &other, None, 1, &me(), None).await;
+        assert!(matches!(stale, Err(WorkspaceError::Conflict { current: 2, .. })));
+        let wrong = Quote {
+            article: Some(ArticleRef::Id(article.id)),
+            span: Some((0, 5)),
+            ..Quote::new(&other.url, "จับกุม")
+        };
+        let misquoted = ws
+            .add_claim(&event.id, &other, Some(wrong), 2, &me(), None)
+            .await;
+        assert!(
+            matches!(&misquoted, Err(WorkspaceError::Field { field, .. }) if field == "quote.start_char"),
+            "{misquoted:?}"
+        );
+        assert_eq!(ws.get(&event.id).await.unwrap().unwrap().version, 2);
+    });
+}
+
+#[test]
+fn the_queue_lists_drafts_newest_first_in_pages_and_by_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let events = sample(6);
+        for (i, e) in events.iter().enumerate() {
+            let status = if i == 2 {
+                Status::Published
+            } else {
+                Status::Draft
+            };
+            ws.create(e, status, &Author(format!("test:{i}")), None)
+                .await
+                .unwrap();
+        }
+        let all = QueueFilter {
+            limit: 2,
+            ..QueueFilter::default()
+        };
+        let mut seen = Vec::new();
+        let mut page = ws.queue(&all).await.unwrap();
+        loop {
+            seen.extend(page.drafts.iter().map(|q| q.drafted_by.clone()));
+            let Some(next) = page.next else { break };
+            page = ws
+                .queue(&QueueFilter {
+                    before: Some(next),
+                    ..all.clone()
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(seen, ["test:5", "test:4", "test:3", "test:1", "test:0"]);
+        let first = &events[0];
+        let p = first.point();
+        let typed = QueueFilter {
+            types: vec![first.event_type],
+            bbox: Some([p.lon - 0.01, p.lat - 0.01, p.lon + 0.01, p.lat + 0.01]),
+            near: Some((p, 1_000.0)),
+            time: Some(TimeRange {
+                start: Some(first.date.first_day()),
+                end: Some(first.date.last_day()),
+            }),
+            before: None,
+            limit: 10,
+        };
+        let found = ws.queue(&typed).await.unwrap();
+        assert!(found.drafts.iter().any(|q| q.stored.event.id == first.id));
+        assert!(found
+            .drafts
+            .iter()
+            .all(|q| q.stored.event.event_type == first.event_type));
+    });
+}
+
+#[test]
+fn similar_events_are_of_the_type_near_in_space_and_time_nearest_first() {
+    let dir = tempfile::tempdir().unwrap();
+    rt().block_on(async {
+        let ws = Workspace::open(&dir.path().join("w.db"), 1).await.unwrap();
+        let base = sample(1).remove(0);
+        let at = |id: &str, dlat: f64, days: i64, status| {
+            let mut e = base.clone();
+            e.id = id.into();
+            e.places.truncate(1);
+            e.places[0].point.lat += dlat;
+            e.date.start += chrono::Duration::days(days);
+            e.date.precision = crate::events::DatePrecision::Day;
+            e.date.end = None;
+            (e, status)
+        };
+        // 0.1 degree of latitude is 11.1 km; 0.3 is 33 km.
+        for (e, status) in [
+            at("near", 0.1, 3, Status::Draft),
+            at("nearer", 0.05, -10, Status::Published),
+            at("far", 0.3, 0, Status::Draft),
+            at("late", 0.0, 20, Status::Draft),
+            at("gone", 0.0, 0, Status::Retracted),
+        ] {
+            ws.create(&e, status, &me(), None).await.unwrap();
+            if status == Status::Retracted {
+                ws.set_status(&e.id, Status::Draft, Some(1), &me(), None)
+                    .await
+                    .unwrap();
+                ws.set_status(&e.id, Status::Retracted, Some(2), &me(), Some("test"))
+                    .await
+                    .unwrap();
+            }
+        }
+        let date = EventDate {
+            start: base.date.start,
+            precision: crate::events::DatePrecision::Day,
+            end: None,
+        };
+        let found = ws
+            .similar(
+                base.event_type,
+                (base.places[0].point, 25_000.0),
+                (&date, 14),
+                &[Status::Draft, Status::Published],
+                10,
+            )
+            .await
+            .unwrap();
+        let ids: Vec<&str> = found.iter().map(|s| s.stored.event.id.as_str()).collect();
+        assert_eq!(ids, ["nearer", "near"]);
+        assert_eq!(found[0].days_apart, 10);
+        assert!(
+            (found[1].distance_m - 11_120.0).abs() < 50.0,
+            "{}",
+            found[1].distance_m
         );
     });
 }

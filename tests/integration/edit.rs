@@ -17,17 +17,17 @@ use tower::ServiceExt;
 use crate::server::runtime;
 
 /// A served workspace with one account per role.
-struct Desk {
-    app: App,
-    admin: String,
-    editor: String,
-    editor_password: String,
-    reviewer: String,
+pub(crate) struct Desk {
+    pub(crate) app: App,
+    pub(crate) admin: String,
+    pub(crate) editor: String,
+    pub(crate) editor_password: String,
+    pub(crate) reviewer: String,
     _dir: tempfile::TempDir,
 }
 
 impl Desk {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("workspace.db");
         let (admin, editor, reviewer) = accounts(&path);
@@ -46,7 +46,7 @@ impl Desk {
         }
     }
 
-    fn send(
+    pub(crate) fn send(
         &self,
         method: Method,
         uri: &str,
@@ -90,7 +90,7 @@ impl Desk {
         self.as_token(token, Method::PATCH, &uri, &tag, Some(body))
     }
 
-    fn as_token(
+    pub(crate) fn as_token(
         &self,
         token: &str,
         method: Method,
@@ -126,7 +126,7 @@ fn accounts(
     })
 }
 
-fn raid(id: &str) -> Value {
+pub(crate) fn raid(id: &str) -> Value {
     json!({
         "type": "Feature",
         "geometry": null,

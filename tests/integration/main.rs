@@ -3,6 +3,7 @@
 mod analysis;
 mod cli;
 mod curated;
+mod desk;
 mod edit;
 mod events;
 mod export;

@@ -58,10 +58,7 @@ impl Served {
             )
             .await
             .expect("article");
-            let quote = Quote {
-                source_url: ARTICLE_URL,
-                text: QUOTE,
-            };
+            let quote = Quote::new(ARTICLE_URL, QUOTE);
             for (id, status) in [("PUB1", Status::Published), ("DRAFT1", Status::Draft)] {
                 ws.create_quoted(&raid(id), status, &author, None, Some(quote))
                     .await

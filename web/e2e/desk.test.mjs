@@ -174,7 +174,8 @@ async function editor(browser, url, password) {
   assert.equal(await raid.locator('[name=type]').inputValue(), 'raid');
   await raid.locator('[name=translation]').fill('(test) the same sentence, as a translation');
   await raid.locator('button.attach[data-event="EXIST1"]').click();
-  await page.locator('form.event[data-n="1"][data-id="EXIST1"]').waitFor();
+  await page.locator('form.event[data-n="1"][data-id="EXIST1"][data-status="attached"]').waitFor();
+  assert.equal(await raid.locator('button.save').count(), 0, 'an attached proposal can still be saved over the event');
   const exist = await page.evaluate(async () => (await (await fetch('/api/events/EXIST1')).json()).properties);
   assert.deepEqual(exist.sources.map((s) => [s.url, s.count]), [
     ['https://example.org/other-outlet/raid', 110],

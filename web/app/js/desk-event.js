@@ -209,7 +209,7 @@ export function eventForm(box, start, me, say) {
     try {
       const answer = await call('POST', `/api/events/${encodeURIComponent(s.id)}/claims`, claim(values()),
         { 'If-Match': `"v${s.version}"` });
-      saved = { id: s.id, etag: answer.etag, status: answer.json.properties?.status ?? s.status };
+      saved = { id: s.id, etag: answer.etag, status: answer.json.properties?.status ?? s.status, attached: true };
       say(`Attached to ${s.id} as a further claim.`);
       drawState();
     } catch (error) {
@@ -315,6 +315,16 @@ export function eventForm(box, start, me, say) {
 
   function drawState() {
     title.textContent = saved ? `${saved.id}: ${saved.status}` : `Proposal ${start.n ?? ''}: not saved`;
+    if (saved?.attached) {
+      // The form holds this article's figure, not the event's: nothing more to save from it.
+      title.textContent = `Attached to ${saved.id} (${saved.status}) as a further claim`;
+      form.dataset.status = 'attached';
+      form.dataset.id = saved.id;
+      for (const field of form.querySelectorAll('input, select, textarea, button')) field.disabled = true;
+      similar.replaceChildren();
+      actions.replaceChildren();
+      return;
+    }
     form.dataset.status = saved?.status ?? 'new';
     if (saved) {
       form.dataset.id = saved.id;

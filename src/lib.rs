@@ -11,8 +11,10 @@
 //!   for every reader.
 //! - [`workspace`]: "where do a team's events live while they keep them
 //!   current?" The SQLite store under events: statuses (draft, published,
-//!   retracted), every revision, articles and the quotes behind claims,
-//!   versions that refuse stale writes, import, check, backup and restore.
+//!   retracted), every revision, articles and the quotes behind claims (with
+//!   translations), editors' corrections of an article's places, the review
+//!   desk's queue, similar events and further claims, versions that refuse
+//!   stale writes, import, check, backup and restore.
 //! - [`auth`]: "who may do what?" Roles, accounts, argon2 password hashes,
 //!   token and session secrets stored as digests, CSRF tokens; no SQL, no HTTP.
 //! - [`index`]: "which events fall here, then?" The rstar tree of events and
@@ -30,8 +32,10 @@
 //! - [`geoparse`]: "which places, dates and counts does this text mention?"
 //!   Mentions found over folded names and resolved in context, dates, counts
 //!   of people, proposed events (counts grouped into the events they report),
-//!   draft events, and evaluation against gold toponyms and gold events.
+//!   draft events, and evaluation against gold toponyms and gold events; the
+//!   text of an HTML page, and an article as the review desk shows it.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON;
+//!   the edit and review desk APIs;
 //!   the one map style, links and ETags; OGC API Features; the speed-ups
 //!   (cached tiles before routing, one runtime per core) in files of their own;
 //!   a workspace served live (its store on a thread of its own, a new catalog

@@ -1,6 +1,7 @@
 //! Property tests of every parser of outside input: events CSV and GeoJSON,
-//! bounding boxes, dates and time ranges, tile paths and coordinates, and
-//! article text for the geoparser. None may panic, whatever it is given;
+//! bounding boxes, dates and time ranges, tile paths and coordinates,
+//! article text for the geoparser (with editors' corrections), and HTML pages
+//! reduced to their text. None may panic, whatever it is given;
 //! where more is cheap to state, more is checked (round trips, spans that
 //! slice the text).
 //!
@@ -17,7 +18,8 @@ use scamatlas::events::{
 };
 use scamatlas::gazetteer::Gazetteer;
 use scamatlas::geom::Bbox;
-use scamatlas::geoparse::{Geoparser, Options};
+use scamatlas::geoparse::html::{article_text, HtmlError, MAX_DEPTH};
+use scamatlas::geoparse::{Correction, Geoparser, Options};
 use scamatlas::layers::LayerKind;
 use scamatlas::server::tile_path;
 use scamatlas::tiles::{TileCoord, MAX_ZOOM};
@@ -372,6 +374,45 @@ const ARTICLE: &[&str] = &[
     "\r\n",
 ];
 
+/// Pieces of HTML pages: tags that open, close, skip and break, entities,
+/// comments, scripts, and text.
+const HTML: &[&str] = &[
+    "<p>",
+    "</p>",
+    "<div>",
+    "</div>",
+    "<article>",
+    "</article>",
+    "<body>",
+    "<br>",
+    "<br/>",
+    "<script>",
+    "</script>",
+    "<style>",
+    "</style>",
+    "<nav>",
+    "</nav>",
+    "<!--",
+    "-->",
+    "<li>",
+    "<h1>",
+    "</h1>",
+    "&amp;",
+    "&#4096;",
+    "&nbsp;",
+    "<b>",
+    "</i>",
+    "<",
+    ">",
+    "</",
+    "/>",
+    "Police arrested 120 people in Myawaddy.",
+    "မြဝတီ",
+    "แม่สอด",
+    " ",
+    "\n",
+];
+
 proptest! {
     #![proptest_config(config())]
 
@@ -552,6 +593,51 @@ proptest! {
             }
             for i in [p.place, p.destination].into_iter().flatten() {
                 prop_assert!(i < doc.mentions.len(), "{p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn any_page_gives_text_in_paragraphs_or_is_refused(
+        page in input(HTML, &["", " ", "\n", "<div>", "</div>"], 60),
+    ) {
+        match article_text(&page) {
+            Ok(text) => {
+                prop_assert_eq!(text.trim(), text.as_str());
+                prop_assert!(!text.contains("\n\n\n"), "{:?}", text);
+                prop_assert!(!text.contains("  "), "{:?}", text);
+            }
+            Err(HtmlError::TooDeep { depth }) => prop_assert!(depth > MAX_DEPTH),
+        }
+    }
+
+    #[test]
+    fn corrected_spans_slice_the_text(
+        text in input(ARTICLE, &[" ", "\n", ", ", ". ", "", "的", "ที่"], 30),
+        fixes in proptest::collection::vec((0usize..400, 0usize..40, proptest::option::of(0usize..4)), 0..6),
+    ) {
+        let places = ["kk_park", "myawaddy", "laukkai", "mae_sot"];
+        let corrections: Vec<Correction<'_>> = fixes
+            .iter()
+            .map(|&(start, len, place)| Correction {
+                start,
+                end: start + len,
+                place: place.and_then(|i| GAZETTEER.get(places[i])),
+            })
+            .collect();
+        let doc = PARSER.parse_corrected(&text, &Options::default(), &corrections);
+        let chars = |bytes: usize| text[..bytes].chars().count();
+        let mut previous = 0;
+        for m in &doc.mentions {
+            prop_assert!(m.byte_start < m.byte_end && m.byte_end <= text.len(), "{m:?}");
+            prop_assert_eq!(&text[m.byte_start..m.byte_end], m.text.as_str());
+            prop_assert_eq!((m.start, m.end), (chars(m.byte_start), chars(m.byte_end)));
+            prop_assert!(m.byte_start >= previous, "mentions in order: {m:?}");
+            previous = m.byte_start;
+        }
+        for c in &doc.counts {
+            for i in [c.place, c.destination].into_iter().flatten() {
+                prop_assert!(i < doc.mentions.len(), "{c:?}");
             }
         }
     }

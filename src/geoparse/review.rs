@@ -6,8 +6,6 @@
 //! All offsets are Unicode code points (scalar values) into the text, end
 //! exclusive, as everywhere in [`super`].
 
-use std::collections::HashMap;
-
 use serde_json::{json, Value};
 
 use super::proposals::{proposals, Proposal, Role};
@@ -21,9 +19,9 @@ pub const UNSURE_BELOW: f64 = 0.5;
 /// Most ranked candidates listed per place mention.
 pub const CANDIDATES: usize = 5;
 
-/// Most different place names whose candidates are listed; the mentions of
-/// names beyond these (a text of thousands of names) have `candidates: null`
-/// and are looked up with `/api/resolve` when an editor opens one.
+/// Most different place names whose candidates are listed; names beyond
+/// these (a text of thousands of names) are looked up with `/api/resolve`
+/// when an editor opens one.
 pub const MAX_CANDIDATE_NAMES: usize = 500;
 
 /// What the article is and where drafts point.
@@ -38,8 +36,10 @@ pub struct Article<'a> {
 }
 
 /// The desk's view of `article` with `corrections` applied, as JSON:
-/// `article_date`, `article_date_source`, `mentions`, `dates`, `counts` and
-/// `proposals` (see the README's HTTP API section for each member).
+/// `article_date`, `article_date_source`, `mentions`, `candidates` (the
+/// ranked candidates of each place name, by the name as written), `dates`,
+/// `counts` and `proposals` (see the README's HTTP API section for each
+/// member).
 #[must_use]
 pub fn review(
     parser: &Geoparser<'_>,
@@ -50,7 +50,17 @@ pub fn review(
         article_date: article.published,
     };
     let doc = parser.parse_corrected(article.text, &options, corrections);
-    let mentions = mentions_json(parser, &doc, corrections);
+    let mentions: Vec<Value> = doc
+        .mentions
+        .iter()
+        .map(|m| {
+            let corrected = corrections
+                .iter()
+                .any(|c| c.start == m.start && c.place.is_some());
+            mention_json(m, corrected)
+        })
+        .collect();
+    let candidates = candidates_json(parser, &doc);
     let dates: Vec<Value> = doc
         .dates
         .iter()
@@ -78,54 +88,43 @@ pub fn review(
         "article_date": doc.article_date,
         "article_date_source": doc.article_date_source,
         "mentions": mentions,
+        "candidates": candidates,
         "dates": dates,
         "counts": counts,
         "proposals": proposals,
     })
 }
 
-fn mentions_json(
-    parser: &Geoparser<'_>,
-    doc: &Document<'_>,
-    corrections: &[Correction<'_>],
-) -> Vec<Value> {
+/// The ranked candidates of each different place name mentioned (the first
+/// [`MAX_CANDIDATE_NAMES`]), by name as written.
+fn candidates_json(parser: &Geoparser<'_>, doc: &Document<'_>) -> Value {
     let gazetteer = parser.gazetteer();
-    let mut ranked: HashMap<&str, Value> = HashMap::new();
-    doc.mentions
-        .iter()
-        .map(|m| {
-            let listed = ranked.len() < MAX_CANDIDATE_NAMES || ranked.contains_key(m.text.as_str());
-            let candidates = if listed {
-                ranked
-                    .entry(m.text.as_str())
-                    .or_insert_with(|| {
-                        let hints = Hints {
-                            limit: CANDIDATES,
-                            ..Hints::default()
-                        };
-                        let found = gazetteer.resolve(&m.text, &hints).unwrap_or_default();
-                        found
-                            .iter()
-                            .enumerate()
-                            .map(|(i, c)| {
-                                serde_json::to_value(gazetteer.candidate_view(i + 1, c))
-                                    .unwrap_or(Value::Null)
-                            })
-                            .collect()
-                    })
-                    .clone()
-            } else {
-                Value::Null
-            };
-            let corrected = corrections
-                .iter()
-                .any(|c| c.start == m.start && c.place.is_some());
-            mention_json(m, candidates, corrected)
-        })
-        .collect()
+    let mut ranked = serde_json::Map::new();
+    for m in &doc.mentions {
+        if ranked.len() == MAX_CANDIDATE_NAMES {
+            break;
+        }
+        if ranked.contains_key(&m.text) {
+            continue;
+        }
+        let hints = Hints {
+            limit: CANDIDATES,
+            ..Hints::default()
+        };
+        let found = gazetteer.resolve(&m.text, &hints).unwrap_or_default();
+        let list: Vec<Value> = found
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::to_value(gazetteer.candidate_view(i + 1, c)).unwrap_or(Value::Null)
+            })
+            .collect();
+        ranked.insert(m.text.clone(), Value::Array(list));
+    }
+    Value::Object(ranked)
 }
 
-fn mention_json(m: &Mention<'_>, candidates: Value, corrected: bool) -> Value {
+fn mention_json(m: &Mention<'_>, corrected: bool) -> Value {
     json!({
         "start": m.start,
         "end": m.end,
@@ -145,7 +144,6 @@ fn mention_json(m: &Mention<'_>, candidates: Value, corrected: bool) -> Value {
         "reason": m.reason,
         "organisation": m.organisation,
         "corrected": corrected,
-        "candidates": candidates,
     })
 }
 
@@ -251,9 +249,9 @@ mod tests {
             (myawaddy["start"].as_u64(), myawaddy["end"].as_u64()),
             (Some(10), Some(18))
         );
-        assert!(myawaddy["candidates"]
-            .as_array()
-            .is_some_and(|c| !c.is_empty()));
+        let ranked = view["candidates"]["Myawaddy"].as_array().unwrap();
+        assert_eq!(ranked[0]["id"], "myawaddy", "{ranked:#?}");
+        assert!(ranked.iter().all(|c| c["reason"].is_string()));
         let proposals = view["proposals"].as_array().unwrap();
         assert_eq!(proposals.len(), 1, "{proposals:#?}");
         let p = &proposals[0];

@@ -198,7 +198,7 @@ pub async fn correct_mention(
     let account = caller.require(Role::Editor)?.clone();
     let (id, start) = at
         .map(|Path(at)| at)
-        .map_err(|e| ApiError::bad("start", e.body_text()))?;
+        .map_err(|e| ApiError::bad("path", e.body_text()))?;
     let fix: MentionFix = json_body(&headers, body).await?;
     let place_id = match (fix.place_id, fix.not_a_place) {
         (Some(_), Some(true)) => {

@@ -3,8 +3,11 @@
 //! A workspace is one SQLite database (WAL mode) holding events with a
 //! [`Status`] (`draft`, `published`, `retracted`), every [`Revision`] ever
 //! written (who, when, what, why), and the articles events come from with the
-//! quotes behind their claims. Nothing is overwritten: each change is a new
-//! revision, and reverting writes one more.
+//! quotes behind their claims (a translation beside a quote) and editors'
+//! corrections of the places found in them. Nothing is overwritten: each
+//! change is a new revision, and reverting writes one more. The review
+//! desk's questions (the queue of drafts, similar events, a further claim)
+//! are in `desk.rs`.
 //!
 //! Writes are one transaction each, started `IMMEDIATE` so that writers of
 //! other processes queue on SQLite's lock instead of failing half-way, and

@@ -192,6 +192,7 @@ fn backup_check_and_restore_round_trip() {
             (article.id, false),
             "the same text is the same article"
         );
+        ws.correct(article.id, (0, 6), None, &me()).await.unwrap();
         let backup = dir.path().join("backup.db");
         ws.backup(&backup).await.unwrap();
         assert!(
@@ -218,6 +219,7 @@ fn backup_check_and_restore_round_trip() {
         assert_eq!(ws.identity().await.unwrap(), identity, "a restore keeps it");
         assert!(ws.check().await.unwrap().is_empty());
         assert!(ws.article("https://example.org/a").await.unwrap().is_some());
+        assert_eq!(ws.corrections(article.id).await.unwrap().len(), 1);
     });
 }
 

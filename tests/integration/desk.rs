@@ -1,8 +1,8 @@
 //! The review desk's API over a real workspace: articles brought in once
 //! (text or HTML, bounded), what the geoparser found and editors'
 //! corrections of it, the queue of drafts, similar events, and a further
-//! claim attached with its quote and translation. Fixture texts are written
-//! for these tests.
+//! claim attached with its quote and translation (one winner among racing
+//! writers). Fixture texts are written for these tests.
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
@@ -213,10 +213,13 @@ fn an_article_shows_its_places_dates_counts_and_proposals_with_corrections_appli
         .find(|m| m["text"] == "Shwe Kokko")
         .expect("Shwe Kokko")
         .clone();
-    assert!(!shwe["candidates"]
+    let ranked = view["candidates"]["Shwe Kokko"]
         .as_array()
-        .expect("candidates")
-        .is_empty());
+        .expect("candidates");
+    assert!(
+        ranked.iter().any(|c| c["id"] == shwe["place"]["id"]),
+        "{ranked:#?}"
+    );
     assert!(shwe["reason"].as_str().is_some_and(|r| !r.is_empty()));
 
     let proposals = view["proposals"].as_array().expect("proposals");
@@ -702,4 +705,108 @@ fn a_reviewer_rejects_a_draft_with_a_reason() {
     assert_eq!(body["properties"]["status"], "retracted");
     let (_, queue) = get(&desk, &desk.editor, "/api/review/queue");
     assert_eq!(queue["drafts"], json!([]));
+}
+
+#[test]
+fn the_readme_desk_examples_work_as_written() {
+    let desk = Desk::new();
+    let ed = desk.editor.clone();
+    let send = |method: Method, uri: &str, extra: &[(&str, &str)], body: Option<Value>| {
+        let (status, _, body) = desk.as_token(&ed, method, uri, extra, body);
+        assert!(status.is_success(), "{uri}: {status} {body}");
+        body
+    };
+    send(
+        Method::POST,
+        "/api/events",
+        &[],
+        Some(json!({"type": "Feature", "geometry": null, "properties":
+        {"id": "N1", "date": "2025-11-30", "type": "raid", "place": "KK Park",
+         "sources": [{"url": "https://example.org/report"}]}})),
+    );
+    send(
+        Method::PATCH,
+        "/api/events/N1",
+        &[("if-match", "\"v1\"")],
+        Some(json!({"properties": {"notes": "two sources now"}})),
+    );
+    let article = send(
+        Method::POST,
+        "/api/articles",
+        &[],
+        Some(
+            json!({"url": "https://example.org/raid", "published": "2025-03-05",
+        "text": "Thai police arrested 120 people in Shwe Kokko on Monday."}),
+        ),
+    );
+    assert_eq!(article["id"], 1);
+    let view = send(Method::GET, "/api/articles/1", &[], None);
+    assert_eq!(view["mentions"][0]["start"], 35, "{view}");
+    send(
+        Method::PUT,
+        "/api/articles/1/mentions/35",
+        &[],
+        Some(json!({"place_id": "kk_park"})),
+    );
+    send(
+        Method::GET,
+        "/api/review/queue?type=raid&place=Myawaddy&limit=20",
+        &[],
+        None,
+    );
+    send(
+        Method::GET,
+        "/api/events/similar?type=raid&lon=98.5&lat=16.7&date=2025-03-03",
+        &[],
+        None,
+    );
+    let claimed = send(
+        Method::POST,
+        "/api/events/N1/claims",
+        &[("if-match", "\"v2\"")],
+        Some(json!(
+        {"source": {"url": "https://example.org/raid", "count": 120, "count_kind": "arrested"},
+         "quote": {"article_id": 1, "start_char": 12, "end_char": 34, "text": "arrested 120 people in"}})),
+    );
+    assert_eq!(claimed["properties"]["version"], 3);
+}
+
+#[test]
+fn twenty_sources_racing_to_claim_one_event_one_wins() {
+    let desk = Desk::new();
+    draft(&desk, &desk.editor, "W1", "2025-10-20", "KK Park", "raid");
+    let outcomes = runtime().block_on(async {
+        let mut tasks = Vec::new();
+        for writer in 0..20 {
+            let app = desk.app.clone();
+            let claim = json!({"source": {"url": format!("https://example.org/outlet-{writer}"),
+                                          "count": 100 + writer, "count_kind": "arrested"}});
+            let request = Request::post("/api/events/W1/claims")
+                .header(header::AUTHORIZATION, format!("Bearer {}", desk.editor))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::IF_MATCH, "\"v1\"")
+                .body(Body::from(claim.to_string()))
+                .expect("request");
+            tasks.push(tokio::spawn(async move {
+                app.oneshot(request).await.expect("response").status()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for t in tasks {
+            statuses.push(t.await.expect("task"));
+        }
+        statuses
+    });
+    let won = outcomes.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = outcomes
+        .iter()
+        .filter(|s| **s == StatusCode::PRECONDITION_FAILED)
+        .count();
+    assert_eq!((won, refused), (1, 19), "{outcomes:?}");
+    let (_, event) = get(&desk, &desk.editor, "/api/events/W1");
+    assert_eq!(event["properties"]["version"], 2);
+    assert_eq!(
+        event["properties"]["sources"].as_array().map(Vec::len),
+        Some(2)
+    );
 }

@@ -156,7 +156,7 @@ async function editor(browser, url, password) {
   const bridge = page.locator('#text mark.m-place', { hasText: 'Friendship Bridge' });
   await bridge.click();
   const detail = page.locator('#mention-detail');
-  await detail.locator('.candidates li').first().waitFor();
+  await detail.locator('h4').waitFor();
   await detail.locator('input[type=search]').fill('แม่สอด');
   await detail.locator('.place-search button').click();
   await detail.locator('.found button[data-place="mae_sot"]').click();
@@ -237,8 +237,18 @@ async function reviewer(browser, url, password, rootToken, draftId) {
   await page.click('#queue-filter button[type=submit]');
   await page.locator('#queue li[data-id="EXIST1"]').waitFor();
   await item.waitFor({ state: 'detached' });
+  // ... and by date: only the handover's day.
+  await page.selectOption('#queue-filter [name=type]', '');
+  await page.fill('#queue-filter [name=from]', HANDOVER_DAY);
+  await page.fill('#queue-filter [name=to]', HANDOVER_DAY);
+  await page.click('#queue-filter button[type=submit]');
+  await page.locator('#queue li[data-id="EXIST1"]').waitFor({ state: 'detached' });
+  await item.waitFor();
+  await page.fill('#queue-filter [name=from]', '');
+  await page.fill('#queue-filter [name=to]', '');
   await page.selectOption('#queue-filter [name=type]', 'handover');
   await page.click('#queue-filter button[type=submit]');
+  await page.locator('#queue li[data-id="EXIST1"]').waitFor({ state: 'detached' });
   await item.waitFor();
   await item.locator('button').click();
   const form = item.locator('form.event');
@@ -278,6 +288,17 @@ async function reviewer(browser, url, password, rootToken, draftId) {
     { polling: 50, timeout: 2000 },
   );
   process.stdout.write(`(on the public map ${Date.now() - published} ms after Publish) `);
+
+  // Rejecting needs a reason; EXIST1, now with two claims, is rejected with one.
+  await page.selectOption('#queue-filter [name=type]', 'raid');
+  await page.click('#queue-filter button[type=submit]');
+  const exist = page.locator('#queue li[data-id="EXIST1"]');
+  await exist.locator('button').click();
+  await exist.locator('[name=reason]').fill('the raid is reported more fully elsewhere (test)');
+  await exist.locator('button.reject').click();
+  await exist.locator('form.event[data-status="retracted"]').waitFor();
+  const history = await page.evaluate(async () => (await (await fetch('/api/events/EXIST1/history')).json()));
+  assert.match(JSON.stringify(history), /reported more fully elsewhere/);
   await page.screenshot({ path: join(ARTIFACTS, 'desk-reviewer.png'), fullPage: true });
   const unexpected = problems.filter((p) => !/HTTP 412: .*\/api\/events\//.test(p) && !/status of 412/.test(p));
   assert.deepEqual(unexpected, [], unexpected.join('\n'));
@@ -290,6 +311,18 @@ async function phone(browser, url) {
   const { context, page, problems } = await openPage(browser, new URL('/review', url).href,
     { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await login(page, 'ed', NEW_PASSWORD.ed);
+  // An HTML file: the server keeps its article text, not its script or menu.
+  await page.fill('#bring [name=url]', 'https://example.org/desk-e2e/page.html');
+  await page.setInputFiles('#bring [name=file]', {
+    name: 'page.html',
+    mimeType: 'text/html',
+    buffer: Buffer.from('<html><body><nav>Home | World</nav><article><p>Soldiers in Tachileik '
+      + 'detained 30 people on Friday.</p></article><script>var secret = 1;</script></body></html>'),
+  });
+  await page.click('#bring button[type=submit]');
+  await page.locator('#text mark', { hasText: 'Tachileik' }).waitFor();
+  const text = await page.locator('#text').textContent();
+  assert.ok(!text.includes('secret') && !text.includes('Home | World'), text);
   await page.fill('#reopen-id', '1');
   await page.click('#reopen');
   await page.locator('#text mark').first().waitFor();

@@ -156,7 +156,8 @@ async function editor(browser, url, password) {
   const bridge = page.locator('#text mark.m-place', { hasText: 'Friendship Bridge' });
   await bridge.click();
   const detail = page.locator('#mention-detail');
-  await detail.locator('h4').waitFor();
+  await detail.locator('.candidates li').first().waitFor();
+  assert.match(await detail.locator('.candidates li').first().textContent(), /Friendship Bridge.*: \w+/);
   await detail.locator('input[type=search]').fill('แม่สอด');
   await detail.locator('.place-search button').click();
   await detail.locator('.found button[data-place="mae_sot"]').click();

@@ -92,7 +92,8 @@ export function drawMention(view, index, box, correct) {
     : `Now: ${m.corrected ? 'not a place' : 'no place'}.`;
   const candidates = document.createElement('ol');
   candidates.className = 'candidates';
-  for (const c of m.candidates ?? []) candidates.append(candidate(c, m, correct));
+  // The ranked candidates of the name as written (one list per different name).
+  for (const c of view.candidates?.[m.text] ?? m.candidates ?? []) candidates.append(candidate(c, m, correct));
 
   const search = document.createElement('form');
   search.className = 'row place-search';

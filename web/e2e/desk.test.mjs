@@ -163,11 +163,14 @@ async function editor(browser, url, password) {
   await detail.locator('.found button[data-place="mae_sot"]').click();
   const fixed = page.locator('#mentions li[data-kind="place"]', { hasText: 'Friendship Bridge' });
   await fixed.filter({ hasText: 'Mae Sot (town), corrected' }).waitFor();
+  // The dateline "MAE SOT" is where the report was filed: marked as no place of the story.
+  await page.locator('#text mark.m-place[data-start="0"]').click();
+  await detail.locator('button.not-place').click();
+  await page.locator('#mentions li[data-kind="place"][data-start="0"]', { hasText: 'not a place' }).waitFor();
   // Stored with the article: reopening shows it again.
   const articleId = await page.evaluate(() => window.desk.view.article.id);
   const reopened = await page.evaluate(async (id) => (await (await fetch(`/api/articles/${id}`)).json()).corrections, articleId);
-  assert.equal(reopened.length, 1);
-  assert.equal(reopened[0].place_id, 'mae_sot');
+  assert.deepEqual(reopened.map((c) => [c.start_char, c.place_id]).sort(), [[0, null], [274, 'mae_sot']]);
 
   // The raid: the desk lists EXIST1 (same type, within 25 km and 14 days); attach, with a translation.
   const raid = page.locator('form.event[data-n="1"]');

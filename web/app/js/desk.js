@@ -136,7 +136,28 @@ async function openArticle(id) {
   drawArticle(view);
 }
 
-function drawArticle(view) {
+/** The spans editors marked as no place, which the geoparser's mentions no
+ * longer list, added back as mentions so they stay in view (and can be
+ * given a place again). */
+function withDismissed(view) {
+  const chars = Array.from(view.article.text ?? '');
+  const listed = new Set(view.mentions.map((m) => m.start));
+  const dismissed = (view.corrections ?? [])
+    .filter((c) => c.place_id == null && !listed.has(c.start_char))
+    .map((c) => ({
+      start: c.start_char,
+      end: c.end_char,
+      text: chars.slice(c.start_char, c.end_char).join(''),
+      place: null,
+      corrected: true,
+      confidence: 1,
+      reason: 'marked not a place by an editor',
+    }));
+  return { ...view, mentions: [...view.mentions, ...dismissed] };
+}
+
+function drawArticle(fetched) {
+  const view = withDismissed(fetched);
   desk.view = view;
   const a = view.article;
   $('article').hidden = false;
@@ -145,10 +166,10 @@ function drawArticle(view) {
   const correct = async (start, body) => {
     try {
       const fixed = await storeCorrection(a.id, start, body);
-      say(`Corrected “${fixed.mentions.find((m) => m.start === start)?.text ?? start}”.`);
+      say(`Corrected the place at character ${start}.`);
       drawArticle(fixed);
-      const again = fixed.mentions.findIndex((m) => m.start === start);
-      if (again >= 0) drawMention(fixed, again, $('mention-detail'), correct);
+      const again = desk.view.mentions.findIndex((m) => m.start === start);
+      if (again >= 0) drawMention(desk.view, again, $('mention-detail'), correct);
     } catch (error) {
       say(error.message, true);
     }

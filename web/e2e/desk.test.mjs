@@ -189,6 +189,7 @@ async function editor(browser, url, password) {
   const quote = evidence.find((q) => q.source_url === ARTICLE_URL);
   assert.ok(quote, JSON.stringify(evidence));
   assert.equal(ARTICLE.slice(quote.start_char, quote.end_char), quote.quote);
+  assert.equal(quote.translation, '(test) the same sentence, as a translation');
 
   // The handover: no event like it yet; saved as a draft.
   const handover = page.locator('form.event[data-n="2"]');

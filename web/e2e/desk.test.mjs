@@ -202,6 +202,14 @@ async function editor(browser, url, password) {
   // An editor may not publish.
   assert.equal(await handover.locator('button.publish').count(), 0);
 
+  // The same article brought in again is the one stored, reopened.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/articles') && r.request().method() === 'POST');
+  await page.click('#bring button[type=submit]');
+  const again = await answered;
+  assert.deepEqual([again.status(), (await again.json()).existing, (await again.json()).id], [200, true, articleId]);
+  // Its saved proposal is shown as the stored draft, not as one to save again.
+  await page.locator(`form.event[data-n="2"][data-id="${draftId}"][data-status="draft"]`).waitFor();
+
   // A write without the CSRF token is refused, though the session cookie goes with it.
   const withoutToken = await page.evaluate(async () =>
     (await fetch('/api/articles', {
@@ -251,6 +259,12 @@ async function reviewer(browser, url, password, rootToken, draftId) {
   await item.waitFor();
   await page.fill('#queue-filter [name=from]', '');
   await page.fill('#queue-filter [name=to]', '');
+  // ... and by place: Mae Sot's radius holds the handover (corrected to Mae Sot), not Myawaddy's raid.
+  await page.fill('#queue-filter [name=place]', 'Mae Sot');
+  await page.click('#queue-filter button[type=submit]');
+  await page.locator('#queue li[data-id="EXIST1"]').waitFor({ state: 'detached' });
+  await item.waitFor();
+  await page.fill('#queue-filter [name=place]', '');
   await page.selectOption('#queue-filter [name=type]', 'handover');
   await page.click('#queue-filter button[type=submit]');
   await page.locator('#queue li[data-id="EXIST1"]').waitFor({ state: 'detached' });

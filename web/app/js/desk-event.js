@@ -132,6 +132,23 @@ export function eventForm(box, start, me, say) {
   );
   box.append(form);
 
+  /** Shows a stored version of this event in the form (a proposal already
+   * saved from this article before). */
+  function adopt(stored, etag) {
+    const p = stored.properties;
+    feature = stored;
+    saved = { id: stored.id ?? p.id, etag, status: p.status ?? 'draft' };
+    type.value = p.type;
+    date.value = p.date ?? '';
+    precision.value = p.date_precision ?? 'day';
+    endDate.value = p.end_date ?? '';
+    places = (p.places ?? []).map(placeOf);
+    drawPlaces();
+    counts.replaceChildren(...(p.counts ?? []).map(countRow));
+    actors.value = (p.actors ?? []).join(', ');
+    drawState();
+  }
+
   /** The form's values as event properties. */
   function values() {
     const countValues = [...counts.querySelectorAll('.count')].map((row) => {
@@ -186,6 +203,12 @@ export function eventForm(box, start, me, say) {
     if (saved || !at || !v.date || !start.article) return;
     const q = new URLSearchParams({ type: v.type, lon: at.lon, lat: at.lat, date: v.date });
     const answer = await get(`/api/events/similar?${q}`);
+    const own = answer.events.find((s) => s.id === feature.id);
+    if (own) {
+      say(`${own.id} was saved from this article before: the form shows it as stored.`);
+      adopt(own.event, `"v${own.version}"`);
+      return;
+    }
     if (!answer.events.length) {
       similar.append(el('p', { className: 'hint', textContent: 'No event of this type within 25 km and 14 days.' }));
       return;
@@ -240,7 +263,11 @@ export function eventForm(box, start, me, say) {
       drawState();
     } catch (error) {
       if (error instanceof ApiRefusal && error.status === 412) await showConflict(v);
-      else say(error.message, true);
+      else if (error instanceof ApiRefusal && error.status === 409 && !saved) {
+        const stored = await call('GET', `/api/events/${encodeURIComponent(feature.id)}`);
+        adopt(stored.json, stored.etag);
+        say(`${feature.id} exists already: the form now shows it as stored; change it and save again.`, true);
+      } else say(error.message, true);
     }
   }
 

@@ -313,6 +313,9 @@ async function reviewer(browser, url, password, rootToken, draftId) {
   await page.click('#queue-filter button[type=submit]');
   const exist = page.locator('#queue li[data-id="EXIST1"]');
   await exist.locator('button').click();
+  // Before deciding, the reviewer sees both claims and the quote behind the article's one.
+  await exist.locator('.claims li').nth(1).waitFor();
+  assert.match(await exist.locator('.claims').textContent(), /Desk Fixture: 120 arrested.*“MAE SOT, March 6.*Translation: \(test\)/s);
   await exist.locator('[name=reason]').fill('the raid is reported more fully elsewhere (test)');
   await exist.locator('button.reject').click();
   await exist.locator('form.event[data-status="retracted"]').waitFor();

@@ -113,6 +113,15 @@ export function eventForm(box, start, me, say) {
   const translation = el('textarea', { name: 'translation', rows: 2, placeholder: 'optional: a translation of the quote' });
   translation.lang = 'en';
 
+  // A stored event opened from the queue: its claims and the quotes behind them, not an article's.
+  const claims = el('div', { className: 'claims' });
+  const quotePair = el('div', { className: 'quote-pair' },
+    el('label', {}, 'Quote (the article\'s language) ', quote),
+    el('label', { className: 'translation' }, 'Translation ', el('small', { textContent: '(a translation, not the source)' }), translation));
+  if (!start.article) {
+    quotePair.hidden = true;
+    drawClaims().catch((e) => say(e.message, true));
+  }
   const similar = el('div', { className: 'similar' });
   const actions = el('div', { className: 'row actions' });
   const conflict = el('div', { className: 'conflict', hidden: true });
@@ -125,12 +134,26 @@ export function eventForm(box, start, me, say) {
       el('div', { className: 'row' }, placeQuery, placeSearch), placeFound),
     el('fieldset', {}, el('legend', { textContent: 'Counts' }), counts, addCount),
     el('label', {}, 'Actors ', actors),
-    el('div', { className: 'quote-pair' },
-      el('label', {}, 'Quote (the article\'s language) ', quote),
-      el('label', { className: 'translation' }, 'Translation ', el('small', { textContent: '(a translation, not the source)' }), translation)),
-    similar, actions, conflict,
+    quotePair, claims, similar, actions, conflict,
   );
   box.append(form);
+
+  /** The event's claims, each source's figure with the quote behind it and its translation. */
+  async function drawClaims() {
+    const id = saved?.id ?? feature.id;
+    const evidence = await get(`/api/events/${encodeURIComponent(id)}/evidence`);
+    const list = el('ul');
+    for (const source of feature.properties.sources ?? []) {
+      const item = el('li', {}, `${source.publisher ?? source.url}: ${source.count ?? '—'} ${source.count_kind ?? ''} `,
+        el('small', { textContent: source.url }));
+      for (const q of evidence.quotes.filter((e) => e.source_url === source.url)) {
+        item.append(el('blockquote', { className: 'quote', textContent: `“${q.quote}”` }));
+        if (q.translation) item.append(el('p', { className: 'translation', textContent: `Translation: ${q.translation}` }));
+      }
+      list.append(item);
+    }
+    claims.replaceChildren(el('h5', { textContent: 'Claims' }), list);
+  }
 
   /** Shows a stored version of this event in the form (a proposal already
    * saved from this article before). */
@@ -356,6 +379,10 @@ export function eventForm(box, start, me, say) {
     if (saved) {
       form.dataset.id = saved.id;
       similar.replaceChildren();
+    }
+    const closed = saved && saved.status !== 'draft';
+    for (const field of form.querySelectorAll('fieldset, .row > label, form > label, .quote-pair')) {
+      for (const input of field.querySelectorAll('input, select, textarea, button')) input.disabled = Boolean(closed);
     }
     const buttons = [];
     if (!saved || saved.status === 'draft') {

@@ -204,16 +204,20 @@ $('queue-filter').addEventListener('submit', (event) => {
   loadQueue();
 });
 
-async function loadQueue() {
+/** The queue's first page, or with `before` (the `next` of the page shown)
+ * the page after it, added below. */
+async function loadQueue(before = null) {
   const form = $('queue-filter');
   const q = new URLSearchParams();
+  if (before != null) q.set('before', before);
   if (form.type.value) q.set('type', form.type.value);
   if (form.place.value.trim()) q.set('place', form.place.value.trim());
   if (form.from.value || form.to.value) q.set('datetime', `${form.from.value || '..'}/${form.to.value || '..'}`);
   const list = $('queue');
   try {
     const answer = await get(`/api/review/queue?${q}`);
-    list.replaceChildren();
+    if (before == null) list.replaceChildren();
+    list.querySelector('.older')?.remove();
     for (const d of answer.drafts) {
       const p = d.event.properties;
       const item = document.createElement('li');
@@ -231,7 +235,15 @@ async function loadQueue() {
       });
       list.append(item);
     }
-    if (!answer.drafts.length) list.textContent = 'No drafts waiting.';
+    if (answer.next != null) {
+      const older = document.createElement('button');
+      older.type = 'button';
+      older.className = 'older';
+      older.textContent = 'Older drafts';
+      older.addEventListener('click', () => loadQueue(answer.next));
+      list.append(older);
+    }
+    if (!list.children.length) list.textContent = 'No drafts waiting.';
     say('');
   } catch (error) {
     say(error.message, true);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The map viewer's tests: installs what is missing (Debian's chromium, Node.js
 # and npm, web/node_modules), builds scamatlas, runs the unit tests of the pure
-# modules (web/test/) and then web/e2e/viewer.test.mjs in headless Chromium,
-# which starts its own servers on free ports of 127.0.0.1 and stops them.
+# modules (web/test/) and then web/e2e/viewer.test.mjs (the map) and
+# desk.test.mjs (the review desk) in headless Chromium; each starts its own
+# servers on free ports of 127.0.0.1 and stops them.
 # Screenshots go to target/e2e/.
 # Environment: SCAMATLAS_BIN to test that binary instead of building
 # target/debug/scamatlas; CHROMIUM for another browser than /usr/bin/chromium.
@@ -39,3 +40,4 @@ trap 'rm -rf "$workspace_dir"' EXIT
 export SCAMATLAS_WORKSPACE=$workspace_dir/workspace.db
 node --test web/test/units.test.mjs
 CHROMIUM=$chromium node web/e2e/viewer.test.mjs
+CHROMIUM=$chromium node web/e2e/desk.test.mjs

@@ -81,9 +81,11 @@ pub async fn drafts(State(state): Shared, caller: Caller) -> Result<Response, Ap
         .into_response())
 }
 
-/// `GET /api/events/{id}/evidence`: the quote behind each claim of an event,
+/// `GET /api/events/{id}/evidence`: the quote behind each claim of an event
+/// (with its `translation`, when one was given, beside it),
 /// `{"id", "status", "quotes": [{"source_url", "quote", "start_char",
-/// "end_char", "translation" (a translation beside the quote, or null), "article": {"id", "url", "outlet", "published"}}]}`, offsets
+/// "end_char", "translation"?, "article": {"id", "url", "outlet",
+/// "published"}}]}`, offsets
 /// in characters into the article's text, end exclusive. Of published events
 /// for anyone, of drafts and retracted events for editors (never cached);
 /// 404 for an unknown id, an event the caller may not see, or a server of
@@ -112,19 +114,22 @@ pub async fn evidence(
         .iter()
         .map(|q| {
             let article = articles.get(&q.source_url).and_then(Option::as_ref);
-            json!({
+            let mut quote = json!({
                 "source_url": q.source_url,
                 "quote": q.quote,
                 "start_char": q.start_char,
                 "end_char": q.end_char,
-                "translation": q.translation,
                 "article": article.map(|a| json!({
                     "id": a.id,
                     "url": a.url,
                     "outlet": a.outlet,
                     "published": a.published,
                 })),
-            })
+            });
+            if let Some(translation) = &q.translation {
+                quote["translation"] = json!(translation);
+            }
+            quote
         })
         .collect();
     let body = Json(json!({ "id": id, "status": status.as_str(), "quotes": quotes }));

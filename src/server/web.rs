@@ -1,5 +1,6 @@
-//! The map viewer: the files of `web/app/` and maplibre-gl's browser files
-//! from `web/node_modules/`, read into memory once at start and served at `/`.
+//! The map viewer and the review desk: the files of `web/app/` and
+//! maplibre-gl's browser files from `web/node_modules/`, read into memory once
+//! at start; the viewer is served at `/`, the desk at [`REVIEW_PATH`].
 //!
 //! Only the files read at start are served, each at a route of its own: the
 //! routes are the allow-list, so no request path ever reaches the file system
@@ -18,6 +19,10 @@ use axum::Router;
 
 /// Where maplibre-gl's files are served from; the viewer imports them there.
 pub const VENDOR_PATH: &str = "/vendor/maplibre-gl";
+
+/// Where the review desk (`app/review.html`) is served, besides its own name.
+/// The page holds no data: it asks the desk's API, which answers editors only.
+pub const REVIEW_PATH: &str = "/review";
 
 /// The files of maplibre-gl that the viewer loads, under
 /// `node_modules/maplibre-gl/`. The worker is found by the main module next
@@ -157,10 +162,10 @@ pub fn routes<S: Clone + Send + Sync + 'static>(web: &WebFiles) -> Router<S> {
         return router;
     }
     for (path, file) in &web.files {
-        let paths: &[&str] = if path == "/index.html" {
-            &["/", "/index.html"]
-        } else {
-            &[path.as_str()]
+        let paths: &[&str] = match path.as_str() {
+            "/index.html" => &["/", "/index.html"],
+            "/review.html" => &[REVIEW_PATH, "/review.html"],
+            _ => &[path.as_str()],
         };
         for path in paths {
             let file = file.clone();

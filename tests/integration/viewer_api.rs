@@ -20,6 +20,8 @@ const ARTICLE_URL: &str = "https://example.org/viewer-test-report";
 const ARTICLE: &str = "MYAWADDY, Oct 20 - Police said on Monday that they had detained \
                        120 people at a compound south of the town.";
 const QUOTE: &str = "detained 120 people";
+/// An editor's translation of the quote (here: the same words, marked as a translation).
+const TRANSLATION: &str = "(translation) detained 120 people";
 
 /// A served workspace with one published event and one draft, both quoted,
 /// and an editor's token.
@@ -58,8 +60,15 @@ impl Served {
             )
             .await
             .expect("article");
-            let quote = Quote::new(ARTICLE_URL, QUOTE);
-            for (id, status) in [("PUB1", Status::Published), ("DRAFT1", Status::Draft)] {
+            // The draft's quote has a translation beside it; the published one none.
+            let translated = Quote {
+                translation: Some(TRANSLATION),
+                ..Quote::new(ARTICLE_URL, QUOTE)
+            };
+            for (id, status, quote) in [
+                ("PUB1", Status::Published, Quote::new(ARTICLE_URL, QUOTE)),
+                ("DRAFT1", Status::Draft, translated),
+            ] {
                 ws.create_quoted(&raid(id), status, &author, None, Some(quote))
                     .await
                     .expect("event");
@@ -142,6 +151,7 @@ fn quotes_of_published_events_for_anyone_of_drafts_for_editors() {
     assert_eq!(quote["source_url"], ARTICLE_URL);
     assert_eq!(quote["article"]["url"], ARTICLE_URL);
     assert_eq!(quote["article"]["outlet"], "Example");
+    assert!(quote.get("translation").is_none(), "{quote}");
     // The offsets slice the quote out of the article, in characters.
     let (start, end) = (
         quote["start_char"].as_u64().expect("start") as usize,
@@ -161,6 +171,10 @@ fn quotes_of_published_events_for_anyone_of_drafts_for_editors() {
     let (status, headers, body) = served.get("/api/events/DRAFT1/evidence", Some(&served.editor));
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["quotes"][0]["quote"], QUOTE);
+    assert_eq!(
+        body["quotes"][0]["translation"], TRANSLATION,
+        "the translation beside the quote, which stays as written"
+    );
     assert_eq!(cache_control(&headers), "private, no-store");
 }
 

@@ -178,6 +178,27 @@ fn a_reload_with_the_etag_is_answered_304() {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// The review desk is one more page of the app, at `/review` as well as
+/// its file name, with the same Content-Security-Policy as the map.
+#[test]
+fn the_review_desk_is_served_at_slash_review() {
+    let dir = fixture(true);
+    write_files(
+        dir.path(),
+        &[("app/review.html", "<!doctype html><title>desk</title>")],
+    );
+    let web = WebFiles::load(dir.path());
+    let (status, headers, body) = get(&web, "/review", &[]);
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(content_type(&headers), "text/html; charset=utf-8");
+    assert_eq!(body, b"<!doctype html><title>desk</title>");
+    assert!(headers.contains_key(header::CONTENT_SECURITY_POLICY));
+    let (_, same, _) = get(&web, "/review.html", &[]);
+    assert_eq!(same[header::ETAG], headers[header::ETAG]);
+    let (status, _, _) = get(&web, "/review/", &[]);
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
 #[test]
 fn only_files_loaded_at_start_are_served() {
     let dir = fixture(true);

@@ -1,11 +1,12 @@
 // The viewer's pure modules under Node (no browser): days, the clock's
 // range, the URL hash, the drift path, the style built on the server's and the
-// download's geometry types. Run: node --test web/test/units.test.mjs
+// download's geometry types, the review desk's mentions in text order. Run: node --test web/test/units.test.mjs
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { driftPath, oneGeometryType } from '../app/js/data.js';
+import { spans } from '../app/js/desk-text.js';
 import { eventTileUrl } from '../app/js/events.js';
 import { readHash, writeHash } from '../app/js/hash.js';
 import { arrowColours, buildStyle, legendOf } from '../app/js/style.js';
@@ -221,4 +222,23 @@ test('the download types geometries as the export does: one type, multi when mix
   // A tie goes to points, then lines.
   const tie = oneGeometryType({ type: 'FeatureCollection', features: [feature('l', 'LineString', [[0, 0], [1, 1]]), feature('p', 'Point', [0, 0])] });
   assert.deepEqual(tie.features.map((f) => f.id), ['p']);
+});
+
+test('the desk lists places, dates and counts in the order of the text, unsure ones marked', () => {
+  const view = {
+    mentions: [{ start: 10, end: 18, text: 'Myawaddy', unsure: false }],
+    dates: [{ start: 39, end: 48, text: 'on Monday', unsure: true }],
+    counts: [
+      { start: 28, end: 38, text: '120 people' },
+      { start: 0, end: 6, text: 'Police' },
+    ],
+  };
+  const found = spans(view).map((s) => [s.kind, s.start, s.index, s.unsure]);
+  assert.deepEqual(found, [
+    ['count', 0, 1, false],
+    ['place', 10, 0, false],
+    ['count', 28, 0, false],
+    ['date', 39, 0, true],
+  ]);
+  assert.deepEqual(spans({}), []);
 });

@@ -64,16 +64,16 @@ function where(p) {
 }
 
 /** A quote from an article (`/api/events/{id}/evidence`), in its own
- * language, with where it sits in the article, and under it its translation
- * when the desk gave one, marked as such. */
+ * language, with where it sits in the article, and under it the
+ * translation an editor gave, marked as one. */
 function quoteOf(q) {
   const block = element('blockquote', { className: 'quote', text: `“${q.quote}”` });
   if (q.article?.url) block.cite = q.article.url;
   block.title = `characters ${number(q.start_char)}–${number(q.end_char)} of the article`;
-  if (q.translation) {
-    block.append(element('p', { className: 'translation', text: `Translation: ${q.translation}` }));
-  }
-  return block;
+  if (!q.translation) return block;
+  const translation = element('p', { className: 'translation', text: `Translation: ${q.translation}` });
+  translation.title = 'a translation, not the source’s own words';
+  return element('div', {}, block, translation);
 }
 
 /** The counts: the event's own (best, with its range), then each source's

@@ -484,9 +484,10 @@ struct NewSource {
     count_kind: Option<String>,
 }
 
+/// A quote as the desk sends it, for a claim or a new draft's source.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct NewQuote {
+pub(super) struct NewQuote {
     #[serde(default)]
     article_id: Option<i64>,
     #[serde(default)]
@@ -527,16 +528,7 @@ pub async fn add_claim(
     let author = Author(account.author_name());
     let (stored, evidence) = state
         .workspace(|ws| async move {
-            let quote = quote.as_ref().map(|q| Quote {
-                article: Some(match (&q.article_url, q.article_id) {
-                    (_, Some(article)) => ArticleRef::Id(article),
-                    (Some(url), None) => ArticleRef::Url(url),
-                    (None, None) => ArticleRef::Url(&source.url),
-                }),
-                span: q.start_char.zip(q.end_char),
-                translation: q.translation.as_deref(),
-                ..Quote::new(&source.url, &q.text)
-            });
+            let quote = quote.as_ref().map(|q| q.of(&source.url));
             ws.add_claim(
                 &id,
                 &source,
@@ -610,7 +602,26 @@ fn checked_source(s: NewSource) -> Result<Source, ApiError> {
     })
 }
 
-fn checked_quote(q: NewQuote) -> Result<NewQuote, ApiError> {
+impl NewQuote {
+    /// The quote behind the claim of `source_url`: from the article named,
+    /// else the one stored under `source_url`.
+    pub(super) fn of<'a>(&'a self, source_url: &'a str) -> Quote<'a> {
+        Quote {
+            article: Some(match (&self.article_url, self.article_id) {
+                (_, Some(article)) => ArticleRef::Id(article),
+                (Some(url), None) => ArticleRef::Url(url),
+                (None, None) => ArticleRef::Url(source_url),
+            }),
+            span: self.start_char.zip(self.end_char),
+            translation: self.translation.as_deref(),
+            ..Quote::new(source_url, &self.text)
+        }
+    }
+}
+
+/// 422 unless the quote has text, both offsets or neither, and one way to
+/// name its article.
+pub(super) fn checked_quote(q: NewQuote) -> Result<NewQuote, ApiError> {
     if q.text.trim().is_empty() {
         return Err(invalid("quote.text", "empty"));
     }

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::auth::{body_bytes, json_body, parse_json, Caller};
+use super::desk::{checked_quote, NewQuote};
 use super::error::{version_tag, ApiError};
 use super::AppState;
 use crate::auth::Role;
@@ -56,7 +57,10 @@ pub async fn get_event(
 }
 
 /// `POST /api/events`: a new draft from a GeoJSON feature (an `id` is made
-/// when none is given). 201 with `Location` and `ETag`.
+/// when none is given), and, in a foreign member `quote` (as
+/// `POST /api/events/{id}/claims` takes it), the quote behind its first
+/// source's claim, written in the same transaction. 201 with `Location` and
+/// `ETag`.
 pub async fn create(
     State(state): Shared,
     caller: Caller,
@@ -65,7 +69,16 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let account = caller.require(Role::Editor)?.clone();
     let mut feature: Map<String, Value> = json_body(&headers, body).await?;
-    check_members(&feature, &[])?;
+    check_members(&feature, &["quote"])?;
+    let quote = feature
+        .remove("quote")
+        .filter(|q| !q.is_null())
+        .map(|q| {
+            serde_json::from_value::<NewQuote>(q)
+                .map_err(|e| ApiError::BadBody(format!("quote: {e}")))
+                .and_then(checked_quote)
+        })
+        .transpose()?;
     let top_id = feature.get("id").is_some_and(|v| !v.is_null());
     let properties = feature
         .entry("properties")
@@ -80,9 +93,22 @@ pub async fn create(
     }
     feature.insert("type".into(), Value::String("Feature".into()));
     let event = checked(&state, Value::Object(feature))?;
+    // The quote is behind the claim of the event's first source.
+    let source_url = match (&quote, event.sources.first()) {
+        (Some(_), None) => {
+            return Err(ApiError::Invalid {
+                problems: vec![("quote".into(), "the event has no source to quote".into())],
+            })
+        }
+        (_, first) => first.map(|s| s.url.clone()).unwrap_or_default(),
+    };
     let author = Author(account.author_name());
     let stored = state
-        .workspace(|ws| async move { ws.create(&event, Status::Draft, &author, None).await })
+        .workspace(|ws| async move {
+            let quote = quote.as_ref().map(|q| q.of(&source_url));
+            ws.create_quoted(&event, Status::Draft, &author, None, quote)
+                .await
+        })
         .await?;
     let mut response = answer(StatusCode::CREATED, &stored);
     if let Ok(location) = HeaderValue::from_str(&format!("/api/events/{}", stored.event.id)) {

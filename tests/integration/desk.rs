@@ -810,3 +810,59 @@ fn twenty_sources_racing_to_claim_one_event_one_wins() {
         Some(2)
     );
 }
+
+#[test]
+fn a_new_draft_keeps_its_quote_as_the_evidence_of_its_claim() {
+    let desk = Desk::new();
+    let (_, _, article) = post_article(
+        &desk,
+        &desk.editor,
+        json!({"url": "https://example.org/report", "outlet": "Example", "text": REPORT}),
+    );
+    let quoted = "arrested 120 people in a raid";
+    let start = REPORT[..REPORT.find(quoted).expect("quote")]
+        .chars()
+        .count();
+    let mut event = raid("Q1");
+    event["properties"]["sources"] = json!([{"url": "https://example.org/report"}]);
+    event["quote"] = json!({"article_id": article["id"], "start_char": start,
+        "end_char": start + quoted.chars().count(), "text": quoted, "translation": "(English already)"});
+
+    // A quote the store refuses (offsets past the text) leaves no event behind.
+    let mut bad = event.clone();
+    bad["quote"]["end_char"] = json!(REPORT.chars().count() + 5);
+    let (status, _, body) =
+        desk.as_token(&desk.editor, Method::POST, "/api/events", &[], Some(bad));
+    assert!(status.is_client_error(), "{status} {body}");
+    let (status, _) = get(&desk, &desk.editor, "/api/events/Q1");
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the event and its quote are one transaction"
+    );
+    let mut unknown = event.clone();
+    unknown["quote"]["page"] = json!(3);
+    let (status, _, body) = desk.as_token(
+        &desk.editor,
+        Method::POST,
+        "/api/events",
+        &[],
+        Some(unknown),
+    );
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.to_string().contains("quote"), "{body}");
+
+    let (status, _, body) =
+        desk.as_token(&desk.editor, Method::POST, "/api/events", &[], Some(event));
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, evidence) = get(&desk, &desk.editor, "/api/events/Q1/evidence");
+    assert_eq!(status, StatusCode::OK, "{evidence}");
+    let quote = &evidence["quotes"][0];
+    assert_eq!(quote["quote"], quoted);
+    assert_eq!(
+        chars(REPORT, &quote["start_char"], &quote["end_char"]),
+        quoted
+    );
+    assert_eq!(quote["translation"], "(English already)");
+    assert_eq!(quote["source_url"], "https://example.org/report");
+}

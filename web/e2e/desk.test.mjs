@@ -199,6 +199,12 @@ async function editor(browser, url, password) {
   await page.locator('form.event[data-n="2"][data-status="draft"]').waitFor();
   const draftId = await handover.getAttribute('data-id');
   assert.ok(draftId);
+  // The proposal's quote is stored as the evidence of the article's claim.
+  const draftEvidence = await page.evaluate(async (id) =>
+    (await fetch(`/api/events/${encodeURIComponent(id)}/evidence`)).json(), draftId);
+  assert.equal(draftEvidence.quotes.length, 1, JSON.stringify(draftEvidence));
+  assert.ok(draftEvidence.quotes[0].quote.length > 0 && draftEvidence.quotes[0].end_char > draftEvidence.quotes[0].start_char,
+    JSON.stringify(draftEvidence));
   // An editor may not publish.
   assert.equal(await handover.locator('button.publish').count(), 0);
 

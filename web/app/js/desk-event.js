@@ -201,22 +201,21 @@ export function eventForm(box, start, me, say) {
     const figure = best?.best ?? best?.high ?? best?.low;
     if (figure) Object.assign(source, { count: figure, count_kind: best.kind });
     const body = { source };
-    if (quote.value.trim()) {
-      body.quote = { article_id: start.article.id, text: quote.value.trim() };
-      if (evidence && quote.value.trim() === evidence.text) {
-        Object.assign(body.quote, { start_char: evidence.start, end_char: evidence.end });
-      }
-      if (translation.value.trim()) body.quote.translation = translation.value.trim();
-    }
+    const q = quoted();
+    if (q) body.quote = q;
     return body;
   }
 
-  /** Notes of a new draft: the proposal's notes, and the quote and its translation. */
-  function notes() {
-    const parts = [props.notes].filter(Boolean);
-    if (quote.value.trim()) parts.push(`quote: “${quote.value.trim()}”`);
-    if (translation.value.trim()) parts.push(`translation (not the source's words): “${translation.value.trim()}”`);
-    return parts.join('\n');
+  /** The quote of the form as the API takes it (with its offsets in the
+   * article when it is the proposal's own sentence), or null. */
+  function quoted() {
+    if (!quote.value.trim()) return null;
+    const q = { article_id: start.article.id, text: quote.value.trim() };
+    if (evidence && quote.value.trim() === evidence.text) {
+      Object.assign(q, { start_char: evidence.start, end_char: evidence.end });
+    }
+    if (translation.value.trim()) q.translation = translation.value.trim();
+    return q;
   }
 
   async function findSimilar() {
@@ -270,11 +269,15 @@ export function eventForm(box, start, me, say) {
     const v = values();
     try {
       if (!saved) {
-        const properties = { ...props, ...v, notes: notes() };
+        const properties = { ...props, ...v };
         for (const k of ['persons_best', 'place_ids', 'place_names', 'source_urls', 'start', 'end', 'radius_m', 'destination', 'origin']) delete properties[k];
         properties.sources = (props.sources ?? []).map((s, i) => (i === 0 && v.counts[0]?.best
           ? { ...s, count: v.counts[0].best, count_kind: v.counts[0].kind } : s));
         const body = { type: 'Feature', id: feature.id, properties };
+        // The quote (and its translation) is stored as the evidence of the
+        // article's claim, in the same transaction as the draft.
+        const q = start.article ? quoted() : null;
+        if (q) body.quote = q;
         if (v.places[0]) body.geometry = { type: 'Point', coordinates: [v.places[0].point.lon, v.places[0].point.lat] };
         const answer = await call('POST', '/api/events', body);
         saved = { id: answer.json.id ?? answer.json.properties.id, etag: answer.etag, status: 'draft' };

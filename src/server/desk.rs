@@ -397,7 +397,7 @@ pub async fn queue(
     Ok(Json(json!({ "drafts": drafts, "next": page.next })))
 }
 
-/// `GET /api/events/similar?type=&lon=&lat=&date=`: events of the type
+/// `GET /api/review/similar?type=&lon=&lat=&date=`: events of the type
 /// within [`SIMILAR_WITHIN_M`] and [`SIMILAR_WITHIN_DAYS`], nearest first, of
 /// any status (editors see drafts and retracted events too).
 pub async fn similar(

@@ -231,7 +231,7 @@ pub fn router(state: Arc<AppState>, options: &ServerOptions) -> App {
         .route("/api/events/{id}/publish", post(edit::publish))
         .route("/api/events/{id}/retract", post(edit::retract))
         .route("/api/events/{id}/claims", post(desk::add_claim))
-        .route("/api/events/similar", get(desk::similar))
+        .route("/api/review/similar", get(desk::similar))
         .route("/api/articles/{id}", get(desk::get_article))
         .route(
             "/api/articles/{id}/mentions/{start}",

@@ -493,7 +493,7 @@ fn similar_events_are_of_the_type_within_25_km_and_14_days() {
     );
     assert_eq!(status, StatusCode::OK);
     let found = |query: &str| {
-        let (status, body) = get(&desk, &desk.editor, &format!("/api/events/similar?{query}"));
+        let (status, body) = get(&desk, &desk.editor, &format!("/api/review/similar?{query}"));
         assert_eq!(status, StatusCode::OK, "{query}: {body}");
         body["events"]
             .as_array()
@@ -514,7 +514,7 @@ fn similar_events_are_of_the_type_within_25_km_and_14_days() {
     let (_, body) = get(
         &desk,
         &desk.editor,
-        &format!("/api/events/similar?type=raid&lon={lon}&lat={lat}&date=2025-10-25"),
+        &format!("/api/review/similar?type=raid&lon={lon}&lat={lat}&date=2025-10-25"),
     );
     assert_eq!(
         (
@@ -529,7 +529,7 @@ fn similar_events_are_of_the_type_within_25_km_and_14_days() {
         ("type=raid&lon=200&lat=16&date=2025-10-20", "lon"),
         ("type=raid&lon=98&lat=16&date=yesterday", "date"),
     ] {
-        let (status, body) = get(&desk, &desk.editor, &format!("/api/events/similar?{query}"));
+        let (status, body) = get(&desk, &desk.editor, &format!("/api/review/similar?{query}"));
         assert_eq!(
             (status, body["parameter"].as_str()),
             (StatusCode::BAD_REQUEST, Some(named)),
@@ -756,7 +756,7 @@ fn the_readme_desk_examples_work_as_written() {
     );
     send(
         Method::GET,
-        "/api/events/similar?type=raid&lon=98.5&lat=16.7&date=2025-03-03",
+        "/api/review/similar?type=raid&lon=98.5&lat=16.7&date=2025-03-03",
         &[],
         None,
     );

@@ -102,7 +102,7 @@ async function anonymous(browser, url) {
     return {
       queue: await ask('GET', '/api/review/queue'),
       article: await ask('GET', '/api/articles/1'),
-      similar: await ask('GET', '/api/events/similar?type=raid&lon=98.5&lat=16.7&date=2025-03-04'),
+      similar: await ask('GET', '/api/review/similar?type=raid&lon=98.5&lat=16.7&date=2025-03-04'),
       addArticle: await ask('POST', '/api/articles', { url: 'https://example.org/x', text: 'x' }),
       correct: await ask('PUT', '/api/articles/1/mentions/0', { not_a_place: true }),
       create: await ask('POST', '/api/events', { type: 'Feature', properties: {} }),

@@ -224,7 +224,7 @@ export function eventForm(box, start, me, say) {
     const at = v.places[0]?.point;
     if (saved || !at || !v.date || !start.article) return;
     const q = new URLSearchParams({ type: v.type, lon: at.lon, lat: at.lat, date: v.date });
-    const answer = await get(`/api/events/similar?${q}`);
+    const answer = await get(`/api/review/similar?${q}`);
     const own = answer.events.find((s) => s.id === feature.id);
     if (own) {
       say(`${own.id} was saved from this article before: the form shows it as stored.`);

@@ -181,6 +181,20 @@ struct Group {
 }
 
 impl Group {
+    /// A proposal of one count, in `role`.
+    fn of(event_type: EventType, running: bool, count: usize, role: Role) -> Self {
+        Self {
+            event_type,
+            running,
+            members: vec![Member { count, role }],
+            total: count,
+        }
+    }
+
+    fn add(&mut self, count: usize, role: Role) {
+        self.members.push(Member { count, role });
+    }
+
     /// The values that stand for the whole figure (total and repeats).
     fn has_figure(&self, counts: &[CountMention], value: u64) -> bool {
         self.members
@@ -293,124 +307,24 @@ fn group(counts: &[CountMention], text: &str) -> Vec<Group> {
     let mut untyped = Vec::new();
     for (i, c) in counts.iter().enumerate() {
         if is_running(c, text) {
-            let Some(t) = c.event_type else { continue };
-            match groups.iter_mut().find(|g| {
-                g.running && same_family(g.event_type, t) && g.has_figure(counts, c.value)
-            }) {
-                Some(g) => g.members.push(Member {
-                    count: i,
-                    role: Role::Repeat,
-                }),
-                None => groups.push(Group {
-                    event_type: t,
-                    running: true,
-                    members: vec![Member {
-                        count: i,
-                        role: Role::RunningTotal,
-                    }],
-                    total: i,
-                }),
+            if let Some(t) = c.event_type {
+                add_running(&mut groups, counts, i, t);
             }
             continue;
         }
-        let compatible =
-            |g: &Group| !g.running && c.event_type.is_none_or(|t| same_family(g.event_type, t));
-        // Counts side by side whose sum is a figure of an event.
-        if let Some(&value) = sums.get(&i) {
-            if let Some(g) = groups
-                .iter_mut()
-                .rev()
-                .find(|g| !g.running && (g.has_figure(counts, value) || g.has_part(counts, value)))
-            {
-                g.members.push(Member {
-                    count: i,
-                    role: Role::Breakdown,
-                });
-                continue;
-            }
-        }
-        // The same figure again.
-        if let Some(g) = groups.iter_mut().rev().find(|g| {
-            compatible(g) && (g.has_figure(counts, c.value) || g.has_part(counts, c.value))
-        }) {
-            let role = if g.has_figure(counts, c.value) {
-                Role::Repeat
-            } else {
-                Role::Breakdown
-            };
-            g.members.push(Member { count: i, role });
+        let joined = sums
+            .get(&i)
+            .is_some_and(|&sum| join_as_sum(&mut groups, counts, i, sum))
+            || join_as_figure(&mut groups, counts, i)
+            || join_in_sentence(&mut groups, counts, text, i)
+            || join_after_opening(&mut groups, counts, text, i);
+        if joined {
             continue;
         }
-        // A part of a figure in the same sentence, or a larger figure that
-        // the count before was a part of.
-        let before = lower(text, (c.sentence.0, c.byte_start));
-        if let Some(g) = groups
-            .iter_mut()
-            .rev()
-            .find(|g| !g.running && g.in_sentence(counts, c.sentence))
-        {
-            let total = &counts[g.total];
-            let between = lower(
-                text,
-                (
-                    total.byte_end.min(c.byte_start),
-                    c.byte_start.max(total.byte_end),
-                ),
-            );
-            let linked = PART_OF
-                .iter()
-                .any(|w| between.contains(w) || before.ends_with(w.trim_start()));
-            if c.value < total.value && (linked || compatible(g)) {
-                g.members.push(Member {
-                    count: i,
-                    role: Role::Breakdown,
-                });
-                continue;
-            }
-            if c.value > total.value && linked && total.byte_end <= c.byte_start {
-                for m in &mut g.members {
-                    if m.count == g.total {
-                        m.role = Role::Breakdown;
-                    }
-                }
-                g.members.push(Member {
-                    count: i,
-                    role: Role::Total,
-                });
-                g.total = i;
-                if let Some(t) = c.event_type {
-                    g.event_type = t;
-                }
-                continue;
-            }
+        match c.event_type {
+            Some(t) => groups.push(Group::of(t, false, i, Role::Total)),
+            None => untyped.push(i),
         }
-        // A sentence about the parts of the event before it.
-        let opening = lower(text, c.sentence);
-        let opening = opening.trim_start();
-        if PART_OPENINGS.iter().any(|o| opening.starts_with(o)) {
-            if let Some(g) = groups.iter_mut().rev().find(|g| !g.running) {
-                if compatible(g) && c.value < counts[g.total].value {
-                    g.members.push(Member {
-                        count: i,
-                        role: Role::Breakdown,
-                    });
-                    continue;
-                }
-            }
-        }
-        let Some(t) = c.event_type else {
-            untyped.push(i);
-            continue;
-        };
-        groups.push(Group {
-            event_type: t,
-            running: false,
-            members: vec![Member {
-                count: i,
-                role: Role::Total,
-            }],
-            total: i,
-        });
     }
     // A figure without a verb before its event ("Myanmar hands 412 suspects
     // to China" above the report): a repeat of the one event with that figure.
@@ -420,14 +334,122 @@ fn group(counts: &[CountMention], text: &str) -> Vec<Group> {
             .iter_mut()
             .filter(|g| !g.running && g.has_figure(counts, value));
         if let (Some(g), None) = (with_figure.next(), with_figure.next()) {
-            g.members.push(Member {
-                count: i,
-                role: Role::Repeat,
-            });
+            g.add(i, Role::Repeat);
             g.members.sort_by_key(|m| m.count);
         }
     }
     groups
+}
+
+/// A running total: a repeat of the running total with that figure, else a
+/// proposal of its own.
+fn add_running(groups: &mut Vec<Group>, counts: &[CountMention], i: usize, t: EventType) {
+    let value = counts[i].value;
+    match groups
+        .iter_mut()
+        .find(|g| g.running && same_family(g.event_type, t) && g.has_figure(counts, value))
+    {
+        Some(g) => g.add(i, Role::Repeat),
+        None => groups.push(Group::of(t, true, i, Role::RunningTotal)),
+    }
+}
+
+/// Whether the event `g` may take count `c` as a repeat or a part: not a
+/// running total, and of its family when `c` has a type.
+fn compatible(g: &Group, c: &CountMention) -> bool {
+    !g.running && c.event_type.is_none_or(|t| same_family(g.event_type, t))
+}
+
+/// Counts side by side whose sum is a figure (or a part) of an event: a
+/// breakdown of the latest such event.
+fn join_as_sum(groups: &mut [Group], counts: &[CountMention], i: usize, sum: u64) -> bool {
+    let found = groups
+        .iter_mut()
+        .rev()
+        .find(|g| !g.running && (g.has_figure(counts, sum) || g.has_part(counts, sum)));
+    found.map(|g| g.add(i, Role::Breakdown)).is_some()
+}
+
+/// The same figure again (a repeat) or one of its parts again (a
+/// breakdown), in the latest event that may take it.
+fn join_as_figure(groups: &mut [Group], counts: &[CountMention], i: usize) -> bool {
+    let c = &counts[i];
+    let found = groups.iter_mut().rev().find(|g| {
+        compatible(g, c) && (g.has_figure(counts, c.value) || g.has_part(counts, c.value))
+    });
+    let Some(g) = found else {
+        return false;
+    };
+    let role = if g.has_figure(counts, c.value) {
+        Role::Repeat
+    } else {
+        Role::Breakdown
+    };
+    g.add(i, role);
+    true
+}
+
+/// A part of a figure in the same sentence, or a larger figure that the
+/// count before was a part of ("148 Thais among 689 people").
+fn join_in_sentence(groups: &mut [Group], counts: &[CountMention], text: &str, i: usize) -> bool {
+    let c = &counts[i];
+    let Some(g) = groups
+        .iter_mut()
+        .rev()
+        .find(|g| !g.running && g.in_sentence(counts, c.sentence))
+    else {
+        return false;
+    };
+    let total = &counts[g.total];
+    let before = lower(text, (c.sentence.0, c.byte_start));
+    let between = lower(
+        text,
+        (
+            total.byte_end.min(c.byte_start),
+            c.byte_start.max(total.byte_end),
+        ),
+    );
+    let linked = PART_OF
+        .iter()
+        .any(|w| between.contains(w) || before.ends_with(w.trim_start()));
+    if c.value < total.value && (linked || compatible(g, c)) {
+        g.add(i, Role::Breakdown);
+        return true;
+    }
+    if c.value > total.value && linked && total.byte_end <= c.byte_start {
+        for m in &mut g.members {
+            if m.count == g.total {
+                m.role = Role::Breakdown;
+            }
+        }
+        g.add(i, Role::Total);
+        g.total = i;
+        if let Some(t) = c.event_type {
+            g.event_type = t;
+        }
+        return true;
+    }
+    false
+}
+
+/// A smaller count in a sentence about the parts of the event before it
+/// ("Among them were 40 Kenyans").
+fn join_after_opening(groups: &mut [Group], counts: &[CountMention], text: &str, i: usize) -> bool {
+    let c = &counts[i];
+    let opening = lower(text, c.sentence);
+    if !PART_OPENINGS
+        .iter()
+        .any(|o| opening.trim_start().starts_with(o))
+    {
+        return false;
+    }
+    match groups.iter_mut().rev().find(|g| !g.running) {
+        Some(g) if compatible(g, c) && c.value < counts[g.total].value => {
+            g.add(i, Role::Breakdown);
+            true
+        }
+        _ => false,
+    }
 }
 
 /// Counts that, side by side in one sentence, add up to another count's

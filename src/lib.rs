@@ -35,11 +35,11 @@
 //!   draft events, and evaluation against gold toponyms and gold events; the
 //!   text of an HTML page, and an article as the review desk shows it.
 //! - [`server`]: the axum server: router, handlers (thin), errors as JSON;
-//!   the edit and review desk APIs;
-//!   the one map style, links and ETags; OGC API Features; the speed-ups
-//!   (cached tiles before routing, one runtime per core) in files of their own;
-//!   a workspace served live (its store on a thread of its own, a new catalog
-//!   swapped in per burst of changes).
+//!   the edit and review desk APIs; what the viewer polls (revision, drafts,
+//!   quotes); the one map style, links and ETags; OGC API Features; the
+//!   speed-ups (cached tiles before routing, one runtime per core) in files of
+//!   their own; a workspace served live (its store on a thread of its own, the
+//!   catalog patched per burst of changes and saved for the next start).
 //! - [`tiles`]: "which bytes go in tile z/x/y?" Tile math, clipping, point
 //!   clustering and MVT encoding; pure and synchronous.
 //! - [`error`]: the crate's [`Error`], composed from the module errors.

@@ -324,38 +324,7 @@ pub(super) async fn record(
             format!("event {event_id:?} has no source {source_url:?}"),
         ));
     }
-    let select = "SELECT id, url, outlet, published, text FROM articles";
-    let row = match quote.article.unwrap_or(ArticleRef::Url(source_url)) {
-        ArticleRef::Id(id) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{select} WHERE id = ?")))
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-        }
-        ArticleRef::Url(url) => {
-            sqlx::query(sqlx::AssertSqlSafe(format!("{select} WHERE url = ?")))
-                .bind(url)
-                .fetch_optional(&mut *tx)
-                .await?
-        }
-    };
-    let article = row
-        .map(|r| article_from_row(&r))
-        .transpose()?
-        .ok_or_else(|| match quote.article {
-            Some(ArticleRef::Id(id)) => problem("quote.article_id", format!("no article {id}")),
-            Some(ArticleRef::Url(url)) => problem(
-                "quote.article_url",
-                format!("no article stored under {url:?}"),
-            ),
-            None => problem(
-                "quote",
-                format!(
-                    "no article stored under {source_url:?}; add it first with \
-                     `scamatlas workspace article --url {source_url} FILE`"
-                ),
-            ),
-        })?;
+    let article = quoted_article(tx, quote, &problem).await?;
     let text = article.text.as_deref().ok_or_else(|| {
         problem(
             "quote",
@@ -366,39 +335,7 @@ pub(super) async fn record(
     if wanted.is_empty() {
         return Err(problem("quote.text", "empty".into()));
     }
-    let (start, end) = match quote.span {
-        Some((start, end)) => {
-            let span = usize::try_from(start)
-                .ok()
-                .zip(usize::try_from(end).ok())
-                .and_then(|(s, e)| crate::geoparse::byte_span(text, s, e));
-            let fits = span.is_some_and(|(a, b)| text[a..b] == *quote.text);
-            if !fits {
-                return Err(problem(
-                    "quote.start_char",
-                    format!(
-                        "characters {start} to {end} of article {} are not the quote's text",
-                        article.id
-                    ),
-                ));
-            }
-            (start, end)
-        }
-        None => {
-            let byte = text.find(wanted).ok_or_else(|| {
-                problem(
-                    "quote.text",
-                    format!("{wanted:?} is not in the article {:?}", article.url),
-                )
-            })?;
-            let start = text[..byte].chars().count();
-            let end = start + wanted.chars().count();
-            (
-                i64::try_from(start).unwrap_or(i64::MAX),
-                i64::try_from(end).unwrap_or(i64::MAX),
-            )
-        }
-    };
+    let (start, end) = quote_span(text, quote, &article, &problem)?;
     let quoted = if quote.span.is_some() {
         quote.text
     } else {
@@ -429,4 +366,88 @@ pub(super) async fn record(
     .execute(&mut *tx)
     .await?;
     Ok(evidence)
+}
+
+/// How a quote's problem is told: by field, or in the command line's words.
+type Problem<'p> = &'p (dyn Fn(&'static str, String) -> WorkspaceError + Sync);
+
+/// The article a quote is from: the one it names, else the one stored under
+/// its source's URL.
+async fn quoted_article(
+    tx: &mut sqlx::SqliteConnection,
+    quote: &Quote<'_>,
+    problem: Problem<'_>,
+) -> Result<Article, WorkspaceError> {
+    let select = "SELECT id, url, outlet, published, text FROM articles";
+    let row = match quote.article.unwrap_or(ArticleRef::Url(quote.source_url)) {
+        ArticleRef::Id(id) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("{select} WHERE id = ?")))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+        ArticleRef::Url(url) => {
+            sqlx::query(sqlx::AssertSqlSafe(format!("{select} WHERE url = ?")))
+                .bind(url)
+                .fetch_optional(&mut *tx)
+                .await?
+        }
+    };
+    let source_url = quote.source_url;
+    row.map(|r| article_from_row(&r))
+        .transpose()?
+        .ok_or_else(|| match quote.article {
+            Some(ArticleRef::Id(id)) => problem("quote.article_id", format!("no article {id}")),
+            Some(ArticleRef::Url(url)) => problem(
+                "quote.article_url",
+                format!("no article stored under {url:?}"),
+            ),
+            None => problem(
+                "quote",
+                format!(
+                    "no article stored under {source_url:?}; add it first with \
+                     `scamatlas workspace article --url {source_url} FILE`"
+                ),
+            ),
+        })
+}
+
+/// Where the quote stands in `text` (the article's), in characters: the
+/// span it gives if the text there is the quote, else the first place the
+/// quote (trimmed) occurs.
+fn quote_span(
+    text: &str,
+    quote: &Quote<'_>,
+    article: &Article,
+    problem: Problem<'_>,
+) -> Result<(i64, i64), WorkspaceError> {
+    if let Some((start, end)) = quote.span {
+        let span = usize::try_from(start)
+            .ok()
+            .zip(usize::try_from(end).ok())
+            .and_then(|(s, e)| crate::geoparse::byte_span(text, s, e));
+        if span.is_some_and(|(a, b)| text[a..b] == *quote.text) {
+            return Ok((start, end));
+        }
+        return Err(problem(
+            "quote.start_char",
+            format!(
+                "characters {start} to {end} of article {} are not the quote's text",
+                article.id
+            ),
+        ));
+    }
+    let wanted = quote.text.trim();
+    let byte = text.find(wanted).ok_or_else(|| {
+        problem(
+            "quote.text",
+            format!("{wanted:?} is not in the article {:?}", article.url),
+        )
+    })?;
+    let start = text[..byte].chars().count();
+    let end = start + wanted.chars().count();
+    Ok((
+        i64::try_from(start).unwrap_or(i64::MAX),
+        i64::try_from(end).unwrap_or(i64::MAX),
+    ))
 }

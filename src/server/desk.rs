@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use super::api::{params, QueryParams};
 use super::auth::{body_bytes_within, json_body, parse_json, Caller};
 use super::blocking::offload;
-use super::edit::{answer_with, current, feature_value, if_match, path_id, stored_value};
+use super::edit::{answer_with, current, feature_value, path_id, required_if_match, stored_value};
 use super::error::ApiError;
 use super::AppState;
 use crate::auth::Role;
@@ -513,11 +513,7 @@ pub async fn add_claim(
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
     let account = caller.require(Role::Editor)?.clone();
-    let version = if_match(&headers)?.ok_or_else(|| {
-        ApiError::PreconditionRequired(
-            "If-Match: required; send the ETag of the event you add a claim to".into(),
-        )
-    })?;
+    let version = required_if_match(&headers, "the event you add a claim to")?;
     let claim: NewClaim = json_body(&headers, body).await?;
     let source = checked_source(claim.source)?;
     let quote = claim.quote.map(checked_quote).transpose()?;

@@ -143,11 +143,7 @@ pub async fn patch(
 ) -> Result<Response, ApiError> {
     let id = path_id(id)?;
     let account = caller.require(Role::Editor)?.clone();
-    let version = if_match(&headers)?.ok_or_else(|| {
-        ApiError::PreconditionRequired(
-            "If-Match: required; send the ETag of the version you changed (GET the event)".into(),
-        )
-    })?;
+    let version = required_if_match(&headers, "the version you changed (GET the event)")?;
     let bytes = body_bytes(&headers, body).await?;
     let patch: Patch = parse_json(&bytes)?;
     check_properties(&patch.properties, false)?;
@@ -366,6 +362,14 @@ fn merge(target: &mut Map<String, Value>, patch: Map<String, Value>) {
 }
 
 /// `If-Match: "vN"` as N; `None` without the header; 400 for another form.
+/// The version `If-Match` names, which this write requires: 428 without
+/// one, saying to send the ETag of `what`.
+pub(super) fn required_if_match(headers: &HeaderMap, what: &str) -> Result<i64, ApiError> {
+    if_match(headers)?.ok_or_else(|| {
+        ApiError::PreconditionRequired(format!("If-Match: required; send the ETag of {what}"))
+    })
+}
+
 pub(super) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);

@@ -15,25 +15,16 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BINARY = process.env.SCAMATLAS_BIN ?? join(REPO, 'target/debug/scamatlas');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(REPO, 'target/e2e');
+import {
+  ARTIFACTS, BINARY, CHROMIUM, CHROMIUM_ARGS, openPage as openRecordedPage, step as namedStep,
+} from './harness.mjs';
+
 const TOTAL_TIMEOUT_MS = 180_000;
 const WAIT_MS = 10_000;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 // A fixture article written for this test (no real report): a raid and,
 // two days later, a handover, both on the Mae Sot-Myawaddy crossing.
@@ -366,35 +357,11 @@ async function phone(browser, url) {
   await context.close();
 }
 
-/** A page that records requests to other hosts, failures, 4xx/5xx and console errors. */
-async function openPage(browser, url, contextOptions = { viewport: { width: 1280, height: 800 } }, ready = null) {
-  const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('request', (request) => {
-    requests.push(request.url());
-    const target = new URL(request.url());
-    if (target.protocol === 'data:' || target.protocol === 'blob:') return;
-    if (target.hostname !== '127.0.0.1') problems.push(`request to another host: ${request.url()}`);
+/** A desk page (1280x800 unless told), ready when the desk says so. */
+function openPage(browser, url, contextOptions = { viewport: { width: 1280, height: 800 } }, ready = null) {
+  return openRecordedPage(browser, url, {
+    contextOptions, ready: ready ?? (() => window.desk?.ready === true), waitMs: WAIT_MS,
   });
-  page.on('requestfailed', async (request) => {
-    const error = request.failure()?.errorText;
-    if (error === 'net::ERR_ABORTED' && new URL(request.url()).pathname.startsWith('/tiles/')) return;
-    if (error === 'net::ERR_ABORTED' && (await request.response())?.status() === 204) return;
-    problems.push(`failed request: ${request.url()} (${error})`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  page.setDefaultTimeout(WAIT_MS);
-  await page.goto(url);
-  await page.waitForFunction(ready ?? (() => window.desk?.ready === true));
-  return { context, page, problems, requests };
 }
 
 async function settle(page) {
@@ -411,16 +378,8 @@ function draws(page, id) {
 
 const dayNumber = (iso) => Date.UTC(...iso.split('-').map((v, i) => Number(v) - (i === 1 ? 1 : 0))) / 86_400_000;
 
-async function step(name, check) {
-  const started = Date.now();
-  process.stdout.write(`e2e desk: ${name} ... `);
-  try {
-    await check();
-    console.log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    console.log('FAILED');
-    throw error;
-  }
+function step(name, check) {
+  return namedStep('e2e desk', name, check);
 }
 
 function startServer(workspace) {

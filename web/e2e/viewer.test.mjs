@@ -11,30 +11,18 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 
 import { chromium } from 'playwright-core';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BINARY = process.env.SCAMATLAS_BIN ?? join(REPO, 'target/debug/scamatlas');
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(REPO, 'target/e2e');
+import {
+  ARTIFACTS, BINARY, CHROMIUM, CHROMIUM_ARGS, openPage as openRecordedPage, step as namedStep,
+} from './harness.mjs';
+
 /** The whole run, start to finish, may take this long. */
 const TOTAL_TIMEOUT_MS = 240_000;
 /** Any one wait in the page. */
 const WAIT_MS = 60_000;
-
-// The launch flags of ../shared/research/browser.md: no sandbox (root in CI),
-// and no background networking, which would try to reach other hosts.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const LAUKKAI = { lon: 98.76214, lat: 23.69611 };
 
@@ -66,16 +54,8 @@ async function main() {
 }
 
 /** Runs one named check, logging its time. */
-async function step(name, check) {
-  const started = Date.now();
-  process.stdout.write(`e2e: ${name} ... `);
-  try {
-    await check();
-    console.log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    console.log('FAILED');
-    throw error;
-  }
+function step(name, check) {
+  return namedStep('e2e', name, check);
 }
 
 /** Starts `scamatlas serve` on a free port, with `env` added to the
@@ -103,45 +83,13 @@ function startServer(extra, env = {}) {
   });
 }
 
-/**
- * A page that records every request: any to another host, any that failed
- * or got a 4xx/5xx, and any console error or uncaught exception.
- */
-async function openPage(browser, url, contextOptions) {
-  const context = await browser.newContext(contextOptions);
-  const page = await context.newPage();
-  const problems = [];
-  const requests = [];
-  page.on('request', (request) => {
-    requests.push(request.url());
-    const target = new URL(request.url());
-    if (target.protocol === 'data:' || target.protocol === 'blob:') return;
-    if (target.hostname !== '127.0.0.1') problems.push(`request to another host: ${request.url()}`);
+/** A viewer page, ready when the viewer says so. */
+function openPage(browser, url, contextOptions) {
+  return openRecordedPage(browser, url, {
+    contextOptions, ready: () => window.viewer?.ready === true, waitMs: WAIT_MS,
   });
-  page.on('requestfailed', async (request) => {
-    const error = request.failure()?.errorText;
-    // MapLibre cancels the tiles that leave the view before they arrive (a
-    // fly-to passes many zooms): that is the page's choice, not a failure.
-    if (error === 'net::ERR_ABORTED' && new URL(request.url()).pathname.startsWith('/tiles/')) return;
-    // Chromium reports a fetch answered 204 No Content as aborted, though the
-    // page gets its answer (microsoft/playwright#32752).
-    if (error === 'net::ERR_ABORTED' && (await request.response())?.status() === 204) return;
-    problems.push(`failed request: ${request.url()} (${error})`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  page.setDefaultTimeout(WAIT_MS);
-  await page.goto(url);
-  await page.waitForFunction(() => window.viewer?.ready === true);
-  return { context, page, problems, requests };
 }
 
-/** Waits until the map has drawn everything asked of it so far. */
 async function settle(page) {
   await page.evaluate(
     () =>
